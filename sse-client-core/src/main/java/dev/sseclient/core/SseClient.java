@@ -1,0 +1,60 @@
+package dev.sseclient.core;
+
+import reactor.core.publisher.Flux;
+import reactor.netty.http.client.HttpClient;
+
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * Follows Server-Sent Event streams. The entry point of the programmatic API; the declarative
+ * {@code @SseListener} layer is built on it.
+ *
+ * <pre>{@code
+ * SseClient client = SseClient.create();
+ * client.events(SseRequest.get("https://feed.example.com/prices").build())
+ *     .subscribe((event) -> System.out.println(event.type() + ": " + event.data()));
+ * }</pre>
+ *
+ * For control over one stream (state, restart, close, signals) use {@link #stream(SseRequest)}.
+ * Thread-safe; one client serves any number of streams.
+ */
+public final class SseClient {
+
+	private final WebClient webClient;
+
+	private SseClient(WebClient webClient) {
+		this.webClient = webClient;
+	}
+
+	/**
+	 * A client on its own Reactor Netty connector. Streams hold their connection for their
+	 * whole life, so it opens one connection per attempt instead of borrowing from a pool whose
+	 * per-host limit would leave streams beyond it waiting.
+	 */
+	public static SseClient create() {
+		return new SseClient(WebClient.builder()
+			.clientConnector(new ReactorClientHttpConnector(HttpClient.newConnection()))
+			.build());
+	}
+
+	/**
+	 * A client on a WebClient built from {@code builder}, so its connector, filters and
+	 * customizations apply (in Spring Boot: SSL bundles, observations). The builder is used once
+	 * and not changed.
+	 */
+	public static SseClient create(WebClient.Builder builder) {
+		return new SseClient(builder.clone().build());
+	}
+
+	/** A stream for {@code request}; it connects when its events are subscribed. */
+	public SseStream stream(SseRequest request) {
+		return new SseStream(this.webClient, request);
+	}
+
+	/** The events of a new stream for {@code request}: each subscription follows its own stream. */
+	public Flux<SseEvent> events(SseRequest request) {
+		return Flux.defer(() -> stream(request).events());
+	}
+
+}

@@ -1,0 +1,370 @@
+package dev.sseclient.core;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+
+import dev.sseclient.core.parse.EventStreamParser;
+
+/**
+ * Everything needed to follow one stream: where, how to ask, how to reconnect, and the limits
+ * that protect the client. Immutable; build one with {@link #get(String)},
+ * {@link #post(String, String)} or {@link #builder(URI)}.
+ *
+ * <pre>{@code
+ * SseRequest request = SseRequest.post("https://llm.example.com/v1/chat", "{\"stream\": true}")
+ *         .header("Authorization", "Bearer " + token)
+ *         .completeOn("[DONE]")
+ *         .build();
+ * }</pre>
+ */
+public final class SseRequest {
+
+	private static final Set<String> DEFAULT_SENSITIVE_HEADERS = Set.of("authorization", "proxy-authorization",
+			"cookie");
+
+	private final String name;
+
+	private final URI url;
+
+	private final HttpMethod method;
+
+	private final HttpHeaders headers;
+
+	private final byte @Nullable [] body;
+
+	private final String lastEventId;
+
+	private final @Nullable String completeOn;
+
+	private final ReconnectOptions reconnect;
+
+	private final Duration connectTimeout;
+
+	private final Duration idleTimeout;
+
+	private final int maxEventSize;
+
+	private final int maxLineSize;
+
+	private final int maxRedirects;
+
+	private final Set<String> sensitiveHeaders;
+
+	private final @Nullable SseRequestCustomizer customizer;
+
+	private SseRequest(Builder builder) {
+		this.url = builder.url;
+		this.name = (builder.name != null) ? builder.name : defaultName(builder.url);
+		this.method = builder.method;
+		this.headers = HttpHeaders.readOnlyHttpHeaders(HttpHeaders.copyOf(builder.headers));
+		this.body = (builder.body != null) ? builder.body.clone() : null;
+		this.lastEventId = builder.lastEventId;
+		this.completeOn = builder.completeOn;
+		this.reconnect = builder.reconnect;
+		this.connectTimeout = builder.connectTimeout;
+		this.idleTimeout = builder.idleTimeout;
+		this.maxEventSize = builder.maxEventSize;
+		this.maxLineSize = (builder.maxLineSize > 0) ? builder.maxLineSize : builder.maxEventSize;
+		this.maxRedirects = builder.maxRedirects;
+		this.sensitiveHeaders = Set.copyOf(builder.sensitiveHeaders);
+		this.customizer = builder.customizer;
+	}
+
+	/** A GET request for the stream at {@code url}. */
+	public static Builder get(String url) {
+		return builder(URI.create(url));
+	}
+
+	/** A POST request with a body (JSON unless a {@code Content-Type} header says otherwise). */
+	public static Builder post(String url, String body) {
+		return builder(URI.create(url)).method(HttpMethod.POST).body(body);
+	}
+
+	/** A GET request for the stream at {@code url}; change anything on the builder. */
+	public static Builder builder(URI url) {
+		return new Builder(url);
+	}
+
+	/** The name used in events, logs and errors. */
+	public String name() {
+		return this.name;
+	}
+
+	public URI url() {
+		return this.url;
+	}
+
+	public HttpMethod method() {
+		return this.method;
+	}
+
+	/** The headers the caller set, read-only. */
+	public HttpHeaders headers() {
+		return this.headers;
+	}
+
+	/** The body sent with every attempt, or {@code null}. */
+	public byte @Nullable [] body() {
+		return (this.body != null) ? this.body.clone() : null;
+	}
+
+	/** The last-event-ID to send on the first attempt, empty for none. */
+	public String lastEventId() {
+		return this.lastEventId;
+	}
+
+	/** Event data that ends the stream normally (not delivered), or {@code null}. */
+	public @Nullable String completeOn() {
+		return this.completeOn;
+	}
+
+	public ReconnectOptions reconnect() {
+		return this.reconnect;
+	}
+
+	/** How long an attempt may take until the response status and headers arrived. */
+	public Duration connectTimeout() {
+		return this.connectTimeout;
+	}
+
+	/** How long an open stream may stay silent before it reconnects; zero for no limit. */
+	public Duration idleTimeout() {
+		return this.idleTimeout;
+	}
+
+	public int maxEventSize() {
+		return this.maxEventSize;
+	}
+
+	public int maxLineSize() {
+		return this.maxLineSize;
+	}
+
+	public int maxRedirects() {
+		return this.maxRedirects;
+	}
+
+	/** Lower-case names of headers that carry credentials: never sent to another origin. */
+	public Set<String> sensitiveHeaders() {
+		return this.sensitiveHeaders;
+	}
+
+	public @Nullable SseRequestCustomizer customizer() {
+		return this.customizer;
+	}
+
+	byte @Nullable [] bodyBytes() {
+		return this.body;
+	}
+
+	/** A builder starting from this request. */
+	public Builder mutate() {
+		Builder builder = new Builder(this.url).name(this.name)
+			.method(this.method)
+			.lastEventId(this.lastEventId)
+			.completeOn(this.completeOn)
+			.reconnect(this.reconnect)
+			.connectTimeout(this.connectTimeout)
+			.idleTimeout(this.idleTimeout)
+			.maxEventSize(this.maxEventSize)
+			.maxLineSize(this.maxLineSize)
+			.maxRedirects(this.maxRedirects)
+			.customizer(this.customizer);
+		builder.headers.addAll(this.headers);
+		builder.body = this.body;
+		builder.sensitiveHeaders.clear();
+		builder.sensitiveHeaders.addAll(this.sensitiveHeaders);
+		return builder;
+	}
+
+	@Override
+	public String toString() {
+		return "SseRequest[" + this.name + ": " + this.method + " " + Redaction.url(this.url) + "]";
+	}
+
+	private static String defaultName(URI url) {
+		return url.getHost() + ((url.getRawPath() != null) ? url.getRawPath() : "");
+	}
+
+	/**
+	 * Builds an {@link SseRequest}. Defaults: GET, reconnect per
+	 * {@link ReconnectOptions#defaults()}, connect timeout 10 s, idle timeout 5 min, events and
+	 * lines up to 1 MiB, 10 redirects, {@code Authorization}, {@code Proxy-Authorization} and
+	 * {@code Cookie} sensitive.
+	 */
+	public static final class Builder {
+
+		private final URI url;
+
+		private @Nullable String name;
+
+		private HttpMethod method = HttpMethod.GET;
+
+		private final HttpHeaders headers = new HttpHeaders();
+
+		private byte @Nullable [] body;
+
+		private String lastEventId = "";
+
+		private @Nullable String completeOn;
+
+		private ReconnectOptions reconnect = ReconnectOptions.defaults();
+
+		private Duration connectTimeout = Duration.ofSeconds(10);
+
+		private Duration idleTimeout = Duration.ofMinutes(5);
+
+		private int maxEventSize = EventStreamParser.DEFAULT_MAX_SIZE;
+
+		private int maxLineSize;
+
+		private int maxRedirects = 10;
+
+		private final Set<String> sensitiveHeaders = new TreeSet<>(DEFAULT_SENSITIVE_HEADERS);
+
+		private @Nullable SseRequestCustomizer customizer;
+
+		private Builder(URI url) {
+			this.url = validate(url);
+		}
+
+		/** The name used in events, logs and errors; defaults to host and path. */
+		public Builder name(String name) {
+			this.name = name;
+			return this;
+		}
+
+		public Builder method(HttpMethod method) {
+			this.method = method;
+			return this;
+		}
+
+		/** Set a header, replacing earlier values. */
+		public Builder header(String name, String value) {
+			this.headers.set(name, value);
+			return this;
+		}
+
+		/** Add all of these headers. */
+		public Builder headers(HttpHeaders headers) {
+			this.headers.addAll(headers);
+			return this;
+		}
+
+		/** A body sent with every attempt, UTF-8 encoded; JSON unless a Content-Type header says otherwise. */
+		public Builder body(@Nullable String body) {
+			this.body = (body != null) ? body.getBytes(StandardCharsets.UTF_8) : null;
+			return this;
+		}
+
+		/** A body sent with every attempt; JSON unless a Content-Type header says otherwise. */
+		public Builder body(byte @Nullable [] body) {
+			this.body = (body != null) ? body.clone() : null;
+			return this;
+		}
+
+		/** The last-event-ID to resume from on the first attempt, for example a stored checkpoint. */
+		public Builder lastEventId(String lastEventId) {
+			if (lastEventId.indexOf('\0') >= 0 || lastEventId.indexOf('\n') >= 0 || lastEventId.indexOf('\r') >= 0) {
+				throw new IllegalArgumentException("A last-event-ID cannot contain NUL, CR or LF");
+			}
+			this.lastEventId = lastEventId;
+			return this;
+		}
+
+		/** Event data that ends the stream normally, such as {@code [DONE]}; the event is not delivered. */
+		public Builder completeOn(@Nullable String data) {
+			this.completeOn = data;
+			return this;
+		}
+
+		public Builder reconnect(ReconnectOptions reconnect) {
+			this.reconnect = reconnect;
+			return this;
+		}
+
+		/** Time allowed until the response status and headers arrived (connect, TLS, redirects included). */
+		public Builder connectTimeout(Duration connectTimeout) {
+			if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+				throw new IllegalArgumentException("connectTimeout must be positive, was " + connectTimeout);
+			}
+			this.connectTimeout = connectTimeout;
+			return this;
+		}
+
+		/** Silence allowed on an open stream before reconnecting; zero for no limit. */
+		public Builder idleTimeout(Duration idleTimeout) {
+			if (idleTimeout.isNegative()) {
+				throw new IllegalArgumentException("idleTimeout must be zero (none) or positive, was " + idleTimeout);
+			}
+			this.idleTimeout = idleTimeout;
+			return this;
+		}
+
+		/** The largest event data accepted, in bytes; also the line limit unless that is set. */
+		public Builder maxEventSize(int bytes) {
+			if (bytes <= 0) {
+				throw new IllegalArgumentException("maxEventSize must be positive, was " + bytes);
+			}
+			this.maxEventSize = bytes;
+			return this;
+		}
+
+		/** The largest line accepted, in bytes. */
+		public Builder maxLineSize(int bytes) {
+			if (bytes <= 0) {
+				throw new IllegalArgumentException("maxLineSize must be positive, was " + bytes);
+			}
+			this.maxLineSize = bytes;
+			return this;
+		}
+
+		/** Redirects followed in a row before giving up; 0 follows none. */
+		public Builder maxRedirects(int maxRedirects) {
+			if (maxRedirects < 0) {
+				throw new IllegalArgumentException("maxRedirects must be zero or positive, was " + maxRedirects);
+			}
+			this.maxRedirects = maxRedirects;
+			return this;
+		}
+
+		/** Another header that carries credentials: masked, and never sent to another origin. */
+		public Builder sensitiveHeader(String name) {
+			this.sensitiveHeaders.add(name.toLowerCase(Locale.ROOT));
+			return this;
+		}
+
+		/** A hook called before every attempt, for example to refresh a token. */
+		public Builder customizer(@Nullable SseRequestCustomizer customizer) {
+			this.customizer = customizer;
+			return this;
+		}
+
+		public SseRequest build() {
+			return new SseRequest(this);
+		}
+
+		private static URI validate(URI url) {
+			String scheme = url.getScheme();
+			if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
+				throw new IllegalArgumentException(
+						"A stream URL must be absolute with scheme http or https, was '" + Redaction.url(url) + "'");
+			}
+			if (url.getHost() == null || url.getHost().isEmpty()) {
+				throw new IllegalArgumentException("A stream URL needs a host, was '" + Redaction.url(url) + "'");
+			}
+			return url;
+		}
+
+	}
+
+}

@@ -1,0 +1,332 @@
+package dev.sseclient.core;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
+import reactor.core.publisher.Sinks;
+import reactor.core.publisher.SynchronousSink;
+import reactor.util.retry.Retry;
+
+import org.springframework.core.NestedExceptionUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * One followed stream: its events, its signals, and control over its connection. Obtain one from
+ * {@link SseClient#stream(SseRequest)}; it connects when {@link #events()} is subscribed.
+ *
+ * <p>It keeps the subscription alive: after the server ends the response, the connection
+ * breaks, or a retryable status arrives, it waits per {@link ReconnectOptions} and reconnects
+ * with {@code Last-Event-ID} set to the id of the last event it delivered. It ends for good on
+ * 204, on the {@link SseRequest#completeOn() completion data}, on an error that reconnecting
+ * cannot fix, when attempts run out, or on {@link #close()}.
+ *
+ * <p>Thread-safe. Events are emitted on the connection's I/O thread, one at a time and in
+ * order; use {@code publishOn} before blocking work.
+ */
+public final class SseStream implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(SseStream.class);
+
+	private static final Sinks.EmitFailureHandler RETRY_WHEN_CONCURRENT = Sinks.EmitFailureHandler
+		.busyLooping(Duration.ofSeconds(1));
+
+	private final WebClient webClient;
+
+	private final SseRequest request;
+
+	private final Backoff backoff;
+
+	private final Sinks.Many<SseSignal> signals = Sinks.many().multicast().directBestEffort();
+
+	private final Sinks.Many<Long> restarts = Sinks.many().replay().latest();
+
+	private final Sinks.One<Boolean> closeRequest = Sinks.one();
+
+	private final AtomicLong restartGeneration = new AtomicLong();
+
+	private final AtomicBoolean subscribed = new AtomicBoolean();
+
+	private final AtomicBoolean finished = new AtomicBoolean();
+
+	private final StreamConnection.Listener connectionListener = new ConnectionListener();
+
+	private volatile StreamState state = StreamState.NEW;
+
+	private volatile String lastEventId;
+
+	private volatile @Nullable Duration serverRetry;
+
+	private volatile boolean closeRequested;
+
+	private volatile @Nullable SseException lastFailure;
+
+	// Touched only between attempts, which Reactor's retry protocol runs one after another.
+	private int attemptNumber;
+
+	private int failuresInRow;
+
+	private @Nullable StreamConnection current;
+
+	private @Nullable HttpHeaders refreshedHeaders;
+
+	SseStream(WebClient webClient, SseRequest request) {
+		this.webClient = webClient;
+		this.request = request;
+		this.backoff = new Backoff(request.reconnect());
+		this.lastEventId = request.lastEventId();
+	}
+
+	/** The request this stream follows. */
+	public SseRequest request() {
+		return this.request;
+	}
+
+	/** Where the stream is now. */
+	public StreamState state() {
+		return this.state;
+	}
+
+	/** The last-event-ID the next connection would resume from; empty for none. */
+	public String lastEventId() {
+		return this.lastEventId;
+	}
+
+	/** The most recent failure, or {@code null} if there was none. */
+	public @Nullable SseException lastFailure() {
+		return this.lastFailure;
+	}
+
+	/**
+	 * The events, in order; subscribing connects. Completes when the stream completes or is
+	 * closed, and fails with an {@link SseException} when it stops on an error. Demand is
+	 * honoured: a slow subscriber slows reading from the socket. One subscriber per stream.
+	 */
+	public Flux<SseEvent> events() {
+		return Flux.defer(() -> {
+			if (!this.subscribed.compareAndSet(false, true)) {
+				return Flux.error(new IllegalStateException(
+						"The events of stream '" + this.request.name() + "' can be subscribed only once"));
+			}
+			if (this.closeRequested) {
+				return Flux.empty();
+			}
+			return Flux.defer(this::connectOnce)
+				.retryWhen(Retry.from((failures) -> failures.concatMap((signal) -> afterFailure(signal.failure()))))
+				.onErrorMap((error) -> toSseException(error))
+				.takeUntilOther(this.closeRequest.asMono())
+				.doOnError((error) -> this.lastFailure = (SseException) error)
+				.doFinally(this::finish);
+		});
+	}
+
+	/**
+	 * Comments and connection signals (opened, failed, retrying, closed), as they happen. Hot:
+	 * subscribe before {@link #events()} to see everything; a subscriber that cannot keep up
+	 * misses signals rather than slowing the stream. Completes after {@link SseSignal.Closed}.
+	 */
+	public Flux<SseSignal> signals() {
+		return this.signals.asFlux();
+	}
+
+	/**
+	 * Drop the connection and reconnect at once, or cut a back-off wait short. Not reported as a
+	 * failure; events already received are still delivered.
+	 */
+	public void restart() {
+		if (!this.state.isFinal()) {
+			logger.debug("Restarting stream '" + this.request.name() + "'");
+			this.restarts.emitNext(this.restartGeneration.incrementAndGet(), RETRY_WHEN_CONCURRENT);
+		}
+	}
+
+	/** Stop for good: the connection is closed, no further request is made, events complete. */
+	@Override
+	public void close() {
+		this.closeRequested = true;
+		this.closeRequest.tryEmitValue(Boolean.TRUE);
+		if (this.subscribed.compareAndSet(false, true)) {
+			finish(SignalType.CANCEL);
+		}
+	}
+
+	private Flux<SseEvent> connectOnce() {
+		this.attemptNumber++;
+		HttpHeaders headers = this.refreshedHeaders;
+		this.refreshedHeaders = null;
+		if (headers == null) {
+			headers = prepareHeaders(new SseAttempt(this.attemptNumber, this.lastEventId, this.lastFailure));
+		}
+		long generation = this.restartGeneration.get();
+		StreamConnection connection = new StreamConnection(this.webClient, this.request, headers, this.lastEventId,
+				this.connectionListener);
+		this.current = connection;
+		this.state = StreamState.CONNECTING;
+		return connection.connect(restartsAfter(generation)).handle(this::deliver);
+	}
+
+	private void deliver(Object item, SynchronousSink<SseEvent> sink) {
+		if (item instanceof SseEvent event) {
+			this.lastEventId = event.id();
+			if (event.data().equals(this.request.completeOn())) {
+				sink.complete();
+			}
+			else {
+				sink.next(event);
+			}
+		}
+		else if (item instanceof SseSignal.Comment comment) {
+			emit(comment);
+		}
+		else if (item instanceof StreamConnection.LastEventIdUpdate update) {
+			this.lastEventId = update.id();
+		}
+	}
+
+	private Mono<Long> afterFailure(Throwable error) {
+		if (error instanceof StreamConnection.RestartRequested) {
+			this.failuresInRow = 0;
+			return Mono.just(0L);
+		}
+		SseException failure = toSseException(error);
+		StreamConnection ended = this.current;
+		ReconnectOptions options = this.request.reconnect();
+		if (ended != null && ended.wasOpenFor(options.resetAfter())) {
+			this.failuresInRow = 0;
+		}
+		this.failuresInRow++;
+		this.lastFailure = failure;
+		emit(new SseSignal.Failed(failure, this.failuresInRow));
+		if (!options.enabled()) {
+			return (failure instanceof StreamConnection.EndOfStream) ? Mono.empty() : Mono.error(failure);
+		}
+		if (!failure.isRetryable() && !credentialsRefreshed(failure, ended)) {
+			return Mono.error(failure);
+		}
+		if (options.maxAttempts() >= 0 && this.failuresInRow > options.maxAttempts()) {
+			return Mono.error(new SseReconnectExhaustedException(this.failuresInRow, failure));
+		}
+		Duration retryAfter = (failure instanceof SseHttpStatusException status) ? status.getRetryAfter() : null;
+		Duration delay = this.backoff.delay(this.failuresInRow, this.serverRetry, retryAfter,
+				ThreadLocalRandom.current().nextDouble());
+		this.state = StreamState.RECONNECTING;
+		emit(new SseSignal.Retrying(delay, this.failuresInRow + 1));
+		if (logger.isWarnEnabled()) {
+			logger.warn("Stream '" + this.request.name() + "': " + failure.getMessage() + "; reconnecting in "
+					+ delay.toMillis() + " ms (attempt " + (this.failuresInRow + 1) + ")");
+		}
+		long generation = this.restartGeneration.get();
+		return Mono.delay(delay).or(restartsAfter(generation).next().map((restart) -> 0L));
+	}
+
+	/** After a 401 or 403: ask the customizer for new headers, and retry only if they changed. */
+	private boolean credentialsRefreshed(SseException failure, @Nullable StreamConnection ended) {
+		if (!(failure instanceof SseHttpStatusException status) || !status.isCredentialsRejected()
+				|| this.request.customizer() == null || ended == null) {
+			return false;
+		}
+		HttpHeaders next = prepareHeaders(new SseAttempt(this.attemptNumber + 1, this.lastEventId, failure));
+		if (next.equals(ended.headers())) {
+			return false;
+		}
+		this.refreshedHeaders = next;
+		return true;
+	}
+
+	private HttpHeaders prepareHeaders(SseAttempt attempt) {
+		HttpHeaders headers = HttpHeaders.copyOf(this.request.headers());
+		if (!headers.containsHeader(HttpHeaders.ACCEPT)) {
+			headers.setAccept(java.util.List.of(MediaType.TEXT_EVENT_STREAM));
+		}
+		headers.setCacheControl("no-cache");
+		if (this.request.bodyBytes() != null && !headers.containsHeader(HttpHeaders.CONTENT_TYPE)) {
+			headers.setContentType(MediaType.APPLICATION_JSON);
+		}
+		if (!attempt.lastEventId().isEmpty()) {
+			// header values travel as ISO-8859-1: send the id's UTF-8 bytes, as browsers do
+			headers.set("Last-Event-ID",
+					new String(attempt.lastEventId().getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
+		}
+		SseRequestCustomizer customizer = this.request.customizer();
+		if (customizer != null) {
+			customizer.customize(attempt, headers);
+		}
+		return headers;
+	}
+
+	private Flux<Long> restartsAfter(long generation) {
+		return this.restarts.asFlux().filter((restart) -> restart > generation);
+	}
+
+	private SseException toSseException(Throwable error) {
+		if (error instanceof SseException sse) {
+			return sse;
+		}
+		Throwable root = NestedExceptionUtils.getMostSpecificCause(error);
+		String reason = (root.getMessage() != null) ? root.getMessage() : root.getClass().getSimpleName();
+		return new SseConnectionException(
+				"Connection to " + Redaction.url(this.request.url()) + " failed: " + reason, error);
+	}
+
+	private void finish(SignalType signal) {
+		if (!this.finished.compareAndSet(false, true)) {
+			return;
+		}
+		StreamState end;
+		SseException cause = null;
+		if (signal == SignalType.ON_ERROR) {
+			end = StreamState.FAILED;
+			cause = this.lastFailure;
+		}
+		else if (signal == SignalType.ON_COMPLETE && !this.closeRequested) {
+			end = StreamState.COMPLETED;
+		}
+		else {
+			end = StreamState.CLOSED;
+		}
+		this.state = end;
+		this.current = null;
+		if (end == StreamState.FAILED && logger.isWarnEnabled()) {
+			logger.warn("Stream '" + this.request.name() + "' stopped: " + ((cause != null) ? cause.getMessage() : ""));
+		}
+		else if (logger.isInfoEnabled()) {
+			logger.info("Stream '" + this.request.name() + "' " + end.name().toLowerCase(java.util.Locale.ROOT));
+		}
+		emit(new SseSignal.Closed(end, cause));
+		this.signals.emitComplete(RETRY_WHEN_CONCURRENT);
+	}
+
+	private void emit(SseSignal signal) {
+		this.signals.emitNext(signal, RETRY_WHEN_CONCURRENT);
+	}
+
+	private final class ConnectionListener implements StreamConnection.Listener {
+
+		@Override
+		public void opened(StreamConnection connection, String maskedUrl) {
+			SseStream.this.state = StreamState.OPEN;
+			if (logger.isInfoEnabled()) {
+				logger.info("Stream '" + SseStream.this.request.name() + "' opened " + maskedUrl
+						+ (SseStream.this.lastEventId.isEmpty() ? "" : " from id " + SseStream.this.lastEventId));
+			}
+			emit(new SseSignal.Opened(maskedUrl, SseStream.this.failuresInRow + 1));
+		}
+
+		@Override
+		public void serverRetry(Duration retry) {
+			SseStream.this.serverRetry = retry;
+		}
+
+	}
+
+}

@@ -1,0 +1,405 @@
+package dev.sseclient.core;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import dev.sseclient.core.parse.EventStreamHandler;
+import dev.sseclient.core.parse.EventStreamParser;
+
+/**
+ * One connection attempt of a stream and, when it opens, its response body. Emits, in stream
+ * order, {@link SseEvent}s, {@link SseSignal.Comment}s and {@link LastEventIdUpdate}s, then
+ * ends with the reason the connection ended: an error, or completion after a 204.
+ *
+ * <p>Bytes received before the connection broke are still parsed and emitted before the
+ * error, so nothing that arrived is lost. A watchdog enforces the connect timeout (until the
+ * response status arrived, redirects included) and the idle timeout (no byte while the
+ * subscriber is ready for more: a slow subscriber is not mistaken for a silent server).
+ */
+final class StreamConnection implements EventStreamHandler {
+
+	/** A dispatch point moved the last-event-ID without delivering an event. */
+	record LastEventIdUpdate(String id) {
+	}
+
+	/** The server ended the response normally. */
+	static final class EndOfStream extends SseConnectionException {
+
+		private static final long serialVersionUID = 1L;
+
+		EndOfStream(String url) {
+			super("The server at " + url + " ended the stream", null);
+		}
+
+	}
+
+	/** The caller asked for a restart; not a failure. */
+	static final class RestartRequested extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		RestartRequested() {
+			super("restart requested", null, false, false);
+		}
+
+	}
+
+	private static final int PREFETCHED_CHUNKS = 2;
+
+	private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[16 * 1024]);
+
+	private static final String BODY_SNIPPET_ELLIPSIS = "…";
+
+	private static final int BODY_SNIPPET_BYTES = 512;
+
+	private final WebClient webClient;
+
+	private final SseRequest request;
+
+	private final HttpHeaders headers;
+
+	private final EventStreamParser parser;
+
+	private final Listener listener;
+
+	private final long idleTimeoutNanos;
+
+	private final AtomicLong outstandingDemand = new AtomicLong();
+
+	private final Sinks.One<Boolean> openedSignal = Sinks.one();
+
+	private volatile long openedAtNanos;
+
+	private volatile long lastActivityNanos;
+
+	private volatile boolean responded;
+
+	private volatile boolean noContent;
+
+	private volatile boolean restarted;
+
+	private volatile @Nullable SseTimeoutException timedOut;
+
+	private volatile @Nullable Throwable bodyFailure;
+
+	private volatile String openedUrl;
+
+	private @Nullable List<Object> pending;
+
+	private @Nullable Instant chunkReceivedAt;
+
+	/** What the stream learns from its connection as it happens. */
+	interface Listener {
+
+		void opened(StreamConnection connection, String maskedUrl);
+
+		void serverRetry(Duration retry);
+
+	}
+
+	StreamConnection(WebClient webClient, SseRequest request, HttpHeaders headers, String lastEventId,
+			Listener listener) {
+		this.webClient = webClient;
+		this.request = request;
+		this.headers = headers;
+		this.listener = listener;
+		this.parser = new EventStreamParser(this, lastEventId, request.maxLineSize(), request.maxEventSize());
+		this.idleTimeoutNanos = request.idleTimeout().toNanos();
+		this.openedUrl = Redaction.url(request.url());
+	}
+
+	/** The headers this attempt sends. */
+	HttpHeaders headers() {
+		return this.headers;
+	}
+
+	/** Whether the connection opened and stayed open for at least {@code period}. */
+	boolean wasOpenFor(Duration period) {
+		long opened = this.openedAtNanos;
+		return opened != 0 && System.nanoTime() - opened >= period.toNanos();
+	}
+
+	/**
+	 * Connect, and emit what the stream sends until it ends or {@code restartTrigger} emits.
+	 */
+	Flux<Object> connect(Flux<?> restartTrigger) {
+		return Flux.defer(() -> {
+			Flux<?> stop = Flux.merge(watchdog(), restartTrigger.doOnNext((signal) -> this.restarted = true));
+			return exchange(this.request.url(), this.request.method(), this.request.bodyBytes(), this.headers,
+					this.request.maxRedirects())
+				.takeUntilOther(stop)
+				.concatWith(Mono.defer(this::ending));
+		});
+	}
+
+	private Flux<Object> exchange(URI url, HttpMethod method, byte @Nullable [] body, HttpHeaders headers,
+			int redirectsLeft) {
+		WebClient.RequestBodySpec spec = this.webClient.method(method).uri(url).headers((h) -> h.addAll(headers));
+		WebClient.RequestHeadersSpec<?> ready = (body != null) ? spec.bodyValue(body) : spec;
+		return ready.exchangeToFlux((response) -> respond(response, url, method, body, headers, redirectsLeft));
+	}
+
+	private Flux<Object> respond(ClientResponse response, URI url, HttpMethod method, byte @Nullable [] body,
+			HttpHeaders headers, int redirectsLeft) {
+		int status = response.statusCode().value();
+		HttpHeaders responseHeaders = response.headers().asHttpHeaders();
+		String maskedUrl = Redaction.url(url);
+		return switch (ResponsePolicy.decide(status, responseHeaders)) {
+			case OPEN -> {
+				open(maskedUrl);
+				yield parse(response.bodyToFlux(DataBuffer.class));
+			}
+			case NO_CONTENT -> {
+				this.noContent = true;
+				yield response.releaseBody().thenMany(Flux.empty());
+			}
+			case REDIRECT -> response.releaseBody()
+				.thenMany(Flux.defer(() -> redirect(url, status, responseHeaders.getFirst(HttpHeaders.LOCATION), method,
+						body, headers, redirectsLeft)));
+			case WRONG_CONTENT_TYPE -> bodySnippet(response).flatMapMany((snippet) -> Flux.error(
+					new SseContentTypeException(maskedUrl, responseHeaders.getFirst(HttpHeaders.CONTENT_TYPE), snippet)));
+			case REJECTED -> bodySnippet(response).flatMapMany((snippet) -> Flux.error(new SseHttpStatusException(
+					maskedUrl, status, snippet, ResponsePolicy.retryAfter(responseHeaders, Clock.systemUTC()))));
+		};
+	}
+
+	private Flux<Object> redirect(URI from, int status, @Nullable String location, HttpMethod method,
+			byte @Nullable [] body, HttpHeaders headers, int redirectsLeft) {
+		String maskedFrom = Redaction.url(from);
+		if (redirectsLeft == 0) {
+			return Flux.error(new SseRedirectException("Stopped after " + this.request.maxRedirects()
+					+ " redirects in a row (the last a " + status + " from " + maskedFrom + "): a redirect loop?"));
+		}
+		if (location == null || location.isBlank()) {
+			return Flux.error(new SseRedirectException(
+					"The server at " + maskedFrom + " answered " + status + " without a Location header"));
+		}
+		URI target;
+		try {
+			target = from.resolve(location.trim());
+		}
+		catch (IllegalArgumentException ex) {
+			return Flux.error(new SseRedirectException("The server at " + maskedFrom + " answered " + status
+					+ " with an unusable Location '" + location + "'"));
+		}
+		String scheme = (target.getScheme() != null) ? target.getScheme().toLowerCase(Locale.ROOT) : "";
+		if (!(scheme.equals("http") || scheme.equals("https")) || target.getHost() == null) {
+			return Flux.error(new SseRedirectException("The server at " + maskedFrom + " redirected to "
+					+ Redaction.url(target) + ", which is not an http or https URL"));
+		}
+		HttpMethod nextMethod = method;
+		byte[] nextBody = body;
+		HttpHeaders nextHeaders = HttpHeaders.copyOf(headers);
+		boolean becomesGet = (status == 303 && method != HttpMethod.HEAD)
+				|| ((status == 301 || status == 302) && method == HttpMethod.POST);
+		if (becomesGet) {
+			nextMethod = HttpMethod.GET;
+			nextBody = null;
+			nextHeaders.remove(HttpHeaders.CONTENT_TYPE);
+			nextHeaders.remove(HttpHeaders.CONTENT_LENGTH);
+		}
+		if (!sameOrigin(from, target)) {
+			this.request.sensitiveHeaders().forEach(nextHeaders::remove);
+		}
+		return exchange(target, nextMethod, nextBody, nextHeaders, redirectsLeft - 1);
+	}
+
+	private void open(String maskedUrl) {
+		long now = System.nanoTime();
+		this.openedUrl = maskedUrl;
+		this.openedAtNanos = now;
+		this.lastActivityNanos = now;
+		this.responded = true;
+		this.openedSignal.tryEmitValue(Boolean.TRUE);
+		this.listener.opened(this, maskedUrl);
+	}
+
+	private Flux<Object> parse(Flux<DataBuffer> body) {
+		return body.doOnRequest(this::demanded)
+			.doOnNext(this::received)
+			.onErrorResume((error) -> {
+				this.bodyFailure = error;
+				return Mono.empty();
+			})
+			.concatMapIterable(this::parseChunk, PREFETCHED_CHUNKS)
+			.doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+	}
+
+	private void demanded(long n) {
+		long before = this.outstandingDemand.getAndAccumulate(n,
+				(current, added) -> (current + added < 0) ? Long.MAX_VALUE : current + added);
+		if (before == 0) {
+			this.lastActivityNanos = System.nanoTime();
+		}
+	}
+
+	private void received(DataBuffer buffer) {
+		this.outstandingDemand.getAndUpdate((current) -> (current == Long.MAX_VALUE) ? current : current - 1);
+		this.lastActivityNanos = System.nanoTime();
+	}
+
+	private List<Object> parseChunk(DataBuffer buffer) {
+		try {
+			this.chunkReceivedAt = null;
+			byte[] scratch = SCRATCH.get();
+			int readable;
+			while ((readable = buffer.readableByteCount()) > 0) {
+				int length = Math.min(readable, scratch.length);
+				buffer.read(scratch, 0, length);
+				this.parser.feed(scratch, 0, length);
+			}
+			List<Object> items = this.pending;
+			this.pending = null;
+			return (items != null) ? items : List.of();
+		}
+		finally {
+			DataBufferUtils.release(buffer);
+		}
+	}
+
+	@Override
+	public void onEvent(String lastEventId, String type, String data) {
+		List<Object> items = pendingItems();
+		int last = items.size() - 1;
+		if (last >= 0 && items.get(last) instanceof LastEventIdUpdate) {
+			items.remove(last);
+		}
+		Instant receivedAt = this.chunkReceivedAt;
+		if (receivedAt == null) {
+			receivedAt = Instant.now();
+			this.chunkReceivedAt = receivedAt;
+		}
+		items.add(new SseEvent(this.request.name(), lastEventId, type, data, receivedAt));
+	}
+
+	@Override
+	public void onComment(String comment) {
+		pendingItems().add(new SseSignal.Comment(comment));
+	}
+
+	@Override
+	public void onRetry(long millis) {
+		this.listener.serverRetry(Duration.ofMillis(millis));
+	}
+
+	@Override
+	public void onLastEventIdChanged(String lastEventId) {
+		pendingItems().add(new LastEventIdUpdate(lastEventId));
+	}
+
+	private List<Object> pendingItems() {
+		List<Object> items = this.pending;
+		if (items == null) {
+			items = new ArrayList<>(4);
+			this.pending = items;
+		}
+		return items;
+	}
+
+	/** Why the connection ended, once it ended without an error of its own. */
+	private Mono<Object> ending() {
+		if (this.restarted) {
+			return Mono.error(new RestartRequested());
+		}
+		SseTimeoutException timeout = this.timedOut;
+		if (timeout != null) {
+			return Mono.error(timeout);
+		}
+		if (this.noContent) {
+			return Mono.empty();
+		}
+		Throwable failure = this.bodyFailure;
+		if (failure != null) {
+			return Mono.error(failure);
+		}
+		return Mono.error(new EndOfStream(this.openedUrl));
+	}
+
+	/**
+	 * Emits once when a timeout expired, and never completes otherwise (a completing trigger
+	 * would end the connection): the connect timeout until the response arrived, then the idle
+	 * timeout, re-armed from the last activity each time it wakes.
+	 */
+	private Flux<Long> watchdog() {
+		Mono<Long> connect = Mono.delay(this.request.connectTimeout()).filter((tick) -> connectExpired());
+		Flux<Long> idle = (this.idleTimeoutNanos > 0) ? this.openedSignal.asMono()
+			.thenMany(Mono.defer(() -> Mono.delay(untilIdleDeadline())).repeat())
+			.filter((tick) -> idleExpired())
+			.take(1) : Flux.never();
+		return Flux.merge(connect, idle);
+	}
+
+	private boolean connectExpired() {
+		if (this.responded) {
+			return false;
+		}
+		this.timedOut = new SseTimeoutException("No response from " + Redaction.url(this.request.url())
+				+ " within the connect timeout of " + this.request.connectTimeout().toMillis() + " ms", false);
+		return true;
+	}
+
+	private Duration untilIdleDeadline() {
+		long remaining = this.lastActivityNanos + this.idleTimeoutNanos - System.nanoTime();
+		return Duration.ofNanos(Math.max(remaining, 1_000_000));
+	}
+
+	private boolean idleExpired() {
+		if (this.outstandingDemand.get() > 0 && System.nanoTime() - this.lastActivityNanos >= this.idleTimeoutNanos) {
+			this.timedOut = new SseTimeoutException("The server at " + this.openedUrl + " sent nothing for "
+					+ this.request.idleTimeout().toMillis() + " ms (idle timeout)", true);
+			return true;
+		}
+		return false;
+	}
+
+	private static Mono<String> bodySnippet(ClientResponse response) {
+		return DataBufferUtils.join(DataBufferUtils.takeUntilByteCount(response.bodyToFlux(DataBuffer.class),
+				BODY_SNIPPET_BYTES + 1))
+			.map((joined) -> {
+				try {
+					int length = joined.readableByteCount();
+					byte[] bytes = new byte[Math.min(length, BODY_SNIPPET_BYTES)];
+					joined.read(bytes);
+					String text = new String(bytes, StandardCharsets.UTF_8).replaceAll("[\\p{Cntrl}&&[^\t]]+", " ").strip();
+					return (length > BODY_SNIPPET_BYTES) ? text + BODY_SNIPPET_ELLIPSIS : text;
+				}
+				finally {
+					DataBufferUtils.release(joined);
+				}
+			})
+			.defaultIfEmpty("")
+			.onErrorReturn("");
+	}
+
+	private static boolean sameOrigin(URI a, URI b) {
+		return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost())
+				&& effectivePort(a) == effectivePort(b);
+	}
+
+	private static int effectivePort(URI url) {
+		if (url.getPort() != -1) {
+			return url.getPort();
+		}
+		return url.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+	}
+
+}

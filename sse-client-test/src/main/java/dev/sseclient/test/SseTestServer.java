@@ -1,0 +1,384 @@
+package dev.sseclient.test;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A scriptable Server-Sent Events server on loopback, for tests. Each request takes the next
+ * {@link SseScript} from the queue ({@link #enqueue}), or asks the {@link #dispatcher} when the
+ * queue is empty; with neither it answers 404. Every request is recorded for assertions.
+ *
+ * <p>It speaks HTTP/1.1 over plain sockets, so a script controls every byte, each chunk
+ * boundary, pauses, clean ends, drops and resets. One thread per connection; meant for tests,
+ * not for load.
+ *
+ * <pre>{@code
+ * try (SseTestServer server = SseTestServer.start()) {
+ *     server.enqueue(SseScript.stream().event("1", null, "hello").hold());
+ *     // point the client at server.url("/feed")
+ *     RecordedRequest request = server.takeRequest();
+ * }
+ * }</pre>
+ */
+public final class SseTestServer implements AutoCloseable {
+
+	private static final int MAX_HEAD_SIZE = 64 * 1024;
+
+	private final ServerSocket serverSocket;
+
+	private final Thread acceptor;
+
+	private final BlockingQueue<SseScript> scripts = new LinkedBlockingQueue<>();
+
+	private final BlockingQueue<RecordedRequest> unclaimed = new LinkedBlockingQueue<>();
+
+	private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+
+	private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
+
+	private final ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+
+	private volatile @Nullable Function<RecordedRequest, SseScript> dispatcher;
+
+	private volatile boolean closed;
+
+	private SseTestServer(ServerSocket serverSocket) {
+		this.serverSocket = serverSocket;
+		this.acceptor = new Thread(this::acceptLoop, "sse-test-server-" + serverSocket.getLocalPort());
+		this.acceptor.setDaemon(true);
+		this.acceptor.start();
+	}
+
+	/** Start a server on a free loopback port. */
+	public static SseTestServer start() {
+		try {
+			ServerSocket socket = new ServerSocket();
+			socket.setReuseAddress(true);
+			socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+			return new SseTestServer(socket);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not start the SSE test server", ex);
+		}
+	}
+
+	/** The port the server listens on. */
+	public int port() {
+		return this.serverSocket.getLocalPort();
+	}
+
+	/** The base URL, such as {@code http://127.0.0.1:40123}. */
+	public URI url() {
+		return URI.create("http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + port());
+	}
+
+	/** The URL of a path on this server, as a string to put in configuration. */
+	public String url(String path) {
+		return url() + (path.startsWith("/") ? path : "/" + path);
+	}
+
+	/** Queue what to do for the next request that finds the queue non-empty. */
+	public SseTestServer enqueue(SseScript script) {
+		this.scripts.add(script);
+		return this;
+	}
+
+	/** Decide per request when the queue is empty, for example to honour {@code Last-Event-ID}. */
+	public SseTestServer dispatcher(Function<RecordedRequest, SseScript> dispatcher) {
+		this.dispatcher = dispatcher;
+		return this;
+	}
+
+	/** The next request not yet taken, waiting up to ten seconds. */
+	public RecordedRequest takeRequest() {
+		return takeRequest(Duration.ofSeconds(10));
+	}
+
+	/** The next request not yet taken, waiting up to {@code timeout}. */
+	public RecordedRequest takeRequest(Duration timeout) {
+		try {
+			RecordedRequest request = this.unclaimed.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			if (request == null) {
+				throw new AssertionError("No request arrived within " + timeout);
+			}
+			return request;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** Every request received so far, in arrival order. */
+	public List<RecordedRequest> requests() {
+		return List.copyOf(this.requests);
+	}
+
+	/** How many requests arrived so far. */
+	public int requestCount() {
+		return this.requests.size();
+	}
+
+	/** How many client connections are open now. */
+	public int openConnections() {
+		return this.connections.size();
+	}
+
+	/** Errors the server hit while serving (not client disconnects), for diagnosing tests. */
+	public List<Throwable> failures() {
+		return List.copyOf(this.failures);
+	}
+
+	@Override
+	public void close() {
+		this.closed = true;
+		closeQuietly(this.serverSocket);
+		this.connections.forEach(SseTestServer::closeQuietly);
+		try {
+			this.acceptor.join(5000);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private void acceptLoop() {
+		while (!this.closed) {
+			try {
+				Socket socket = this.serverSocket.accept();
+				socket.setTcpNoDelay(true);
+				this.connections.add(socket);
+				Thread worker = new Thread(() -> serve(socket), "sse-test-connection-" + socket.getPort());
+				worker.setDaemon(true);
+				worker.start();
+			}
+			catch (IOException ex) {
+				if (!this.closed) {
+					this.failures.add(ex);
+				}
+			}
+		}
+	}
+
+	private void serve(Socket socket) {
+		try (socket) {
+			InputStream in = new BufferedInputStream(socket.getInputStream());
+			RecordedRequest request = readRequest(in);
+			if (request == null) {
+				return;
+			}
+			this.requests.add(request);
+			this.unclaimed.add(request);
+			respond(socket, in, scriptFor(request));
+		}
+		catch (SocketException ex) {
+			// the client went away: part of normal life for a streaming server
+		}
+		catch (IOException | RuntimeException ex) {
+			if (!this.closed) {
+				this.failures.add(ex);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		finally {
+			this.connections.remove(socket);
+		}
+	}
+
+	private SseScript scriptFor(RecordedRequest request) {
+		SseScript script = this.scripts.poll();
+		if (script != null) {
+			return script;
+		}
+		Function<RecordedRequest, SseScript> current = this.dispatcher;
+		return (current != null) ? current.apply(request) : SseScript.status(404);
+	}
+
+	private void respond(Socket socket, InputStream in, SseScript script) throws IOException, InterruptedException {
+		OutputStream out = socket.getOutputStream();
+		boolean chunked = script.streaming || !script.steps.isEmpty();
+		StringBuilder head = new StringBuilder();
+		head.append("HTTP/1.1 ").append(script.status).append(' ').append(reason(script.status)).append("\r\n");
+		script.headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+		if (chunked) {
+			head.append("Transfer-Encoding: chunked\r\n");
+		}
+		else {
+			head.append("Content-Length: ").append(script.body.length).append("\r\n");
+		}
+		head.append("Connection: close\r\n\r\n");
+		out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+		if (!chunked) {
+			out.write(script.body);
+		}
+		out.flush();
+		for (SseScript.Step step : script.steps) {
+			if (step instanceof SseScript.Send send) {
+				writeChunk(out, send.bytes());
+			}
+			else if (step instanceof SseScript.Pause pause) {
+				Thread.sleep(pause.duration().toMillis());
+			}
+		}
+		switch (script.ending) {
+			case END -> {
+				if (chunked) {
+					out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+					out.flush();
+				}
+			}
+			case DROP -> {
+				// closing without the terminating chunk
+			}
+			case RESET -> socket.setSoLinger(true, 0);
+			case HOLD -> {
+				while (in.read() != -1) {
+					// wait until the client closes
+				}
+			}
+		}
+	}
+
+	private static void writeChunk(OutputStream out, byte[] bytes) throws IOException {
+		if (bytes.length == 0) {
+			return;
+		}
+		out.write((Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+		out.write(bytes);
+		out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+		out.flush();
+	}
+
+	private static @Nullable RecordedRequest readRequest(InputStream in) throws IOException {
+		String requestLine = readLine(in);
+		if (requestLine == null || requestLine.isEmpty()) {
+			return null;
+		}
+		String[] parts = requestLine.split(" ");
+		if (parts.length < 2) {
+			throw new IOException("Malformed request line: " + requestLine);
+		}
+		Map<String, List<String>> headers = new LinkedHashMap<>();
+		String line;
+		int headSize = requestLine.length();
+		while ((line = readLine(in)) != null && !line.isEmpty()) {
+			headSize += line.length();
+			if (headSize > MAX_HEAD_SIZE) {
+				throw new IOException("Request head too large");
+			}
+			int colon = line.indexOf(':');
+			if (colon > 0) {
+				headers.computeIfAbsent(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), (k) -> new ArrayList<>())
+					.add(line.substring(colon + 1).trim());
+			}
+		}
+		return new RecordedRequest(parts[0], parts[1], headers, readBody(in, headers));
+	}
+
+	private static byte[] readBody(InputStream in, Map<String, List<String>> headers) throws IOException {
+		List<String> length = headers.get("content-length");
+		if (length != null) {
+			return in.readNBytes(Integer.parseInt(length.get(0)));
+		}
+		List<String> encoding = headers.get("transfer-encoding");
+		if (encoding == null || !encoding.get(0).equalsIgnoreCase("chunked")) {
+			return new byte[0];
+		}
+		ByteArrayOutputStream body = new ByteArrayOutputStream();
+		while (true) {
+			String sizeLine = readLine(in);
+			if (sizeLine == null) {
+				throw new IOException("Request body ended early");
+			}
+			int size = Integer.parseInt(sizeLine.split(";")[0].trim(), 16);
+			if (size == 0) {
+				while (true) {
+					String trailer = readLine(in);
+					if (trailer == null || trailer.isEmpty()) {
+						return body.toByteArray();
+					}
+				}
+			}
+			body.write(in.readNBytes(size));
+			readLine(in);
+		}
+	}
+
+	private static @Nullable String readLine(InputStream in) throws IOException {
+		ByteArrayOutputStream line = new ByteArrayOutputStream();
+		int b;
+		while ((b = in.read()) != -1) {
+			if (b == '\n') {
+				byte[] bytes = line.toByteArray();
+				int length = (bytes.length > 0 && bytes[bytes.length - 1] == '\r') ? bytes.length - 1 : bytes.length;
+				return new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
+			}
+			if (line.size() > MAX_HEAD_SIZE) {
+				throw new IOException("Line too long");
+			}
+			line.write(b);
+		}
+		return (line.size() > 0) ? line.toString(StandardCharsets.ISO_8859_1) : null;
+	}
+
+	private static String reason(int status) {
+		return switch (status) {
+			case 200 -> "OK";
+			case 204 -> "No Content";
+			case 301 -> "Moved Permanently";
+			case 302 -> "Found";
+			case 303 -> "See Other";
+			case 307 -> "Temporary Redirect";
+			case 308 -> "Permanent Redirect";
+			case 400 -> "Bad Request";
+			case 401 -> "Unauthorized";
+			case 403 -> "Forbidden";
+			case 404 -> "Not Found";
+			case 408 -> "Request Timeout";
+			case 429 -> "Too Many Requests";
+			case 500 -> "Internal Server Error";
+			case 502 -> "Bad Gateway";
+			case 503 -> "Service Unavailable";
+			default -> "Status";
+		};
+	}
+
+	private static void closeQuietly(java.io.Closeable closeable) {
+		try {
+			closeable.close();
+		}
+		catch (IOException ex) {
+			// closing anyway
+		}
+	}
+
+}
