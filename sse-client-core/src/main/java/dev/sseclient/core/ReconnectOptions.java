@@ -74,13 +74,9 @@ public record ReconnectOptions(boolean enabled, Duration initialDelay, Duration 
 				this.resetAfter, this.maxAttempts, this.minServerDelay, this.maxServerDelay);
 	}
 
-	public ReconnectOptions withInitialDelay(Duration initialDelay) {
-		return new ReconnectOptions(this.enabled, initialDelay, this.maxDelay, this.multiplier, this.jitter,
-				this.resetAfter, this.maxAttempts, this.minServerDelay, this.maxServerDelay);
-	}
-
-	public ReconnectOptions withMaxDelay(Duration maxDelay) {
-		return new ReconnectOptions(this.enabled, this.initialDelay, maxDelay, this.multiplier, this.jitter,
+	/** The base delay and the cap of its growth, together since the cap may not be below the base. */
+	public ReconnectOptions withDelays(Duration initialDelay, Duration maxDelay) {
+		return new ReconnectOptions(this.enabled, initialDelay, maxDelay, this.multiplier, this.jitter,
 				this.resetAfter, this.maxAttempts, this.minServerDelay, this.maxServerDelay);
 	}
 

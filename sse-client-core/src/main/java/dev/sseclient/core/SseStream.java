@@ -114,15 +114,16 @@ public final class SseStream implements AutoCloseable {
 	 */
 	public Flux<SseEvent> events() {
 		return Flux.defer(() -> {
+			if (this.closeRequested) {
+				return Flux.empty();
+			}
 			if (!this.subscribed.compareAndSet(false, true)) {
 				return Flux.error(new IllegalStateException(
 						"The events of stream '" + this.request.name() + "' can be subscribed only once"));
 			}
-			if (this.closeRequested) {
-				return Flux.empty();
-			}
 			return Flux.defer(this::connectOnce)
 				.retryWhen(Retry.from((failures) -> failures.concatMap((signal) -> afterFailure(signal.failure()))))
+				.onErrorResume(this::endsNormally, (error) -> Flux.empty())
 				.onErrorMap((error) -> toSseException(error))
 				.takeUntilOther(this.closeRequest.asMono())
 				.doOnError((error) -> this.lastFailure = (SseException) error)
@@ -208,7 +209,7 @@ public final class SseStream implements AutoCloseable {
 		this.lastFailure = failure;
 		emit(new SseSignal.Failed(failure, this.failuresInRow));
 		if (!options.enabled()) {
-			return (failure instanceof StreamConnection.EndOfStream) ? Mono.empty() : Mono.error(failure);
+			return Mono.error(failure);
 		}
 		if (!failure.isRetryable() && !credentialsRefreshed(failure, ended)) {
 			return Mono.error(failure);
@@ -227,6 +228,11 @@ public final class SseStream implements AutoCloseable {
 		}
 		long generation = this.restartGeneration.get();
 		return Mono.delay(delay).or(restartsAfter(generation).next().map((restart) -> 0L));
+	}
+
+	/** Without reconnection, the server ending the response is the stream's normal end. */
+	private boolean endsNormally(Throwable error) {
+		return error instanceof StreamConnection.EndOfStream && !this.request.reconnect().enabled();
 	}
 
 	/** After a 401 or 403: ask the customizer for new headers, and retry only if they changed. */

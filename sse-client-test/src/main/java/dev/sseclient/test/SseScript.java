@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What an {@link SseTestServer} does for one request: a status, headers, then a sequence of
  * chunks and pauses, and how the response ends. Each {@code send}, {@code event} or
@@ -33,7 +35,9 @@ public final class SseScript {
 		/** Close with a TCP reset. */
 		RESET,
 		/** Keep the connection open until the client or the server closes it. */
-		HOLD
+		HOLD,
+		/** Send nothing, not even a status line; wait until the client closes. */
+		SILENT
 
 	}
 
@@ -76,6 +80,13 @@ public final class SseScript {
 		return new SseScript(status, false);
 	}
 
+	/** Read the request, then answer nothing at all until the client gives up. */
+	public static SseScript noResponse() {
+		SseScript script = new SseScript(0, false);
+		script.ending = Ending.SILENT;
+		return script;
+	}
+
 	/** A redirect to {@code location}. */
 	public static SseScript redirect(int status, String location) {
 		return status(status).header("Location", location);
@@ -110,7 +121,7 @@ public final class SseScript {
 	}
 
 	/** Write one event with an id, a type (either may be null) and data. */
-	public SseScript event(String id, String type, String data) {
+	public SseScript event(@Nullable String id, @Nullable String type, String data) {
 		return send(format(id, type, data));
 	}
 
@@ -150,7 +161,7 @@ public final class SseScript {
 	}
 
 	/** The wire form of one event: optional {@code id} and {@code event} lines, data lines, a blank line. */
-	public static String format(String id, String type, String data) {
+	public static String format(@Nullable String id, @Nullable String type, String data) {
 		StringBuilder text = new StringBuilder();
 		if (id != null) {
 			text.append("id: ").append(id).append('\n');

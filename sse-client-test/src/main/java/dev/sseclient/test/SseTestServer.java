@@ -224,6 +224,10 @@ public final class SseTestServer implements AutoCloseable {
 	}
 
 	private void respond(Socket socket, InputStream in, SseScript script) throws IOException, InterruptedException {
+		if (script.ending == SseScript.Ending.SILENT) {
+			awaitClientClose(in);
+			return;
+		}
 		OutputStream out = socket.getOutputStream();
 		boolean chunked = script.streaming || !script.steps.isEmpty();
 		StringBuilder head = new StringBuilder();
@@ -260,11 +264,13 @@ public final class SseTestServer implements AutoCloseable {
 				// closing without the terminating chunk
 			}
 			case RESET -> socket.setSoLinger(true, 0);
-			case HOLD -> {
-				while (in.read() != -1) {
-					// wait until the client closes
-				}
-			}
+			case HOLD, SILENT -> awaitClientClose(in);
+		}
+	}
+
+	private static void awaitClientClose(InputStream in) throws IOException {
+		while (in.read() != -1) {
+			// discard anything else the client sends
 		}
 	}
 

@@ -1,0 +1,596 @@
+package dev.sseclient.core;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.test.StepVerifier;
+
+import dev.sseclient.core.parse.EventStreamLimitException;
+import dev.sseclient.test.RecordedRequest;
+import dev.sseclient.test.SseScript;
+import dev.sseclient.test.SseTestServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Drives {@link SseStream} against a real server on loopback that scripts bytes, pauses, drops
+ * and statuses.
+ */
+class SseStreamTests {
+
+	private static final ReconnectOptions FAST = ReconnectOptions.defaults()
+		.withDelays(Duration.ofMillis(10), Duration.ofMillis(50))
+		.withJitter(0);
+
+	private final SseTestServer server = SseTestServer.start();
+
+	private final SseClient client = SseClient.create();
+
+	private final List<SseEvent> events = new CopyOnWriteArrayList<>();
+
+	private final List<SseSignal> signals = new CopyOnWriteArrayList<>();
+
+	private final AtomicReference<Throwable> error = new AtomicReference<>();
+
+	private final List<SseStream> opened = new CopyOnWriteArrayList<>();
+
+	@AfterEach
+	void closeAll() {
+		this.opened.forEach(SseStream::close);
+		this.server.close();
+	}
+
+	@Test
+	void reconnectsWithLastEventIdOfTheLastDeliveredEvent() {
+		this.server.enqueue(SseScript.stream().event("1", null, "a").event("2", "tick", "b").end());
+		this.server.enqueue(SseScript.stream().event("3", null, "c").hold());
+		follow(request().build());
+
+		await().until(() -> this.events.size() == 3);
+		assertThat(this.events).extracting(SseEvent::id, SseEvent::type, SseEvent::data)
+			.containsExactly(tuple("1", "message", "a"), tuple("2", "tick", "b"), tuple("3", "message", "c"));
+		assertThat(this.server.takeRequest().header("Last-Event-ID")).isNull();
+		assertThat(this.server.takeRequest().header("Last-Event-ID")).isEqualTo("2");
+	}
+
+	@Test
+	void sendsSseRequestHeaders() {
+		this.server.enqueue(SseScript.stream().hold());
+		follow(request().build());
+		RecordedRequest request = this.server.takeRequest();
+		assertThat(request.method()).isEqualTo("GET");
+		assertThat(request.target()).isEqualTo("/feed");
+		assertThat(request.header("Accept")).isEqualTo("text/event-stream");
+		assertThat(request.header("Cache-Control")).isEqualTo("no-cache");
+		assertThat(request.header("Last-Event-ID")).isNull();
+	}
+
+	@Test
+	void initialLastEventIdIsSentOnTheFirstAttempt() {
+		this.server.enqueue(SseScript.stream().hold());
+		follow(request().lastEventId("checkpoint-7").build());
+		assertThat(this.server.takeRequest().header("Last-Event-ID")).isEqualTo("checkpoint-7");
+	}
+
+	@Test
+	void emptyIdResetsSoTheNextAttemptSendsNoLastEventId() {
+		this.server.enqueue(SseScript.stream().event("5", null, "a").send("id\ndata: b\n\n").end());
+		this.server.enqueue(SseScript.stream().hold());
+		follow(request().build());
+		this.server.takeRequest();
+		assertThat(this.server.takeRequest().header("Last-Event-ID")).isNull();
+		assertThat(this.events).extracting(SseEvent::id).containsExactly("5", "");
+	}
+
+	@Test
+	void partialEventAndItsIdAreDiscardedAtEndOfStream() {
+		this.server.enqueue(SseScript.stream().event("1", null, "whole").send("id: 2\ndata: half").drop());
+		this.server.enqueue(SseScript.stream().event("3", null, "next").hold());
+		follow(request().build());
+		await().until(() -> this.events.size() == 2);
+		assertThat(this.events).extracting(SseEvent::data).containsExactly("whole", "next");
+		this.server.takeRequest();
+		assertThat(this.server.takeRequest().header("Last-Event-ID")).isEqualTo("1");
+	}
+
+	@Test
+	void idWithoutDataMovesTheReconnectionPoint() {
+		this.server.enqueue(SseScript.stream().event("1", null, "a").send("id: 9\n\n").end());
+		this.server.enqueue(SseScript.stream().hold());
+		follow(request().build());
+		this.server.takeRequest();
+		assertThat(this.server.takeRequest().header("Last-Event-ID")).isEqualTo("9");
+	}
+
+	@Test
+	void eventSplitAcrossChunksAndCommentsArriveInOrder() {
+		this.server.enqueue(SseScript.stream()
+			.comment(" heartbeat")
+			.send("da")
+			.send("ta: hé")
+			.send(new byte[] { (byte) 0xC3 })
+			.send(new byte[] { (byte) 0xA9, '\r' })
+			.send("\n\r\n")
+			.hold());
+		follow(request().build());
+		await().until(() -> this.events.size() == 1);
+		assertThat(this.events.get(0).data()).isEqualTo("héé");
+		assertThat(this.signals).contains(new SseSignal.Comment("heartbeat"));
+	}
+
+	@Test
+	void noContentStopsForGoodWithoutAnotherRequest() {
+		this.server.enqueue(SseScript.status(204));
+		SseStream stream = follow(request().build());
+		await().until(() -> stream.state() == StreamState.COMPLETED);
+		assertThat(this.signals).last().isEqualTo(new SseSignal.Closed(StreamState.COMPLETED, null));
+		assertThat(this.server.requestCount()).isEqualTo(1);
+	}
+
+	@Test
+	void postBodyAndCustomHeadersAreSentAgainOnEveryAttempt() {
+		this.server.enqueue(SseScript.stream().event("1", null, "a").end());
+		this.server.enqueue(SseScript.stream().hold());
+		follow(SseRequest.post(this.server.url("/chat"), "{\"stream\":true}")
+			.header("X-Api-Key", "k1")
+			.reconnect(FAST)
+			.build());
+		for (int i = 0; i < 2; i++) {
+			RecordedRequest request = this.server.takeRequest();
+			assertThat(request.method()).isEqualTo("POST");
+			assertThat(request.bodyAsString()).isEqualTo("{\"stream\":true}");
+			assertThat(request.header("Content-Type")).isEqualTo("application/json");
+			assertThat(request.header("X-Api-Key")).isEqualTo("k1");
+		}
+	}
+
+	@Test
+	void customizerRunsBeforeEveryAttempt() {
+		AtomicInteger calls = new AtomicInteger();
+		this.server.enqueue(SseScript.stream().event("1", null, "a").end());
+		this.server.enqueue(SseScript.stream().hold());
+		follow(request().customizer((attempt, headers) -> {
+			calls.incrementAndGet();
+			headers.set("X-Attempt", attempt.number() + "/" + attempt.lastEventId());
+		}).build());
+		assertThat(this.server.takeRequest().header("X-Attempt")).isEqualTo("1/");
+		assertThat(this.server.takeRequest().header("X-Attempt")).isEqualTo("2/1");
+		assertThat(calls).hasValue(2);
+	}
+
+	@Test
+	void idleTimeoutClosesASilentConnectionAndReconnects() {
+		this.server.enqueue(SseScript.stream().event("1", null, "a").hold());
+		this.server.enqueue(SseScript.stream().event("2", null, "b").hold());
+		follow(request().idleTimeout(Duration.ofMillis(300)).build());
+		await().until(() -> this.events.size() == 2);
+		assertThat(failures()).singleElement()
+			.isInstanceOfSatisfying(SseTimeoutException.class, (ex) -> assertThat(ex.isIdle()).isTrue());
+		this.server.takeRequest();
+		assertThat(this.server.takeRequest().header("Last-Event-ID")).isEqualTo("1");
+	}
+
+	@Test
+	void commentsKeepAConnectionAliveAgainstTheIdleTimeout() {
+		SseScript script = SseScript.stream();
+		for (int i = 0; i < 8; i++) {
+			script.pause(Duration.ofMillis(100)).comment("ping");
+		}
+		this.server.enqueue(script.event("1", null, "done").hold());
+		follow(request().idleTimeout(Duration.ofMillis(300)).build());
+		await().until(() -> this.events.size() == 1);
+		assertThat(failures()).isEmpty();
+		assertThat(this.server.requestCount()).isEqualTo(1);
+	}
+
+	@Test
+	void connectTimeoutWhenTheServerNeverAnswers() {
+		this.server.enqueue(SseScript.noResponse());
+		this.server.enqueue(SseScript.stream().event("1", null, "a").hold());
+		follow(request().connectTimeout(Duration.ofMillis(300)).build());
+		await().until(() -> this.events.size() == 1);
+		assertThat(failures()).singleElement()
+			.isInstanceOfSatisfying(SseTimeoutException.class, (ex) -> assertThat(ex.isIdle()).isFalse());
+	}
+
+	@Test
+	void serverRetryFieldSetsTheReconnectionDelay() {
+		this.server.enqueue(SseScript.stream().send("retry: 1234\n").event("1", null, "a").end());
+		this.server.enqueue(SseScript.stream().hold());
+		follow(request().reconnect(FAST.withDelays(Duration.ofMillis(10), Duration.ofSeconds(5))).build());
+		await().until(() -> retryDelays().size() == 1);
+		assertThat(retryDelays()).containsExactly(Duration.ofMillis(1234));
+	}
+
+	@Test
+	void serverRetryIsClampedToTheConfiguredRange() {
+		this.server.enqueue(SseScript.stream().send("retry: 999999999\n").event("1", null, "a").end());
+		follow(request().reconnect(FAST.withServerDelayRange(Duration.ZERO, Duration.ofMillis(200))).build());
+		await().until(() -> retryDelays().size() == 1);
+		assertThat(retryDelays()).containsExactly(Duration.ofMillis(200));
+	}
+
+	@Test
+	void retryAfterOnServiceUnavailableIsHonoured() {
+		this.server.enqueue(SseScript.status(503).header("Retry-After", "1").body("overloaded"));
+		this.server.enqueue(SseScript.stream().event("1", null, "a").hold());
+		follow(request().build());
+		await().until(() -> this.events.size() == 1);
+		assertThat(retryDelays()).containsExactly(Duration.ofSeconds(1));
+		assertThat(failures()).singleElement().isInstanceOfSatisfying(SseHttpStatusException.class, (ex) -> {
+			assertThat(ex.getStatus()).isEqualTo(503);
+			assertThat(ex.getRetryAfter()).isEqualTo(Duration.ofSeconds(1));
+			assertThat(ex.getMessage()).contains("503").contains("overloaded");
+		});
+	}
+
+	@Test
+	void tooManyRequestsAndRequestTimeoutAreRetried() {
+		this.server.enqueue(SseScript.status(429));
+		this.server.enqueue(SseScript.status(408));
+		this.server.enqueue(SseScript.status(502));
+		this.server.enqueue(SseScript.stream().event("1", null, "a").hold());
+		follow(request().build());
+		await().until(() -> this.events.size() == 1);
+		assertThat(failures()).extracting((ex) -> ((SseHttpStatusException) ex).getStatus())
+			.containsExactly(429, 408, 502);
+	}
+
+	@Test
+	void clientErrorStopsTheStreamWithWhatArrived() {
+		this.server.enqueue(SseScript.status(404).body("no such feed"));
+		SseStream stream = follow(request().build());
+		await().until(() -> stream.state() == StreamState.FAILED);
+		assertThat(this.error.get()).isInstanceOf(SseHttpStatusException.class)
+			.hasMessage("The server at " + this.server.url("/feed")
+					+ " answered 404 instead of 200 with text/event-stream: no such feed");
+		assertThat(this.server.requestCount()).isEqualTo(1);
+	}
+
+	@Test
+	void wrongContentTypeStopsTheStreamNamingWhatArrived() {
+		this.server.enqueue(SseScript.status(200).header("Content-Type", "text/html").body("<html>login</html>"));
+		SseStream stream = follow(request().build());
+		await().until(() -> stream.state() == StreamState.FAILED);
+		assertThat(this.error.get()).isInstanceOf(SseContentTypeException.class)
+			.hasMessageContaining("content type 'text/html'")
+			.hasMessageContaining("<html>login</html>");
+		assertThat(this.server.requestCount()).isEqualTo(1);
+	}
+
+	@Test
+	void contentTypeParametersAreAllowed() {
+		this.server.enqueue(SseScript.stream().header("Content-Type", "Text/Event-Stream; charset=ISO-8859-1")
+			.event("1", null, "ü")
+			.hold());
+		follow(request().build());
+		await().until(() -> this.events.size() == 1);
+		assertThat(this.events.get(0).data()).isEqualTo("ü");
+	}
+
+	@Test
+	void unauthorizedStopsWhenCredentialsCannotChange() {
+		this.server.enqueue(SseScript.status(401));
+		SseStream stream = follow(request().header("Authorization", "Bearer expired").build());
+		await().until(() -> stream.state() == StreamState.FAILED);
+		assertThat(((SseHttpStatusException) this.error.get()).getStatus()).isEqualTo(401);
+		assertThat(this.error.get().getMessage()).doesNotContain("expired");
+		assertThat(this.server.requestCount()).isEqualTo(1);
+	}
+
+	@Test
+	void unauthorizedRetriesWhenTheCustomizerRefreshedTheToken() {
+		AtomicInteger tokens = new AtomicInteger();
+		this.server.enqueue(SseScript.status(401));
+		this.server.enqueue(SseScript.stream().event("1", null, "a").hold());
+		follow(request().customizer((attempt, headers) -> {
+			if (attempt.number() == 1 || attempt.previousFailure() instanceof SseHttpStatusException) {
+				headers.setBearerAuth("token-" + tokens.incrementAndGet());
+			}
+		}).build());
+		await().until(() -> this.events.size() == 1);
+		assertThat(this.server.takeRequest().header("Authorization")).isEqualTo("Bearer token-1");
+		assertThat(this.server.takeRequest().header("Authorization")).isEqualTo("Bearer token-2");
+	}
+
+	@Test
+	void forbiddenStopsWhenTheCustomizerLeavesHeadersAlone() {
+		this.server.enqueue(SseScript.status(403));
+		SseStream stream = follow(request().customizer((attempt, headers) -> headers.setBearerAuth("same")).build());
+		await().until(() -> stream.state() == StreamState.FAILED);
+		assertThat(this.server.requestCount()).isEqualTo(1);
+	}
+
+	@Test
+	void redirectIsFollowed() {
+		this.server.enqueue(SseScript.redirect(307, "/moved"));
+		this.server.enqueue(SseScript.stream().event("1", null, "a").hold());
+		follow(request().build());
+		await().until(() -> this.events.size() == 1);
+		assertThat(this.server.takeRequest().target()).isEqualTo("/feed");
+		assertThat(this.server.takeRequest().target()).isEqualTo("/moved");
+	}
+
+	@Test
+	void seeOtherTurnsAPostIntoAGetWithoutBody() {
+		this.server.enqueue(SseScript.redirect(303, "/result"));
+		this.server.enqueue(SseScript.stream().hold());
+		follow(SseRequest.post(this.server.url("/chat"), "{}").reconnect(FAST).build());
+		assertThat(this.server.takeRequest().method()).isEqualTo("POST");
+		RecordedRequest redirected = this.server.takeRequest();
+		assertThat(redirected.method()).isEqualTo("GET");
+		assertThat(redirected.body()).isEmpty();
+		assertThat(redirected.header("Content-Type")).isNull();
+	}
+
+	@Test
+	void permanentRedirectKeepsMethodAndBody() {
+		this.server.enqueue(SseScript.redirect(308, "/v2/chat"));
+		this.server.enqueue(SseScript.stream().hold());
+		follow(SseRequest.post(this.server.url("/chat"), "{\"q\":1}").reconnect(FAST).build());
+		this.server.takeRequest();
+		RecordedRequest redirected = this.server.takeRequest();
+		assertThat(redirected.method()).isEqualTo("POST");
+		assertThat(redirected.bodyAsString()).isEqualTo("{\"q\":1}");
+	}
+
+	@Test
+	void credentialsAreNotSentToAnotherOrigin() {
+		String otherOrigin = "http://localhost:" + this.server.port() + "/elsewhere";
+		this.server.enqueue(SseScript.redirect(302, otherOrigin));
+		this.server.enqueue(SseScript.stream().hold());
+		follow(request().header("Authorization", "Bearer secret")
+			.header("Cookie", "session=1")
+			.header("X-Token", "t")
+			.sensitiveHeader("X-Token")
+			.header("X-Trace", "keep")
+			.build());
+		assertThat(this.server.takeRequest().header("Authorization")).isEqualTo("Bearer secret");
+		RecordedRequest redirected = this.server.takeRequest();
+		assertThat(redirected.header("Host")).startsWith("localhost");
+		assertThat(redirected.header("Authorization")).isNull();
+		assertThat(redirected.header("Cookie")).isNull();
+		assertThat(redirected.header("X-Token")).isNull();
+		assertThat(redirected.header("X-Trace")).isEqualTo("keep");
+	}
+
+	@Test
+	void credentialsStayOnASameOriginRedirect() {
+		this.server.enqueue(SseScript.redirect(301, this.server.url("/moved")));
+		this.server.enqueue(SseScript.stream().hold());
+		follow(request().header("Authorization", "Bearer secret").build());
+		this.server.takeRequest();
+		assertThat(this.server.takeRequest().header("Authorization")).isEqualTo("Bearer secret");
+	}
+
+	@Test
+	void redirectWithoutLocationIsAnErrorNotALoop() {
+		this.server.enqueue(SseScript.status(302));
+		SseStream stream = follow(request().build());
+		await().until(() -> stream.state() == StreamState.FAILED);
+		assertThat(this.error.get()).isInstanceOf(SseRedirectException.class)
+			.hasMessageContaining("302 without a Location header");
+		assertThat(this.server.requestCount()).isEqualTo(1);
+	}
+
+	@Test
+	void redirectLoopIsBounded() {
+		this.server.dispatcher((request) -> SseScript.redirect(302, "/loop"));
+		SseStream stream = follow(request().maxRedirects(5).build());
+		await().until(() -> stream.state() == StreamState.FAILED);
+		assertThat(this.error.get()).isInstanceOf(SseRedirectException.class).hasMessageContaining("5 redirects");
+		assertThat(this.server.requestCount()).isEqualTo(6);
+	}
+
+	@Test
+	void restartReconnectsAtOnceWithoutAFailure() {
+		this.server.enqueue(SseScript.stream().event("1", null, "a").hold());
+		this.server.enqueue(SseScript.stream().event("2", null, "b").hold());
+		SseStream stream = follow(request().reconnect(FAST.withDelays(Duration.ofMinutes(1), Duration.ofMinutes(1))).build());
+		await().until(() -> this.events.size() == 1);
+		stream.restart();
+		await().until(() -> this.events.size() == 2);
+		assertThat(failures()).isEmpty();
+		assertThat(this.signals).noneMatch(SseSignal.Retrying.class::isInstance);
+		this.server.takeRequest();
+		assertThat(this.server.takeRequest().header("Last-Event-ID")).isEqualTo("1");
+	}
+
+	@Test
+	void restartCutsABackOffWaitShort() {
+		this.server.enqueue(SseScript.status(503));
+		this.server.enqueue(SseScript.stream().event("1", null, "a").hold());
+		SseStream stream = follow(request().reconnect(ReconnectOptions.defaults()
+			.withDelays(Duration.ofMinutes(1), Duration.ofMinutes(1))).build());
+		await().until(() -> stream.state() == StreamState.RECONNECTING);
+		stream.restart();
+		await().until(() -> this.events.size() == 1);
+	}
+
+	@Test
+	void closeStopsAllTraffic() {
+		this.server.dispatcher((request) -> SseScript.stream().event("1", null, "a").hold());
+		SseStream stream = follow(request().build());
+		await().until(() -> this.events.size() == 1 && this.server.openConnections() == 1);
+		stream.close();
+		await().until(() -> this.server.openConnections() == 0);
+		assertThat(stream.state()).isEqualTo(StreamState.CLOSED);
+		assertThat(this.signals).last().isEqualTo(new SseSignal.Closed(StreamState.CLOSED, null));
+		await().during(Duration.ofMillis(300)).until(() -> this.server.requestCount() == 1);
+	}
+
+	@Test
+	void closeDuringBackOffMakesNoFurtherRequest() {
+		this.server.dispatcher((request) -> SseScript.status(503));
+		SseStream stream = follow(request().reconnect(FAST.withDelays(Duration.ofMillis(200), Duration.ofMillis(200))).build());
+		await().until(() -> stream.state() == StreamState.RECONNECTING);
+		stream.close();
+		int requests = this.server.requestCount();
+		await().during(Duration.ofMillis(500)).until(() -> this.server.requestCount() == requests);
+		assertThat(stream.state()).isEqualTo(StreamState.CLOSED);
+	}
+
+	@Test
+	void closeBeforeSubscribingMakesNoRequest() {
+		SseStream stream = this.client.stream(request().build());
+		stream.close();
+		StepVerifier.create(stream.events()).expectComplete().verify(Duration.ofSeconds(10));
+		assertThat(stream.state()).isEqualTo(StreamState.CLOSED);
+		assertThat(this.server.requestCount()).isZero();
+	}
+
+	@Test
+	void eventsCanBeSubscribedOnlyOnce() {
+		this.server.enqueue(SseScript.stream().hold());
+		SseStream stream = follow(request().build());
+		StepVerifier.create(stream.events()).expectError(IllegalStateException.class).verify(Duration.ofSeconds(10));
+	}
+
+	@Test
+	void tenMegabyteEventWithARaisedLimit() {
+		String big = "x".repeat(10 * 1024 * 1024);
+		SseScript script = SseScript.stream().send("id: big\ndata: ");
+		for (int offset = 0; offset < big.length(); offset += 64 * 1024) {
+			script.send(big.substring(offset, Math.min(big.length(), offset + 64 * 1024)));
+		}
+		this.server.enqueue(script.send("\n\n").hold());
+		follow(request().maxEventSize(11 * 1024 * 1024).build());
+		await().atMost(Duration.ofSeconds(30)).until(() -> this.events.size() == 1);
+		assertThat(this.events.get(0).data()).hasSize(big.length());
+		assertThat(this.events.get(0).id()).isEqualTo("big");
+	}
+
+	@Test
+	void oversizedEventWithTheDefaultLimitFailsTheConnectionAndReconnects() {
+		String big = "x".repeat(1024 * 1024 + 1);
+		this.server.enqueue(SseScript.stream().event("1", null, "small").send("data: " + big + "\n\n").hold());
+		this.server.enqueue(SseScript.stream().event("2", null, "after").hold());
+		follow(request().build());
+		await().until(() -> this.events.size() == 2);
+		assertThat(this.events).extracting(SseEvent::data).containsExactly("small", "after");
+		assertThat(failures()).singleElement().isInstanceOf(EventStreamLimitException.class);
+		this.server.takeRequest();
+		assertThat(this.server.takeRequest().header("Last-Event-ID")).isEqualTo("1");
+	}
+
+	@Test
+	void connectionRefusedIsRetried() {
+		int port = this.server.port();
+		this.server.close();
+		SseStream stream = follow(SseRequest.get("http://127.0.0.1:" + port + "/feed").reconnect(FAST).build());
+		await().until(() -> failures().size() >= 2);
+		assertThat(failures().get(0)).isInstanceOf(SseConnectionException.class).hasMessageContaining("refused");
+		assertThat(stream.state()).isIn(StreamState.CONNECTING, StreamState.RECONNECTING);
+	}
+
+	@Test
+	void maxAttemptsEndsTheStream() {
+		this.server.dispatcher((request) -> SseScript.status(500));
+		SseStream stream = follow(request().reconnect(FAST.withMaxAttempts(2)).build());
+		await().until(() -> stream.state() == StreamState.FAILED);
+		assertThat(this.error.get()).isInstanceOf(SseReconnectExhaustedException.class)
+			.hasMessageStartingWith("Gave up after 3 failed attempts in a row");
+		assertThat(this.server.requestCount()).isEqualTo(3);
+	}
+
+	@Test
+	void withoutReconnectTheEndOfTheResponseCompletesTheStream() {
+		this.server.enqueue(SseScript.stream().event("1", null, "a").end());
+		SseStream stream = this.client.stream(request().reconnect(ReconnectOptions.disabled()).build());
+		StepVerifier.create(stream.events()).expectNextMatches((event) -> event.data().equals("a")).expectComplete().verify(Duration.ofSeconds(10));
+		assertThat(stream.state()).isEqualTo(StreamState.COMPLETED);
+		assertThat(this.server.requestCount()).isEqualTo(1);
+	}
+
+	@Test
+	void completionDataEndsTheStreamWithoutDeliveringIt() {
+		this.server.enqueue(SseScript.stream().event(" Hello").event(" world").event("[DONE]").hold());
+		SseStream stream = this.client.stream(SseRequest.post(this.server.url("/chat"), "{}").completeOn("[DONE]").build());
+		StepVerifier.create(stream.events().map(SseEvent::data))
+			.expectNext(" Hello", " world")
+			.expectComplete().verify(Duration.ofSeconds(10));
+		assertThat(stream.state()).isEqualTo(StreamState.COMPLETED);
+		await().until(() -> this.server.openConnections() == 0);
+	}
+
+	@Test
+	void slowSubscriberGetsEverythingInOrder() {
+		SseScript script = SseScript.stream();
+		for (int i = 0; i < 200; i++) {
+			script.event(String.valueOf(i), null, "event " + i);
+		}
+		this.server.enqueue(script.hold());
+		SseStream stream = this.client.stream(request().build());
+		this.opened.add(stream);
+		StepVerifier.create(stream.events().map(SseEvent::id), 0)
+			.thenRequest(1)
+			.expectNext("0")
+			.thenAwait(Duration.ofMillis(200))
+			.thenRequest(199)
+			.expectNextSequence(java.util.stream.IntStream.range(1, 200).mapToObj(String::valueOf).toList())
+			.thenCancel()
+			.verify(Duration.ofSeconds(10));
+		assertThat(failures()).isEmpty();
+	}
+
+	@Test
+	void manyStreamsToOneHostOpenTogether() {
+		this.server.dispatcher((request) -> SseScript.stream().event("1", null, request.target()).hold());
+		for (int i = 0; i < 40; i++) {
+			follow(SseRequest.get(this.server.url("/feed/" + i)).build());
+		}
+		await().until(() -> this.events.size() == 40);
+		assertThat(this.server.openConnections()).isEqualTo(40);
+	}
+
+	@Test
+	void secretsInTheUrlAreMaskedInErrors() {
+		this.server.enqueue(SseScript.status(404));
+		SseStream stream = follow(SseRequest
+			.get("http://user:hunter2@127.0.0.1:" + this.server.port() + "/feed?access_token=abc&page=2")
+			.build());
+		await().until(() -> stream.state() == StreamState.FAILED);
+		assertThat(this.error.get().getMessage()).doesNotContain("hunter2")
+			.doesNotContain("abc")
+			.contains("http://******@127.0.0.1:" + this.server.port() + "/feed?access_token=******&page=2");
+	}
+
+	private SseRequest.Builder request() {
+		return SseRequest.get(this.server.url("/feed")).reconnect(FAST);
+	}
+
+	private SseStream follow(SseRequest request) {
+		SseStream stream = this.client.stream(request);
+		this.opened.add(stream);
+		stream.signals().subscribe(this.signals::add);
+		Disposable subscription = stream.events().subscribe(this.events::add, this.error::set);
+		assertThat(subscription.isDisposed()).isFalse();
+		return stream;
+	}
+
+	private List<SseException> failures() {
+		return this.signals.stream()
+			.filter(SseSignal.Failed.class::isInstance)
+			.map((signal) -> ((SseSignal.Failed) signal).cause())
+			.toList();
+	}
+
+	private List<Duration> retryDelays() {
+		return this.signals.stream()
+			.filter(SseSignal.Retrying.class::isInstance)
+			.map((signal) -> ((SseSignal.Retrying) signal).delay())
+			.toList();
+	}
+
+	private static org.assertj.core.groups.Tuple tuple(Object... values) {
+		return org.assertj.core.groups.Tuple.tuple(values);
+	}
+
+}
