@@ -11,7 +11,9 @@ import java.time.Duration;
  * (clamped to {@code minServerDelay..maxServerDelay}). A zero base makes the first reconnect
  * immediate; later failures in a row grow from 100 ms so a dead server is not hammered. A
  * {@code Retry-After} header on 408, 429 or 5xx sets a floor for that delay, clamped the same
- * way. After a connection stayed open for {@code resetAfter}, the count starts again.
+ * way. The count of failures in a row starts again after a connection that delivered an event
+ * or stayed open for {@code resetAfter}: a feed that ends its responses on schedule reconnects
+ * at the base delay every time.
  *
  * @param enabled whether to reconnect at all; when off, the end of the response completes the
  * stream and any error fails it
@@ -19,8 +21,8 @@ import java.time.Duration;
  * @param maxDelay the cap of the exponential growth
  * @param multiplier growth factor per failure in a row, at least 1
  * @param jitter the largest random reduction of a delay, as a fraction from 0 to 1
- * @param resetAfter how long a connection must stay open to count as stable
- * @param maxAttempts reconnect attempts in a row, without a stable connection between them,
+ * @param resetAfter how long a connection without events must stay open to count as stable
+ * @param maxAttempts reconnect attempts in a row, with no event and no stable connection between them,
  * before the stream fails; -1 for no limit, 0 to fail at the first lost connection
  * @param minServerDelay the smallest delay a server may ask for
  * @param maxServerDelay the largest delay a server may ask for

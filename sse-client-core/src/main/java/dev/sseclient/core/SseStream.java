@@ -71,6 +71,9 @@ public final class SseStream implements AutoCloseable {
 
 	private volatile @Nullable SseException lastFailure;
 
+	/** Whether the current connection delivered an event: progress, so failures do not pile up. */
+	private volatile boolean deliveredOnConnection;
+
 	// Touched only between attempts, which Reactor's retry protocol runs one after another.
 	private int attemptNumber;
 
@@ -172,6 +175,7 @@ public final class SseStream implements AutoCloseable {
 		StreamConnection connection = new StreamConnection(this.webClient, this.request, headers, this.lastEventId,
 				this.connectionListener);
 		this.current = connection;
+		this.deliveredOnConnection = false;
 		this.state = StreamState.CONNECTING;
 		return connection.connect(restartsAfter(generation)).handle(this::deliver);
 	}
@@ -179,6 +183,7 @@ public final class SseStream implements AutoCloseable {
 	private void deliver(Object item, SynchronousSink<SseEvent> sink) {
 		if (item instanceof SseEvent event) {
 			this.lastEventId = event.id();
+			this.deliveredOnConnection = true;
 			if (event.data().equals(this.request.completeOn())) {
 				sink.complete();
 			}
@@ -202,7 +207,7 @@ public final class SseStream implements AutoCloseable {
 		SseException failure = toSseException(error);
 		StreamConnection ended = this.current;
 		ReconnectOptions options = this.request.reconnect();
-		if (ended != null && ended.wasOpenFor(options.resetAfter())) {
+		if (this.deliveredOnConnection || (ended != null && ended.wasOpenFor(options.resetAfter()))) {
 			this.failuresInRow = 0;
 		}
 		this.failuresInRow++;
@@ -222,12 +227,21 @@ public final class SseStream implements AutoCloseable {
 				ThreadLocalRandom.current().nextDouble());
 		this.state = StreamState.RECONNECTING;
 		emit(new SseSignal.Retrying(delay, this.failuresInRow + 1));
-		if (logger.isWarnEnabled()) {
-			logger.warn("Stream '" + this.request.name() + "': " + failure.getMessage() + "; reconnecting in "
-					+ delay.toMillis() + " ms (attempt " + (this.failuresInRow + 1) + ")");
-		}
+		logAttempt(failure, delay);
 		long generation = this.restartGeneration.get();
 		return Mono.delay(delay).or(restartsAfter(generation).next().map((restart) -> 0L));
+	}
+
+	private void logAttempt(SseException failure, Duration delay) {
+		String message = "Stream '" + this.request.name() + "': " + failure.getMessage() + "; reconnecting in "
+				+ delay.toMillis() + " ms (attempt " + (this.failuresInRow + 1) + ")";
+		if (failure instanceof StreamConnection.EndOfStream) {
+			// servers and proxies end long responses routinely
+			logger.info(message);
+		}
+		else {
+			logger.warn(message);
+		}
 	}
 
 	/** Without reconnection, the server ending the response is the stream's normal end. */

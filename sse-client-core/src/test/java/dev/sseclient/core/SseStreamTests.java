@@ -218,6 +218,28 @@ class SseStreamTests {
 	}
 
 	@Test
+	void connectionsThatDeliverEventsReconnectAtTheBaseDelay() {
+		for (int i = 1; i <= 3; i++) {
+			this.server.enqueue(SseScript.stream().event(String.valueOf(i), null, "e").end());
+		}
+		this.server.enqueue(SseScript.stream().hold());
+		follow(request().reconnect(FAST.withDelays(Duration.ofMillis(10), Duration.ofSeconds(1))).build());
+		await().until(() -> retryDelays().size() == 3);
+		assertThat(retryDelays()).containsOnly(Duration.ofMillis(10));
+	}
+
+	@Test
+	void connectionsEndingWithoutEventsBackOffExponentially() {
+		for (int i = 1; i <= 3; i++) {
+			this.server.enqueue(SseScript.stream().comment("nothing").end());
+		}
+		this.server.enqueue(SseScript.stream().hold());
+		follow(request().reconnect(FAST.withDelays(Duration.ofMillis(10), Duration.ofSeconds(1))).build());
+		await().until(() -> retryDelays().size() == 3);
+		assertThat(retryDelays()).containsExactly(Duration.ofMillis(10), Duration.ofMillis(200), Duration.ofMillis(400));
+	}
+
+	@Test
 	void retryAfterOnServiceUnavailableIsHonoured() {
 		this.server.enqueue(SseScript.status(503).header("Retry-After", "1").body("overloaded"));
 		this.server.enqueue(SseScript.stream().event("1", null, "a").hold());
