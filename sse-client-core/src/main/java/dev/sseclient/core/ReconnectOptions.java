@@ -31,7 +31,7 @@ public record ReconnectOptions(boolean enabled, Duration initialDelay, Duration 
 		double jitter, Duration resetAfter, int maxAttempts, Duration minServerDelay, Duration maxServerDelay) {
 
 	private static final ReconnectOptions DEFAULTS = new ReconnectOptions(true, Duration.ofSeconds(1),
-			Duration.ofSeconds(30), 2.0, 0.5, Duration.ofSeconds(60), -1, Duration.ZERO, Duration.ofMinutes(10));
+			Duration.ofSeconds(30), 2.0, 0.5, Duration.ofSeconds(60), -1, Duration.ofMillis(100), Duration.ofMinutes(10));
 
 	public ReconnectOptions {
 		requireNonNegative("initialDelay", initialDelay);
@@ -60,7 +60,8 @@ public record ReconnectOptions(boolean enabled, Duration initialDelay, Duration 
 
 	/**
 	 * Reconnect after 1 s, doubling up to 30 s, with up to 50% jitter, reset after 60 s open,
-	 * without limit; a server may ask for 0 to 10 min.
+	 * without limit; a server may ask for 100 ms to 10 min (so a hostile {@code retry: 0} cannot
+	 * make the client reconnect in a tight loop).
 	 */
 	public static ReconnectOptions defaults() {
 		return DEFAULTS;

@@ -255,7 +255,14 @@ public final class SseStream implements AutoCloseable {
 				|| this.request.customizer() == null || ended == null) {
 			return false;
 		}
-		HttpHeaders next = prepareHeaders(new SseAttempt(this.attemptNumber + 1, this.lastEventId, failure));
+		HttpHeaders next;
+		try {
+			next = prepareHeaders(new SseAttempt(this.attemptNumber + 1, this.lastEventId, failure));
+		}
+		catch (SseException ex) {
+			// the refresh itself failed; the next attempt asks the customizer again
+			return true;
+		}
 		if (next.equals(ended.headers())) {
 			return false;
 		}
@@ -279,7 +286,13 @@ public final class SseStream implements AutoCloseable {
 		}
 		SseRequestCustomizer customizer = this.request.customizer();
 		if (customizer != null) {
-			customizer.customize(attempt, headers);
+			try {
+				customizer.customize(attempt, headers);
+			}
+			catch (RuntimeException ex) {
+				throw new SseException("The request customizer of stream '" + this.request.name()
+						+ "' failed before attempt " + attempt.number() + ": " + ex, ex, true);
+			}
 		}
 		return headers;
 	}

@@ -32,6 +32,7 @@ class BackoffTests {
 	@Test
 	void serverRetryReplacesTheBaseAndMayExceedTheCap() {
 		Backoff backoff = new Backoff(this.noJitter);
+		assertThat(backoff.delay(1, Duration.ZERO, null, 0)).isEqualTo(Duration.ofMillis(100));
 		assertThat(backoff.delay(1, Duration.ofMillis(250), null, 0)).isEqualTo(Duration.ofMillis(250));
 		assertThat(backoff.delay(2, Duration.ofMillis(250), null, 0)).isEqualTo(Duration.ofMillis(500));
 		assertThat(backoff.delay(1, Duration.ofSeconds(45), null, 0)).isEqualTo(Duration.ofSeconds(45));

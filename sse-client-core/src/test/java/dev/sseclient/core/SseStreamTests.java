@@ -166,6 +166,35 @@ class SseStreamTests {
 	}
 
 	@Test
+	void failingCustomizerIsARetryableFailureNamingIt() {
+		AtomicInteger calls = new AtomicInteger();
+		this.server.enqueue(SseScript.stream().event("1", null, "a").hold());
+		follow(request().customizer((attempt, headers) -> {
+			if (calls.incrementAndGet() == 1) {
+				throw new IllegalStateException("token endpoint down");
+			}
+		}).build());
+		await().until(() -> this.events.size() == 1);
+		assertThat(failures()).singleElement()
+			.satisfies((ex) -> assertThat(ex.isRetryable()).isTrue())
+			.extracting(Throwable::getMessage)
+			.isEqualTo("The request customizer of stream '127.0.0.1/feed' failed before attempt 1: "
+					+ "java.lang.IllegalStateException: token endpoint down");
+	}
+
+	@Test
+	void nonAsciiLastEventIdTravelsAsUtf8() {
+		this.server.enqueue(SseScript.stream().event("ü-1", null, "a").end());
+		this.server.enqueue(SseScript.stream().hold());
+		follow(request().build());
+		this.server.takeRequest();
+		String raw = this.server.takeRequest().header("Last-Event-ID");
+		assertThat(raw).isNotNull();
+		assertThat(new String(raw.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
+				java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("ü-1");
+	}
+
+	@Test
 	void idleTimeoutClosesASilentConnectionAndReconnects() {
 		this.server.enqueue(SseScript.stream().event("1", null, "a").hold());
 		this.server.enqueue(SseScript.stream().event("2", null, "b").hold());
