@@ -2,20 +2,32 @@ package dev.sseclient.autoconfigure;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import dev.sseclient.container.SseStreamRegistry;
+import dev.sseclient.container.SseStreamRequestCustomizer;
 import dev.sseclient.core.SseClient;
+import dev.sseclient.listener.LoggingErrorHandler;
+import dev.sseclient.listener.SseListenerAnnotationBeanPostProcessor;
+import dev.sseclient.listener.SseListenerErrorHandler;
 
 /**
- * Auto-configures an {@link SseClient} for the programmatic API. It is built from Boot's
+ * Auto-configures sse-client: an {@link SseClient} for the programmatic API, and the
+ * declarative layer: streams under {@code sse.client.streams}, {@code @SseListener} discovery,
+ * and the {@link SseStreamRegistry} that runs them. The client is built from Boot's
  * {@link WebClient.Builder} when one exists, so the application's customizers, SSL bundles and
- * HTTP client observations apply to streams too; otherwise it runs on its own connector.
+ * HTTP client observations apply to streams too. {@code sse.client.enabled=false} turns it off.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration")
 @ConditionalOnClass({ SseClient.class, WebClient.class })
+@ConditionalOnBooleanProperty(name = "sse.client.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(SseClientProperties.class)
 public final class SseClientAutoConfiguration {
 
 	@Bean
@@ -23,6 +35,31 @@ public final class SseClientAutoConfiguration {
 	SseClient sseClient(ObjectProvider<WebClient.Builder> webClientBuilder) {
 		WebClient.Builder builder = webClientBuilder.getIfAvailable();
 		return (builder != null) ? SseClient.create(builder) : SseClient.create();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	static SseListenerAnnotationBeanPostProcessor sseListenerAnnotationBeanPostProcessor() {
+		return new SseListenerAnnotationBeanPostProcessor();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SseListenerErrorHandler sseListenerErrorHandler() {
+		return new LoggingErrorHandler();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SseStreamRegistry sseStreamRegistry(Environment environment, SseClientProperties properties, SseClient client,
+			SseListenerErrorHandler errorHandler, ObjectProvider<SseStreamRequestCustomizer> customizers,
+			SseListenerAnnotationBeanPostProcessor listenerProcessor) {
+		return new SseStreamRegistry(
+				() -> StreamDefinitions.bind(environment, properties.getStreams().keySet(),
+						new SseRequestCustomizers(customizers.orderedStream().toList()))
+					.asMap(),
+				listenerProcessor::getEndpoints, client, errorHandler, properties.getListener().getMaxThreads(),
+				properties.getListener().getShutdownTimeout());
 	}
 
 }

@@ -1,0 +1,361 @@
+package dev.sseclient.autoconfigure;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration of declared streams: {@code sse.client.defaults} apply to every stream, and
+ * each stream under {@code sse.client.streams.<name>} overrides only what it sets.
+ */
+@ConfigurationProperties("sse.client")
+public class SseClientProperties {
+
+	/**
+	 * Whether to auto-configure sse-client at all.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Settings every stream inherits unless it sets its own.
+	 */
+	private Stream defaults = new Stream();
+
+	/**
+	 * Streams by name; each key is a stream name that @SseListener methods refer to.
+	 */
+	private Map<String, Stream> streams = new LinkedHashMap<>();
+
+	/**
+	 * Listener dispatch settings.
+	 */
+	private final Listener listener = new Listener();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Stream getDefaults() {
+		return this.defaults;
+	}
+
+	public void setDefaults(Stream defaults) {
+		this.defaults = defaults;
+	}
+
+	public Map<String, Stream> getStreams() {
+		return this.streams;
+	}
+
+	public void setStreams(Map<String, Stream> streams) {
+		this.streams = streams;
+	}
+
+	public Listener getListener() {
+		return this.listener;
+	}
+
+	/**
+	 * One stream, or the defaults of all streams.
+	 */
+	public static class Stream {
+
+		/**
+		 * URL of the event stream, http or https.
+		 */
+		private @Nullable String url;
+
+		/**
+		 * HTTP method of the request.
+		 */
+		private String method = "GET";
+
+		/**
+		 * Headers sent with every attempt; values may use placeholders such as ${TOKEN}.
+		 */
+		private Map<String, String> headers = new LinkedHashMap<>();
+
+		/**
+		 * Request body sent with every attempt (JSON unless a Content-Type header says otherwise).
+		 */
+		private @Nullable String body;
+
+		/**
+		 * Last-event-ID to resume from on the first connection.
+		 */
+		private String lastEventId = "";
+
+		/**
+		 * Event data that ends the stream normally without reconnecting, such as [DONE].
+		 */
+		private @Nullable String completeOn;
+
+		/**
+		 * Whether the stream starts with the application.
+		 */
+		private boolean autoStartup = true;
+
+		/**
+		 * Time allowed until the response status arrived, redirects included.
+		 */
+		private Duration connectTimeout = Duration.ofSeconds(10);
+
+		/**
+		 * Silence allowed on an open stream (comments count as activity) before reconnecting; 0
+		 * for none.
+		 */
+		private Duration idleTimeout = Duration.ofMinutes(5);
+
+		/**
+		 * Largest event (and line) accepted; larger drops the connection and reconnects.
+		 */
+		private DataSize maxEventSize = DataSize.ofMegabytes(1);
+
+		/**
+		 * Events buffered between the connection and the listeners; when full, reading from the
+		 * socket pauses.
+		 */
+		private int bufferSize = 256;
+
+		/**
+		 * Reconnection after the connection is lost.
+		 */
+		private final Reconnect reconnect = new Reconnect();
+
+		public @Nullable String getUrl() {
+			return this.url;
+		}
+
+		public void setUrl(@Nullable String url) {
+			this.url = url;
+		}
+
+		public String getMethod() {
+			return this.method;
+		}
+
+		public void setMethod(String method) {
+			this.method = method;
+		}
+
+		public Map<String, String> getHeaders() {
+			return this.headers;
+		}
+
+		public void setHeaders(Map<String, String> headers) {
+			this.headers = headers;
+		}
+
+		public @Nullable String getBody() {
+			return this.body;
+		}
+
+		public void setBody(@Nullable String body) {
+			this.body = body;
+		}
+
+		public String getLastEventId() {
+			return this.lastEventId;
+		}
+
+		public void setLastEventId(String lastEventId) {
+			this.lastEventId = lastEventId;
+		}
+
+		public @Nullable String getCompleteOn() {
+			return this.completeOn;
+		}
+
+		public void setCompleteOn(@Nullable String completeOn) {
+			this.completeOn = completeOn;
+		}
+
+		public boolean isAutoStartup() {
+			return this.autoStartup;
+		}
+
+		public void setAutoStartup(boolean autoStartup) {
+			this.autoStartup = autoStartup;
+		}
+
+		public Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		public Duration getIdleTimeout() {
+			return this.idleTimeout;
+		}
+
+		public void setIdleTimeout(Duration idleTimeout) {
+			this.idleTimeout = idleTimeout;
+		}
+
+		public DataSize getMaxEventSize() {
+			return this.maxEventSize;
+		}
+
+		public void setMaxEventSize(DataSize maxEventSize) {
+			this.maxEventSize = maxEventSize;
+		}
+
+		public int getBufferSize() {
+			return this.bufferSize;
+		}
+
+		public void setBufferSize(int bufferSize) {
+			this.bufferSize = bufferSize;
+		}
+
+		public Reconnect getReconnect() {
+			return this.reconnect;
+		}
+
+	}
+
+	/**
+	 * Reconnection: the delay grows from the initial delay by the multiplier per failure in a
+	 * row, up to the max delay, shortened by a random fraction up to the jitter.
+	 */
+	public static class Reconnect {
+
+		/**
+		 * Whether to reconnect at all; when off, the end of the response ends the stream.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Delay before the first reconnect; the server's retry field replaces it.
+		 */
+		private Duration initialDelay = Duration.ofSeconds(1);
+
+		/**
+		 * Cap of the delay's growth.
+		 */
+		private Duration maxDelay = Duration.ofSeconds(30);
+
+		/**
+		 * Growth of the delay per failure in a row, at least 1.
+		 */
+		private double multiplier = 2.0;
+
+		/**
+		 * Largest random reduction of a delay, as a fraction from 0 to 1.
+		 */
+		private double jitter = 0.5;
+
+		/**
+		 * How long a connection without events must stay open to reset the failure count.
+		 */
+		private Duration resetAfter = Duration.ofSeconds(60);
+
+		/**
+		 * Reconnect attempts in a row without progress before the stream fails; -1 for no limit.
+		 */
+		private int maxAttempts = -1;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getInitialDelay() {
+			return this.initialDelay;
+		}
+
+		public void setInitialDelay(Duration initialDelay) {
+			this.initialDelay = initialDelay;
+		}
+
+		public Duration getMaxDelay() {
+			return this.maxDelay;
+		}
+
+		public void setMaxDelay(Duration maxDelay) {
+			this.maxDelay = maxDelay;
+		}
+
+		public double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+		public double getJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(double jitter) {
+			this.jitter = jitter;
+		}
+
+		public Duration getResetAfter() {
+			return this.resetAfter;
+		}
+
+		public void setResetAfter(Duration resetAfter) {
+			this.resetAfter = resetAfter;
+		}
+
+		public int getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+	}
+
+	/**
+	 * How listener methods are called.
+	 */
+	public static class Listener {
+
+		/**
+		 * Most threads calling listener methods at once, over all streams. Each stream uses at
+		 * most one at a time, so a blocked listener holds up only its own stream.
+		 */
+		private int maxThreads = 64;
+
+		/**
+		 * How long shutdown waits for listener calls in flight.
+		 */
+		private Duration shutdownTimeout = Duration.ofSeconds(10);
+
+		public int getMaxThreads() {
+			return this.maxThreads;
+		}
+
+		public void setMaxThreads(int maxThreads) {
+			this.maxThreads = maxThreads;
+		}
+
+		public Duration getShutdownTimeout() {
+			return this.shutdownTimeout;
+		}
+
+		public void setShutdownTimeout(Duration shutdownTimeout) {
+			this.shutdownTimeout = shutdownTimeout;
+		}
+
+	}
+
+}

@@ -1,0 +1,219 @@
+package dev.sseclient.autoconfigure;
+
+import dev.sseclient.container.InvalidSseConfigurationException;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.core.env.Environment;
+import org.springframework.http.HttpMethod;
+
+import dev.sseclient.container.StreamDefinition;
+import dev.sseclient.core.ReconnectOptions;
+import dev.sseclient.core.Redaction;
+import dev.sseclient.core.SseRequest;
+import dev.sseclient.core.SseRequestCustomizer;
+
+/**
+ * The declared streams, bound and checked at startup. Each stream is bound onto the
+ * {@code sse.client.defaults}, so it overrides only what it sets; a bad value fails startup
+ * naming the property where it was set.
+ */
+public final class StreamDefinitions {
+
+	static final String PREFIX = "sse.client";
+
+	private final Map<String, StreamDefinition> definitions;
+
+	private StreamDefinitions(Map<String, StreamDefinition> definitions) {
+		this.definitions = Collections.unmodifiableMap(definitions);
+	}
+
+	/** The definitions by stream name, in declaration order. */
+	public Map<String, StreamDefinition> asMap() {
+		return this.definitions;
+	}
+
+	/** The declared stream names. */
+	public Set<String> names() {
+		return this.definitions.keySet();
+	}
+
+	static StreamDefinitions bind(Environment environment, Set<String> names, SseRequestCustomizers customizers) {
+		Binder binder = Binder.get(environment);
+		Iterable<ConfigurationPropertySource> sources = ConfigurationPropertySources.get(environment);
+		Map<String, StreamDefinition> definitions = new LinkedHashMap<>();
+		for (String name : names) {
+			SseClientProperties.Stream stream = new SseClientProperties.Stream();
+			binder.bind(PREFIX + ".defaults", Bindable.ofInstance(stream));
+			binder.bind(streamPrefix(name), Bindable.ofInstance(stream));
+			Paths paths = new Paths(name, sources);
+			definitions.put(name, new StreamDefinition(name, request(name, stream, paths, customizers.forStream(name)),
+					positive(stream.getBufferSize(), paths.of("buffer-size")), stream.isAutoStartup()));
+		}
+		return new StreamDefinitions(definitions);
+	}
+
+	private static SseRequest request(String name, SseClientProperties.Stream stream, Paths paths,
+			SseRequestCustomizer customizer) {
+		SseRequest.Builder builder = SseRequest.builder(url(stream.getUrl(), paths.of("url")))
+			.name(name)
+			.method(method(stream.getMethod(), paths.of("method")))
+			.body(stream.getBody())
+			.completeOn(stream.getCompleteOn())
+			.reconnect(reconnect(stream.getReconnect(), paths))
+			.connectTimeout(positive(stream.getConnectTimeout(), paths.of("connect-timeout")))
+			.idleTimeout(notNegative(stream.getIdleTimeout(), paths.of("idle-timeout")))
+			.maxEventSize(maxEventSize(stream, paths.of("max-event-size")))
+			.customizer(customizer);
+		stream.getHeaders().forEach(builder::header);
+		try {
+			builder.lastEventId(stream.getLastEventId());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidSseConfigurationException(paths.of("last-event-id"), "contains NUL, CR or LF",
+					"Remove the control characters from " + paths.of("last-event-id") + ".");
+		}
+		return builder.build();
+	}
+
+	private static URI url(String url, String path) {
+		if (url == null || url.isBlank()) {
+			throw new InvalidSseConfigurationException(path, "is missing",
+					"Set " + path + " to the http or https URL of the event stream.");
+		}
+		URI uri;
+		try {
+			uri = new URI(url.trim());
+		}
+		catch (URISyntaxException ex) {
+			throw new InvalidSseConfigurationException(path, "is not a valid URL: " + ex.getReason(),
+					"Set " + path + " to an http or https URL such as https://feed.example.com/events.");
+		}
+		String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : null;
+		if (scheme == null || !(scheme.equals("http") || scheme.equals("https"))) {
+			throw new InvalidSseConfigurationException(path,
+					(scheme == null) ? "'" + Redaction.url(uri) + "' is not an absolute URL"
+							: "has the unsupported scheme '" + scheme + "'",
+					"Set " + path + " to an http or https URL such as https://feed.example.com/events.");
+		}
+		if (uri.getHost() == null) {
+			throw new InvalidSseConfigurationException(path, "'" + Redaction.url(uri) + "' has no host",
+					"Set " + path + " to an http or https URL with a host.");
+		}
+		return uri;
+	}
+
+	private static HttpMethod method(String method, String path) {
+		String upper = method.trim().toUpperCase(Locale.ROOT);
+		if (upper.isEmpty() || !upper.chars().allMatch((c) -> c >= 'A' && c <= 'Z')) {
+			throw new InvalidSseConfigurationException(path, "'" + method + "' is not an HTTP method",
+					"Set " + path + " to GET, POST or another HTTP method.");
+		}
+		return HttpMethod.valueOf(upper);
+	}
+
+	private static ReconnectOptions reconnect(SseClientProperties.Reconnect reconnect, Paths paths) {
+		Duration initial = notNegative(reconnect.getInitialDelay(), paths.of("reconnect.initial-delay"));
+		Duration max = notNegative(reconnect.getMaxDelay(), paths.of("reconnect.max-delay"));
+		if (max.compareTo(initial) < 0) {
+			String path = paths.of("reconnect.max-delay");
+			throw new InvalidSseConfigurationException(path,
+					"(" + max + ") is below reconnect.initial-delay (" + initial + ")",
+					"Set " + path + " to at least " + initial + ", or lower " + paths.of("reconnect.initial-delay") + ".");
+		}
+		if (!(reconnect.getMultiplier() >= 1.0) || Double.isInfinite(reconnect.getMultiplier())) {
+			throw new InvalidSseConfigurationException(paths.of("reconnect.multiplier"),
+					"(" + reconnect.getMultiplier() + ") must be at least 1",
+					"Set " + paths.of("reconnect.multiplier") + " to 1 (constant delay) or more, such as 2.");
+		}
+		if (!(reconnect.getJitter() >= 0 && reconnect.getJitter() <= 1)) {
+			throw new InvalidSseConfigurationException(paths.of("reconnect.jitter"),
+					"(" + reconnect.getJitter() + ") must be between 0 and 1",
+					"Set " + paths.of("reconnect.jitter") + " to a fraction such as 0.5.");
+		}
+		if (reconnect.getMaxAttempts() < -1) {
+			throw new InvalidSseConfigurationException(paths.of("reconnect.max-attempts"),
+					"(" + reconnect.getMaxAttempts() + ") must be -1 (no limit) or more",
+					"Set " + paths.of("reconnect.max-attempts") + " to -1 or a number of attempts.");
+		}
+		return ReconnectOptions.defaults()
+			.withEnabled(reconnect.isEnabled())
+			.withDelays(initial, max)
+			.withMultiplier(reconnect.getMultiplier())
+			.withJitter(reconnect.getJitter())
+			.withResetAfter(notNegative(reconnect.getResetAfter(), paths.of("reconnect.reset-after")))
+			.withMaxAttempts(reconnect.getMaxAttempts());
+	}
+
+	private static int maxEventSize(SseClientProperties.Stream stream, String path) {
+		long bytes = stream.getMaxEventSize().toBytes();
+		if (bytes <= 0 || bytes > Integer.MAX_VALUE - 16) {
+			throw new InvalidSseConfigurationException(path, "(" + stream.getMaxEventSize() + ") is out of range",
+					"Set " + path + " to a size between 1B and 2GB, such as 1MB.");
+		}
+		return (int) bytes;
+	}
+
+	private static Duration notNegative(Duration value, String path) {
+		if (value.isNegative()) {
+			throw new InvalidSseConfigurationException(path, "(" + value + ") must not be negative",
+					"Set " + path + " to zero or a positive duration such as 1s.");
+		}
+		return value;
+	}
+
+	private static Duration positive(Duration value, String path) {
+		if (value.isNegative() || value.isZero()) {
+			throw new InvalidSseConfigurationException(path, "(" + value + ") must be positive",
+					"Set " + path + " to a positive duration such as 10s.");
+		}
+		return value;
+	}
+
+	private static int positive(int value, String path) {
+		if (value < 1) {
+			throw new InvalidSseConfigurationException(path, "(" + value + ") must be at least 1",
+					"Set " + path + " to a positive number such as 256.");
+		}
+		return value;
+	}
+
+	private static String streamPrefix(String name) {
+		return PREFIX + ".streams[" + name + "]";
+	}
+
+	/** Names the property a value came from: the stream's own, or the defaults it inherited. */
+	private record Paths(String stream, Iterable<ConfigurationPropertySource> sources) {
+
+		String of(String relative) {
+			String own = PREFIX + ".streams." + this.stream + "." + relative;
+			ConfigurationPropertyName ownName = ConfigurationPropertyName.of(streamPrefix(this.stream) + "." + relative);
+			for (ConfigurationPropertySource source : this.sources) {
+				if (source.getConfigurationProperty(ownName) != null) {
+					return own;
+				}
+			}
+			ConfigurationPropertyName defaultName = ConfigurationPropertyName.of(PREFIX + ".defaults." + relative);
+			for (ConfigurationPropertySource source : this.sources) {
+				if (source.getConfigurationProperty(defaultName) != null) {
+					return PREFIX + ".defaults." + relative;
+				}
+			}
+			return own;
+		}
+
+	}
+
+}

@@ -1,0 +1,237 @@
+package dev.sseclient.container;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+import dev.sseclient.core.SseClient;
+import dev.sseclient.core.SseEvent;
+import dev.sseclient.core.SseRequest;
+import dev.sseclient.core.SseStream;
+import dev.sseclient.core.StreamState;
+import dev.sseclient.listener.ErrorAction;
+import dev.sseclient.listener.ListenerFailure;
+import dev.sseclient.listener.SseListenerEndpoint;
+import dev.sseclient.listener.SseListenerErrorHandler;
+
+/**
+ * Runs one declared stream: connects through the {@link SseClient}, buffers up to the
+ * stream's buffer size (then reading pauses), and hands each event to the matching listeners,
+ * one event at a time, in order, on the listener pool rather than an I/O thread. Not a bean:
+ * reach it through {@link SseStreamRegistry}.
+ *
+ * <p>It remembers the last event every listener got through, and a start after a stop resumes
+ * from there, so events that were buffered but not processed are asked for again.
+ */
+public final class SseStreamContainer {
+
+	private static final Log logger = LogFactory.getLog(SseStreamContainer.class);
+
+	private final StreamDefinition definition;
+
+	private final SseClient client;
+
+	private final List<SseListenerEndpoint> listeners;
+
+	private final Scheduler scheduler;
+
+	private final SseListenerErrorHandler errorHandler;
+
+	private final Object lock = new Object();
+
+	private @Nullable SseStream stream;
+
+	private @Nullable Disposable subscription;
+
+	private volatile boolean stopping;
+
+	private volatile @Nullable Thread dispatchThread;
+
+	private int inFlight;
+
+	private volatile String lastProcessedId;
+
+	SseStreamContainer(StreamDefinition definition, SseClient client, List<SseListenerEndpoint> listeners,
+			Scheduler scheduler, SseListenerErrorHandler errorHandler) {
+		this.definition = definition;
+		this.client = client;
+		this.listeners = List.copyOf(listeners);
+		this.scheduler = scheduler;
+		this.errorHandler = errorHandler;
+		this.lastProcessedId = definition.request().lastEventId();
+	}
+
+	public String getName() {
+		return this.definition.name();
+	}
+
+	public StreamDefinition getDefinition() {
+		return this.definition;
+	}
+
+	/** The ids of the listeners of this stream. */
+	public List<String> getListenerIds() {
+		return this.listeners.stream().map(SseListenerEndpoint::id).toList();
+	}
+
+	/** The stream's state; {@link StreamState#NEW} before the first start. */
+	public StreamState getState() {
+		SseStream current = this.stream;
+		return (current != null) ? current.state() : StreamState.NEW;
+	}
+
+	/** The id of the last event that every listener got through; where a new start resumes. */
+	public String getLastEventId() {
+		return this.lastProcessedId;
+	}
+
+	/** The underlying stream while one exists, for its signals and last failure. */
+	public @Nullable SseStream getStream() {
+		return this.stream;
+	}
+
+	/** Whether the stream is connected or trying to be. */
+	public boolean isRunning() {
+		SseStream current = this.stream;
+		return current != null && !current.state().isFinal();
+	}
+
+	/** Connect, unless running; resumes from {@link #getLastEventId()}. */
+	public void start() {
+		synchronized (this.lock) {
+			if (isRunning()) {
+				return;
+			}
+			SseRequest request = this.definition.request().mutate().lastEventId(this.lastProcessedId).build();
+			SseStream started = this.client.stream(request);
+			this.stopping = false;
+			this.stream = started;
+			this.subscription = started.events()
+				.publishOn(this.scheduler, this.definition.bufferSize())
+				.concatMap(this::dispatch, 1)
+				.subscribe(null, (error) -> logger.error("Stream '" + getName() + "' failed for good: "
+						+ error.getMessage()), () -> logger.debug("Stream '" + getName() + "' ended"));
+		}
+	}
+
+	/** Drop the connection and reconnect at once, or start when stopped. */
+	public void restart() {
+		SseStream current = this.stream;
+		if (current != null && !current.state().isFinal()) {
+			current.restart();
+		}
+		else {
+			start();
+		}
+	}
+
+	/**
+	 * Stop reading, let a listener call in flight finish (up to {@code timeout}), then close the
+	 * connection. Buffered events that were not dispatched are dropped; a later start asks for
+	 * them again.
+	 */
+	public void stop(Duration timeout) {
+		SseStream current;
+		Disposable active;
+		synchronized (this.lock) {
+			current = this.stream;
+			active = this.subscription;
+			if (current == null || this.stopping) {
+				return;
+			}
+			this.stopping = true;
+		}
+		current.close();
+		if (Thread.currentThread() != this.dispatchThread) {
+			awaitInFlight(timeout);
+		}
+		if (active != null) {
+			active.dispose();
+		}
+	}
+
+	private void awaitInFlight(Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		synchronized (this.lock) {
+			while (this.inFlight > 0) {
+				long remaining = deadline - System.nanoTime();
+				if (remaining <= 0) {
+					logger.warn("Stream '" + getName() + "': a listener call was still running after " + timeout.toMillis()
+							+ " ms; stopping without it");
+					return;
+				}
+				try {
+					this.lock.wait(Math.max(1, remaining / 1_000_000));
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+			}
+		}
+	}
+
+	private Mono<Void> dispatch(SseEvent event) {
+		if (this.stopping) {
+			return Mono.empty();
+		}
+		synchronized (this.lock) {
+			this.inFlight++;
+		}
+		this.dispatchThread = Thread.currentThread();
+		return Flux.fromIterable(this.listeners)
+			.filter((listener) -> listener.accepts(event.type()))
+			.concatMap((listener) -> invoke(listener, event, 1))
+			.then(Mono.fromRunnable(() -> this.lastProcessedId = event.id()))
+			.then()
+			.doFinally((signal) -> {
+				this.dispatchThread = null;
+				synchronized (this.lock) {
+					this.inFlight--;
+					this.lock.notifyAll();
+				}
+			});
+	}
+
+	private Mono<Void> invoke(SseListenerEndpoint listener, SseEvent event, int attempt) {
+		Mono<Void> call = Mono.defer(() -> listener.method().invoke(event));
+		if (listener.method().isAsync()) {
+			// an async result may complete on a foreign thread: come back to the listener pool
+			call = call.publishOn(this.scheduler);
+		}
+		return call.onErrorResume((error) -> handleFailure(listener, event, attempt, error));
+	}
+
+	private Mono<Void> handleFailure(SseListenerEndpoint listener, SseEvent event, int attempt, Throwable error) {
+		ErrorAction action;
+		ListenerFailure failure = new ListenerFailure(listener.id(), event, error, attempt);
+		try {
+			action = this.errorHandler.handleError(failure);
+		}
+		catch (RuntimeException ex) {
+			logger.error("The listener error handler failed on: " + failure.describe(), ex);
+			action = ErrorAction.proceed();
+		}
+		if (action instanceof ErrorAction.Retry retry) {
+			return Mono.delay(retry.delay(), this.scheduler).then(invoke(listener, event, attempt + 1));
+		}
+		if (action instanceof ErrorAction.StopStream) {
+			stop(Duration.ZERO);
+			return Mono.never();
+		}
+		return Mono.empty();
+	}
+
+	@Override
+	public String toString() {
+		return "SseStreamContainer[" + getName() + ", " + getState() + "]";
+	}
+
+}

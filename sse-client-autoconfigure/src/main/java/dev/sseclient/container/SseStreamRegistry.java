@@ -1,0 +1,207 @@
+package dev.sseclient.container;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+
+import dev.sseclient.core.SseClient;
+import dev.sseclient.listener.SseListenerEndpoint;
+import dev.sseclient.listener.SseListenerErrorHandler;
+
+/**
+ * Owns the containers of all declared streams, as spring-kafka's listener endpoint registry
+ * does: starts those with {@code auto-startup} once the application context is refreshed (after
+ * the web server, so an application may follow its own feeds), stops them gracefully on close,
+ * and lets code list streams and start, stop or restart one by name.
+ *
+ * <p>Stream definitions are bound when the registry starts, so a stream URL may use properties
+ * known only then, such as {@code ${local.server.port}}. A listener naming an undeclared stream
+ * fails startup.
+ */
+public class SseStreamRegistry implements SmartLifecycle, DisposableBean {
+
+	private static final Log logger = LogFactory.getLog(SseStreamRegistry.class);
+
+	/** After the web server starts, before it stops. */
+	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 100;
+
+	private final Supplier<Map<String, StreamDefinition>> definitions;
+
+	private final Supplier<List<SseListenerEndpoint>> endpoints;
+
+	private final SseClient client;
+
+	private final SseListenerErrorHandler errorHandler;
+
+	private final int maxThreads;
+
+	private final Duration shutdownTimeout;
+
+	private final Map<String, SseStreamContainer> containers = new LinkedHashMap<>();
+
+	private @Nullable ExecutorService executor;
+
+	private volatile boolean running;
+
+	/**
+	 * @param definitions binds the declared streams, called once at start
+	 * @param endpoints the discovered listeners, read once at start
+	 * @param client the client streams connect through
+	 * @param errorHandler decides after a listener failure
+	 * @param maxThreads most listener calls running at once, over all streams
+	 * @param shutdownTimeout how long stopping waits for listener calls in flight
+	 */
+	public SseStreamRegistry(Supplier<Map<String, StreamDefinition>> definitions,
+			Supplier<List<SseListenerEndpoint>> endpoints, SseClient client, SseListenerErrorHandler errorHandler,
+			int maxThreads, Duration shutdownTimeout) {
+		this.definitions = definitions;
+		this.endpoints = endpoints;
+		this.client = client;
+		this.errorHandler = errorHandler;
+		this.maxThreads = maxThreads;
+		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	/** The names of the declared streams. */
+	public synchronized Set<String> getStreamNames() {
+		return Set.copyOf(this.containers.keySet());
+	}
+
+	/** All containers, in declaration order. */
+	public synchronized Collection<SseStreamContainer> getContainers() {
+		return List.copyOf(this.containers.values());
+	}
+
+	/** The container of a stream, or {@code null} if no such stream is declared. */
+	public synchronized @Nullable SseStreamContainer getContainer(String name) {
+		return this.containers.get(name);
+	}
+
+	/** Start a stream. @throws IllegalArgumentException for an unknown name */
+	public void start(String name) {
+		container(name).start();
+	}
+
+	/** Stop a stream gracefully. @throws IllegalArgumentException for an unknown name */
+	public void stop(String name) {
+		container(name).stop(this.shutdownTimeout);
+	}
+
+	/** Reconnect a running stream at once, or start a stopped one. @throws IllegalArgumentException for an unknown name */
+	public void restart(String name) {
+		container(name).restart();
+	}
+
+	private SseStreamContainer container(String name) {
+		SseStreamContainer container = getContainer(name);
+		if (container == null) {
+			throw new IllegalArgumentException("No stream named '" + name + "'; declared: " + getStreamNames());
+		}
+		return container;
+	}
+
+	@Override
+	public synchronized void start() {
+		if (this.running) {
+			return;
+		}
+		if (this.containers.isEmpty()) {
+			createContainers();
+		}
+		this.running = true;
+		for (SseStreamContainer container : this.containers.values()) {
+			if (container.getDefinition().autoStartup()) {
+				container.start();
+			}
+		}
+	}
+
+	private void createContainers() {
+		Map<String, StreamDefinition> declared = this.definitions.get();
+		Map<String, List<SseListenerEndpoint>> byStream = new LinkedHashMap<>();
+		declared.keySet().forEach((name) -> byStream.put(name, new ArrayList<>()));
+		for (SseListenerEndpoint endpoint : this.endpoints.get()) {
+			List<SseListenerEndpoint> listeners = byStream.get(endpoint.stream());
+			if (listeners == null) {
+				throw new InvalidSseConfigurationException("@SseListener '" + endpoint.id() + "'",
+						"names the stream '" + endpoint.stream() + "', which is not declared"
+								+ (declared.isEmpty() ? " (no streams are declared)" : "; declared: " + String.join(", ", declared.keySet())),
+						"Declare it with sse.client.streams." + endpoint.stream() + ".url, or use one of the declared "
+								+ "stream names in the annotation.");
+			}
+			listeners.add(endpoint);
+		}
+		if (declared.isEmpty()) {
+			return;
+		}
+		Scheduler scheduler = Schedulers.fromExecutorService(executor(), "sse-listeners");
+		declared.forEach((name, definition) -> {
+			List<SseListenerEndpoint> listeners = byStream.get(name);
+			if (listeners.isEmpty()) {
+				logger.warn("Stream '" + name + "' has no @SseListener; it runs, but nothing receives its events");
+			}
+			this.containers.put(name,
+					new SseStreamContainer(definition, this.client, listeners, scheduler, this.errorHandler));
+		});
+	}
+
+	private ExecutorService executor() {
+		ThreadPoolExecutor pool = new ThreadPoolExecutor(this.maxThreads, this.maxThreads, 60, TimeUnit.SECONDS,
+				new LinkedBlockingQueue<>(), new CustomizableThreadFactory("sse-listener-"));
+		pool.allowCoreThreadTimeOut(true);
+		this.executor = pool;
+		return pool;
+	}
+
+	@Override
+	public void stop() {
+		List<SseStreamContainer> running;
+		synchronized (this) {
+			if (!this.running) {
+				return;
+			}
+			this.running = false;
+			running = List.copyOf(this.containers.values());
+		}
+		running.parallelStream().forEach((container) -> container.stop(this.shutdownTimeout));
+	}
+
+	@Override
+	public void destroy() {
+		stop();
+		ExecutorService pool = this.executor;
+		if (pool != null) {
+			pool.shutdown();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+}

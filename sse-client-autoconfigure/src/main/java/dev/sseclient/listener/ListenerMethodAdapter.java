@@ -1,0 +1,147 @@
+package dev.sseclient.listener;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.concurrent.CompletionStage;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.MethodParameter;
+import org.springframework.core.ResolvableType;
+import org.springframework.util.ReflectionUtils;
+
+import dev.sseclient.core.SseEvent;
+
+/**
+ * Calls one listener method: resolves its arguments from an event once per call, and adapts
+ * its result to a {@code Mono} that completes when the method's work is done.
+ */
+public final class ListenerMethodAdapter {
+
+	private final Object bean;
+
+	private final Method method;
+
+	private final ArgumentResolver[] resolvers;
+
+	private final ResultKind result;
+
+	private ListenerMethodAdapter(Object bean, Method method, ArgumentResolver[] resolvers, ResultKind result) {
+		this.bean = bean;
+		this.method = method;
+		this.resolvers = resolvers;
+		this.result = result;
+		ReflectionUtils.makeAccessible(method);
+	}
+
+	/**
+	 * Check the signature once, at startup.
+	 * @param bean the bean (possibly a proxy) to call the method on
+	 * @param method the method, invocable on {@code bean}
+	 * @throws IllegalArgumentException naming what is unsupported
+	 */
+	static ListenerMethodAdapter create(Object bean, Method method, PayloadConverter converter) {
+		ArgumentResolver[] resolvers = new ArgumentResolver[method.getParameterCount()];
+		boolean envelope = false;
+		boolean payload = false;
+		for (int i = 0; i < resolvers.length; i++) {
+			MethodParameter parameter = new MethodParameter(method, i);
+			Class<?> type = parameter.getParameterType();
+			if (type == SseEvent.class) {
+				if (envelope) {
+					throw new IllegalArgumentException("takes more than one SseEvent");
+				}
+				envelope = true;
+				resolvers[i] = (event) -> event;
+			}
+			else {
+				if (payload) {
+					throw new IllegalArgumentException("takes more than one payload parameter (" + type.getSimpleName()
+							+ " is the second); take the SseEvent and at most one payload");
+				}
+				payload = true;
+				PayloadConverter.Reader reader = converter.readerFor(ResolvableType.forMethodParameter(parameter));
+				resolvers[i] = (event) -> reader.read(event.data());
+			}
+		}
+		return new ListenerMethodAdapter(bean, method, resolvers, ResultKind.of(method));
+	}
+
+	/** Whether the method returns a Mono or CompletionStage. */
+	public boolean isAsync() {
+		return this.result != ResultKind.NONE;
+	}
+
+	/** The method, for messages. */
+	public Method getMethod() {
+		return this.method;
+	}
+
+	/**
+	 * Resolve arguments and call the method. Argument and call failures surface as the
+	 * returned {@code Mono}'s error: {@link PayloadConversionException} when the data could not
+	 * be read, the method's own exception otherwise.
+	 */
+	public Mono<Void> invoke(SseEvent event) {
+		Object[] arguments = new Object[this.resolvers.length];
+		for (int i = 0; i < arguments.length; i++) {
+			try {
+				arguments[i] = this.resolvers[i].resolve(event);
+			}
+			catch (RuntimeException ex) {
+				return Mono.error(new PayloadConversionException(event, this.method, ex));
+			}
+		}
+		Object returned;
+		try {
+			returned = this.method.invoke(this.bean, arguments);
+		}
+		catch (InvocationTargetException ex) {
+			return Mono.error(ex.getTargetException());
+		}
+		catch (IllegalAccessException ex) {
+			return Mono.error(ex);
+		}
+		return this.result.adapt(returned);
+	}
+
+	@FunctionalInterface
+	private interface ArgumentResolver {
+
+		@Nullable Object resolve(SseEvent event);
+
+	}
+
+	private enum ResultKind {
+
+		NONE, MONO, COMPLETION_STAGE;
+
+		static ResultKind of(Method method) {
+			Class<?> type = method.getReturnType();
+			if (type == void.class || type == Void.class) {
+				return NONE;
+			}
+			if (Mono.class.isAssignableFrom(type)) {
+				return MONO;
+			}
+			if (CompletionStage.class.isAssignableFrom(type)) {
+				return COMPLETION_STAGE;
+			}
+			throw new IllegalArgumentException("returns " + type.getSimpleName()
+					+ "; a listener returns void, Mono or CompletionStage");
+		}
+
+		Mono<Void> adapt(@Nullable Object returned) {
+			if (returned == null || this == NONE) {
+				return Mono.empty();
+			}
+			if (this == MONO) {
+				return ((Mono<?>) returned).then();
+			}
+			return Mono.fromCompletionStage((CompletionStage<?>) returned).then();
+		}
+
+	}
+
+}

@@ -1,0 +1,55 @@
+package dev.sseclient.listener;
+
+import java.time.Duration;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * For transient listener failures: calls the listener again with the same event, waiting
+ * {@code initialDelay} and multiplying the wait up to {@code maxDelay}, at most
+ * {@code maxRetries} times; then hands the failure to a fallback (logging by default). The
+ * stream waits meanwhile, so order holds. A {@link PayloadConversionException} is not retried:
+ * the same data would fail again.
+ */
+public class RetryingErrorHandler implements SseListenerErrorHandler {
+
+	private static final Log logger = LogFactory.getLog(RetryingErrorHandler.class);
+
+	private final int maxRetries;
+
+	private final Duration initialDelay;
+
+	private final Duration maxDelay;
+
+	private final SseListenerErrorHandler fallback;
+
+	public RetryingErrorHandler(int maxRetries, Duration initialDelay, Duration maxDelay) {
+		this(maxRetries, initialDelay, maxDelay, new LoggingErrorHandler());
+	}
+
+	public RetryingErrorHandler(int maxRetries, Duration initialDelay, Duration maxDelay,
+			SseListenerErrorHandler fallback) {
+		if (maxRetries < 0 || initialDelay.isNegative() || maxDelay.compareTo(initialDelay) < 0) {
+			throw new IllegalArgumentException("Need maxRetries >= 0 and 0 <= initialDelay <= maxDelay");
+		}
+		this.maxRetries = maxRetries;
+		this.initialDelay = initialDelay;
+		this.maxDelay = maxDelay;
+		this.fallback = fallback;
+	}
+
+	@Override
+	public ErrorAction handleError(ListenerFailure failure) {
+		if (failure.attempt() > this.maxRetries || failure.cause() instanceof PayloadConversionException) {
+			return this.fallback.handleError(failure);
+		}
+		long millis = (long) Math.min(this.maxDelay.toMillis(),
+				this.initialDelay.toMillis() * Math.pow(2, failure.attempt() - 1));
+		if (logger.isWarnEnabled()) {
+			logger.warn(failure.describe() + "; retrying in " + millis + " ms");
+		}
+		return ErrorAction.retryAfter(Duration.ofMillis(millis));
+	}
+
+}

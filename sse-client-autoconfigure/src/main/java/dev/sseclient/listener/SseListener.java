@@ -1,0 +1,43 @@
+package dev.sseclient.listener;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks a bean method that receives the events of a stream declared under
+ * {@code sse.client.streams}.
+ *
+ * <pre>{@code
+ * @SseListener(stream = "prices", events = "tick")
+ * void onTick(Tick tick) { ... }              // data decoded from JSON
+ *
+ * @SseListener(stream = "prices")
+ * void onAny(SseEvent event) { ... }          // the envelope: stream, id, type, data, receivedAt
+ * }</pre>
+ *
+ * <p>Parameters: at most one {@link dev.sseclient.core.SseEvent} and at most one payload: the
+ * data as {@code String}, a simple type converted by the conversion service, or anything else
+ * read from JSON with the application's {@code JsonMapper}. Return {@code void}, or a
+ * {@code Mono} or {@code CompletionStage} that is awaited before the stream's next event.
+ * Events of one stream reach its listeners one at a time, in order, off the I/O threads.
+ *
+ * <p>Usable as a meta-annotation.
+ */
+@Target({ ElementType.METHOD, ElementType.ANNOTATION_TYPE })
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+public @interface SseListener {
+
+	/** The stream's name under {@code sse.client.streams}; placeholders are resolved. */
+	String stream();
+
+	/** Event types to receive; empty for all. */
+	String[] events() default {};
+
+	/** The listener's id in logs, errors and metrics; defaults to {@code SimpleClassName.method}. */
+	String id() default "";
+
+}

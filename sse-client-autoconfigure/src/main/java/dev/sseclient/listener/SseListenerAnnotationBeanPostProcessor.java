@@ -1,0 +1,152 @@
+package dev.sseclient.listener;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.aop.framework.AopInfrastructureBean;
+import org.springframework.aop.framework.AopProxyUtils;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.BeansException;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.convert.ApplicationConversionService;
+import org.springframework.context.EnvironmentAware;
+import org.springframework.core.MethodIntrospector;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.AnnotationUtils;
+import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
+
+import dev.sseclient.container.InvalidSseConfigurationException;
+
+/**
+ * Finds {@link SseListener} methods on beans (directly or through a meta-annotation, on
+ * proxied beans too) and turns each into an {@link SseListenerEndpoint}. Signatures are checked
+ * here, so a bad one fails startup naming the method.
+ */
+public class SseListenerAnnotationBeanPostProcessor implements BeanPostProcessor, EnvironmentAware, BeanFactoryAware {
+
+	private static final boolean JACKSON_PRESENT = ClassUtils.isPresent("tools.jackson.databind.json.JsonMapper",
+			SseListenerAnnotationBeanPostProcessor.class.getClassLoader());
+
+	private final List<SseListenerEndpoint> endpoints = new CopyOnWriteArrayList<>();
+
+	private final Set<Class<?>> classesWithoutListeners = ConcurrentHashMap.newKeySet();
+
+	private @Nullable Environment environment;
+
+	private @Nullable BeanFactory beanFactory;
+
+	private volatile @Nullable PayloadConverter payloadConverter;
+
+	@Override
+	public void setEnvironment(Environment environment) {
+		this.environment = environment;
+	}
+
+	@Override
+	public void setBeanFactory(BeanFactory beanFactory) {
+		this.beanFactory = beanFactory;
+	}
+
+	/** The listeners found so far, in discovery order. */
+	public List<SseListenerEndpoint> getEndpoints() {
+		return List.copyOf(this.endpoints);
+	}
+
+	@Override
+	public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
+		if (bean instanceof AopInfrastructureBean) {
+			return bean;
+		}
+		Class<?> targetClass = AopProxyUtils.ultimateTargetClass(bean);
+		if (this.classesWithoutListeners.contains(targetClass)
+				|| !AnnotationUtils.isCandidateClass(targetClass, SseListener.class)) {
+			return bean;
+		}
+		Map<Method, SseListener> methods = MethodIntrospector.selectMethods(targetClass,
+				(MethodIntrospector.MetadataLookup<SseListener>) (method) -> AnnotatedElementUtils
+					.findMergedAnnotation(method, SseListener.class));
+		if (methods.isEmpty()) {
+			this.classesWithoutListeners.add(targetClass);
+			return bean;
+		}
+		methods.forEach((method, annotation) -> this.endpoints.add(endpoint(bean, method, annotation)));
+		return bean;
+	}
+
+	private SseListenerEndpoint endpoint(Object bean, Method method, SseListener annotation) {
+		String where = "@SseListener method " + describe(method);
+		if (Modifier.isPrivate(method.getModifiers()) || Modifier.isStatic(method.getModifiers())) {
+			throw new InvalidSseConfigurationException(where, "is private or static",
+					"Make the method an instance method that is public or package-private.");
+		}
+		Method invocable;
+		try {
+			invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
+		}
+		catch (IllegalStateException ex) {
+			throw new InvalidSseConfigurationException(where, "cannot be called through the bean's proxy ("
+					+ ex.getMessage() + ")", "Make the method public, or declare it on an interface the proxy implements.");
+		}
+		ListenerMethodAdapter adapter;
+		try {
+			adapter = ListenerMethodAdapter.create(bean, invocable, payloadConverter());
+		}
+		catch (IllegalArgumentException | IllegalStateException ex) {
+			throw new InvalidSseConfigurationException(where, ex.getMessage(),
+					"Take an SseEvent and/or one payload parameter (String, a simple type, or a type read from JSON), "
+							+ "and return void, Mono or CompletionStage.");
+		}
+		String stream = resolve(annotation.stream(), where);
+		Set<String> events = Arrays.stream(annotation.events())
+			.map((type) -> resolve(type, where))
+			.collect(Collectors.toCollection(LinkedHashSet::new));
+		String id = annotation.id().isEmpty() ? method.getDeclaringClass().getSimpleName() + "." + method.getName()
+				: resolve(annotation.id(), where);
+		return new SseListenerEndpoint(id, stream, Set.copyOf(events), adapter);
+	}
+
+	private String resolve(String value, String where) {
+		Environment current = this.environment;
+		try {
+			return (current != null) ? current.resolveRequiredPlaceholders(value) : value;
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidSseConfigurationException(where, "refers to an unresolvable placeholder: " + ex.getMessage(),
+					"Define the property it refers to, or give the value directly.");
+		}
+	}
+
+	private PayloadConverter payloadConverter() {
+		PayloadConverter converter = this.payloadConverter;
+		if (converter == null) {
+			JsonMapper jsonMapper = null;
+			if (JACKSON_PRESENT && this.beanFactory != null) {
+				jsonMapper = this.beanFactory.getBeanProvider(JsonMapper.class).getIfAvailable(JsonMapper::new);
+			}
+			converter = new PayloadConverter(jsonMapper, ApplicationConversionService.getSharedInstance());
+			this.payloadConverter = converter;
+		}
+		return converter;
+	}
+
+	private static String describe(Method method) {
+		return method.getDeclaringClass().getSimpleName() + "." + method.getName() + "("
+				+ Arrays.stream(method.getParameterTypes()).map(Class::getSimpleName).collect(Collectors.joining(", "))
+				+ ")";
+	}
+
+}
