@@ -220,7 +220,8 @@ public final class SseStreamContainer {
 			action = ErrorAction.proceed();
 		}
 		if (action instanceof ErrorAction.Retry retry) {
-			return Mono.delay(retry.delay(), this.scheduler).then(invoke(listener, event, attempt + 1));
+			// the listener pool cannot time tasks: wait on Reactor's timer, then come back
+			return Mono.delay(retry.delay()).publishOn(this.scheduler).then(invoke(listener, event, attempt + 1));
 		}
 		if (action instanceof ErrorAction.StopStream) {
 			stop(Duration.ZERO);
