@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 
+import dev.sseclient.container.SseStreamContainer;
+import dev.sseclient.container.SseStreamRegistry;
 import dev.sseclient.core.SseConnectionException;
 import dev.sseclient.core.StreamState;
 
@@ -18,17 +20,22 @@ import static org.awaitility.Awaitility.await;
 class SampleApplicationTests {
 
 	@Autowired
-	private PriceFollower follower;
+	private PriceListener listener;
+
+	@Autowired
+	private SseStreamRegistry registry;
 
 	@Test
 	void ticksFlowAcrossTheFeedsReconnectionsWithNothingLostOrRepeated() {
-		await().atMost(Duration.ofSeconds(20)).until(() -> this.follower.ticks() >= 12);
-		assertThat(this.follower.stream().lastFailure()).isInstanceOf(SseConnectionException.class)
+		SseStreamContainer prices = this.registry.getContainer("prices");
+		assertThat(prices).isNotNull();
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.listener.ticks() >= 12);
+		assertThat(prices.getStream().lastFailure()).isInstanceOf(SseConnectionException.class)
 			.hasMessageEndingWith("ended the stream");
-		this.follower.stream().close();
-		await().until(() -> this.follower.stream().state() == StreamState.CLOSED);
-		long lastId = Long.parseLong(this.follower.stream().lastEventId());
-		assertThat(lastId).as("ids run 1, 2, 3... across reconnections").isEqualTo(this.follower.ticks());
+		this.registry.stop("prices");
+		assertThat(prices.getState()).isEqualTo(StreamState.CLOSED);
+		long lastId = Long.parseLong(prices.getLastEventId());
+		assertThat(lastId).as("ids run 1, 2, 3... across reconnections").isEqualTo(this.listener.ticks());
 	}
 
 }
