@@ -6,6 +6,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -53,12 +54,15 @@ public final class SseClientAutoConfiguration {
 	@ConditionalOnMissingBean
 	SseStreamRegistry sseStreamRegistry(Environment environment, SseClientProperties properties, SseClient client,
 			SseListenerErrorHandler errorHandler, ObjectProvider<SseStreamRequestCustomizer> customizers,
+			ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<SslBundles> sslBundles,
 			SseListenerAnnotationBeanPostProcessor listenerProcessor) {
+		StreamClients clients = new StreamClients(client, () -> webClientBuilder.getIfAvailable(WebClient::builder),
+				sslBundles.getIfAvailable());
 		return new SseStreamRegistry(
 				() -> StreamDefinitions.bind(environment, properties.getStreams().keySet(),
-						new SseRequestCustomizers(customizers.orderedStream().toList()))
+						new SseRequestCustomizers(customizers.orderedStream().toList()), clients)
 					.asMap(),
-				listenerProcessor::getEndpoints, client, errorHandler, properties.getListener().getMaxThreads(),
+				listenerProcessor::getEndpoints, errorHandler, properties.getListener().getMaxThreads(),
 				properties.getListener().getShutdownTimeout());
 	}
 

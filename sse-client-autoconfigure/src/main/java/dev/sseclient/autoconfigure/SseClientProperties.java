@@ -127,6 +127,17 @@ public class SseClientProperties {
 		private int bufferSize = 256;
 
 		/**
+		 * Name of a Spring Boot SSL bundle (spring.ssl.bundle.*) whose trust material and keys
+		 * the stream's TLS connections use.
+		 */
+		private @Nullable String sslBundle;
+
+		/**
+		 * HTTP proxy the stream connects through.
+		 */
+		private final Proxy proxy = new Proxy();
+
+		/**
 		 * Reconnection after the connection is lost.
 		 */
 		private final Reconnect reconnect = new Reconnect();
@@ -219,8 +230,79 @@ public class SseClientProperties {
 			this.bufferSize = bufferSize;
 		}
 
+		public @Nullable String getSslBundle() {
+			return this.sslBundle;
+		}
+
+		public void setSslBundle(@Nullable String sslBundle) {
+			this.sslBundle = sslBundle;
+		}
+
+		public Proxy getProxy() {
+			return this.proxy;
+		}
+
 		public Reconnect getReconnect() {
 			return this.reconnect;
+		}
+
+	}
+
+	/**
+	 * An HTTP proxy (tunnelling with CONNECT).
+	 */
+	public static class Proxy {
+
+		/**
+		 * Proxy host; no proxy when unset.
+		 */
+		private @Nullable String host;
+
+		/**
+		 * Proxy port.
+		 */
+		private int port = 8080;
+
+		/**
+		 * User name for proxy authentication.
+		 */
+		private @Nullable String username;
+
+		/**
+		 * Password for proxy authentication.
+		 */
+		private @Nullable String password;
+
+		public @Nullable String getHost() {
+			return this.host;
+		}
+
+		public void setHost(@Nullable String host) {
+			this.host = host;
+		}
+
+		public int getPort() {
+			return this.port;
+		}
+
+		public void setPort(int port) {
+			this.port = port;
+		}
+
+		public @Nullable String getUsername() {
+			return this.username;
+		}
+
+		public void setUsername(@Nullable String username) {
+			this.username = username;
+		}
+
+		public @Nullable String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(@Nullable String password) {
+			this.password = password;
 		}
 
 	}

@@ -21,6 +21,7 @@ import org.springframework.http.HttpMethod;
 
 import dev.sseclient.container.StreamDefinition;
 import dev.sseclient.core.ReconnectOptions;
+import dev.sseclient.core.SseClient;
 import dev.sseclient.core.Redaction;
 import dev.sseclient.core.SseRequest;
 import dev.sseclient.core.SseRequestCustomizer;
@@ -50,7 +51,8 @@ public final class StreamDefinitions {
 		return this.definitions.keySet();
 	}
 
-	static StreamDefinitions bind(Environment environment, Set<String> names, SseRequestCustomizers customizers) {
+	static StreamDefinitions bind(Environment environment, Set<String> names, SseRequestCustomizers customizers,
+			StreamClients clients) {
 		Binder binder = Binder.get(environment);
 		Iterable<ConfigurationPropertySource> sources = ConfigurationPropertySources.get(environment);
 		Map<String, StreamDefinition> definitions = new LinkedHashMap<>();
@@ -59,7 +61,9 @@ public final class StreamDefinitions {
 			binder.bind(PREFIX + ".defaults", Bindable.ofInstance(stream));
 			binder.bind(streamPrefix(name), Bindable.ofInstance(stream));
 			Paths paths = new Paths(name, sources);
-			definitions.put(name, new StreamDefinition(name, request(name, stream, paths, customizers.forStream(name)),
+			SseRequest request = request(name, stream, paths, customizers.forStream(name));
+			SseClient client = clients.forStream(stream.getSslBundle(), stream.getProxy(), paths.of("ssl-bundle"));
+			definitions.put(name, new StreamDefinition(name, request, client,
 					positive(stream.getBufferSize(), paths.of("buffer-size")), stream.isAutoStartup()));
 		}
 		return new StreamDefinitions(definitions);

@@ -22,7 +22,7 @@ import dev.sseclient.listener.SseListenerEndpoint;
 import dev.sseclient.listener.SseListenerErrorHandler;
 
 /**
- * Runs one declared stream: connects through the {@link SseClient}, buffers up to the
+ * Runs one declared stream: connects through its {@link SseClient}, buffers up to the
  * stream's buffer size (then reading pauses), and hands each event to the matching listeners,
  * one event at a time, in order, on the listener pool rather than an I/O thread. Not a bean:
  * reach it through {@link SseStreamRegistry}.
@@ -35,8 +35,6 @@ public final class SseStreamContainer {
 	private static final Log logger = LogFactory.getLog(SseStreamContainer.class);
 
 	private final StreamDefinition definition;
-
-	private final SseClient client;
 
 	private final List<SseListenerEndpoint> listeners;
 
@@ -58,10 +56,9 @@ public final class SseStreamContainer {
 
 	private volatile String lastProcessedId;
 
-	SseStreamContainer(StreamDefinition definition, SseClient client, List<SseListenerEndpoint> listeners,
-			Scheduler scheduler, SseListenerErrorHandler errorHandler) {
+	SseStreamContainer(StreamDefinition definition, List<SseListenerEndpoint> listeners, Scheduler scheduler,
+			SseListenerErrorHandler errorHandler) {
 		this.definition = definition;
-		this.client = client;
 		this.listeners = List.copyOf(listeners);
 		this.scheduler = scheduler;
 		this.errorHandler = errorHandler;
@@ -110,7 +107,7 @@ public final class SseStreamContainer {
 				return;
 			}
 			SseRequest request = this.definition.request().mutate().lastEventId(this.lastProcessedId).build();
-			SseStream started = this.client.stream(request);
+			SseStream started = this.definition.client().stream(request);
 			this.stopping = false;
 			this.stream = started;
 			this.subscription = started.events()

@@ -23,7 +23,6 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
-import dev.sseclient.core.SseClient;
 import dev.sseclient.listener.SseListenerEndpoint;
 import dev.sseclient.listener.SseListenerErrorHandler;
 
@@ -48,8 +47,6 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean {
 
 	private final Supplier<List<SseListenerEndpoint>> endpoints;
 
-	private final SseClient client;
-
 	private final SseListenerErrorHandler errorHandler;
 
 	private final int maxThreads;
@@ -65,17 +62,15 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean {
 	/**
 	 * @param definitions binds the declared streams, called once at start
 	 * @param endpoints the discovered listeners, read once at start
-	 * @param client the client streams connect through
 	 * @param errorHandler decides after a listener failure
 	 * @param maxThreads most listener calls running at once, over all streams
 	 * @param shutdownTimeout how long stopping waits for listener calls in flight
 	 */
 	public SseStreamRegistry(Supplier<Map<String, StreamDefinition>> definitions,
-			Supplier<List<SseListenerEndpoint>> endpoints, SseClient client, SseListenerErrorHandler errorHandler,
+			Supplier<List<SseListenerEndpoint>> endpoints, SseListenerErrorHandler errorHandler,
 			int maxThreads, Duration shutdownTimeout) {
 		this.definitions = definitions;
 		this.endpoints = endpoints;
-		this.client = client;
 		this.errorHandler = errorHandler;
 		this.maxThreads = maxThreads;
 		this.shutdownTimeout = shutdownTimeout;
@@ -160,7 +155,7 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean {
 				logger.warn("Stream '" + name + "' has no @SseListener; it runs, but nothing receives its events");
 			}
 			this.containers.put(name,
-					new SseStreamContainer(definition, this.client, listeners, scheduler, this.errorHandler));
+					new SseStreamContainer(definition, listeners, scheduler, this.errorHandler));
 		});
 	}
 

@@ -1,14 +1,17 @@
 package dev.sseclient.container;
 
+import dev.sseclient.core.SseClient;
 import dev.sseclient.core.SseRequest;
 
 /**
- * A declared stream: what to request, and how its container runs.
+ * A declared stream: what to request, through which client, and how its container runs.
  *
  * @param name the stream's name, as listeners refer to it
  * @param request the request, with reconnection, timeouts and limits
+ * @param client the client it connects through (its own when it has an SSL bundle or proxy)
  * @param bufferSize events buffered between the connection and the listeners
  * @param autoStartup whether the stream starts with the application
  */
-public record StreamDefinition(String name, SseRequest request, int bufferSize, boolean autoStartup) {
+public record StreamDefinition(String name, SseRequest request, SseClient client, int bufferSize,
+		boolean autoStartup) {
 }

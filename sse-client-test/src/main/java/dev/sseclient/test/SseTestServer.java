@@ -28,6 +28,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,8 +38,10 @@ import org.jspecify.annotations.Nullable;
  * {@link SseScript} from the queue ({@link #enqueue}), or asks the {@link #dispatcher} when the
  * queue is empty; with neither it answers 404. Every request is recorded for assertions.
  *
- * <p>It speaks HTTP/1.1 over plain sockets, so a script controls every byte, each chunk
- * boundary, pauses, clean ends, drops and resets. One thread per connection; meant for tests,
+ * <p>It speaks HTTP/1.1 over plain sockets (or TLS, see {@link #startTls}), so a script controls
+ * every byte, each chunk boundary, pauses, clean ends, drops and resets. It also answers a
+ * {@code CONNECT} like an HTTP proxy, recording it and serving the tunnelled request, so a
+ * client's proxy settings can be tested against it. One thread per connection; meant for tests,
  * not for load.
  *
  * <pre>{@code
@@ -52,6 +57,8 @@ public final class SseTestServer implements AutoCloseable {
 	private static final int MAX_HEAD_SIZE = 64 * 1024;
 
 	private final ServerSocket serverSocket;
+
+	private final String scheme;
 
 	private final Thread acceptor;
 
@@ -69,8 +76,9 @@ public final class SseTestServer implements AutoCloseable {
 
 	private volatile boolean closed;
 
-	private SseTestServer(ServerSocket serverSocket) {
+	private SseTestServer(ServerSocket serverSocket, String scheme) {
 		this.serverSocket = serverSocket;
+		this.scheme = scheme;
 		this.acceptor = new Thread(this::acceptLoop, "sse-test-server-" + serverSocket.getLocalPort());
 		this.acceptor.setDaemon(true);
 		this.acceptor.start();
@@ -79,14 +87,27 @@ public final class SseTestServer implements AutoCloseable {
 	/** Start a server on a free loopback port. */
 	public static SseTestServer start() {
 		try {
-			ServerSocket socket = new ServerSocket();
-			socket.setReuseAddress(true);
-			socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
-			return new SseTestServer(socket);
+			return bind(new ServerSocket(), "http");
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not start the SSE test server", ex);
 		}
+	}
+
+	/** Start an HTTPS server on a free loopback port, with the keys of {@code sslContext}. */
+	public static SseTestServer startTls(SSLContext sslContext) {
+		try {
+			return bind(sslContext.getServerSocketFactory().createServerSocket(), "https");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not start the SSE test server", ex);
+		}
+	}
+
+	private static SseTestServer bind(ServerSocket socket, String scheme) throws IOException {
+		socket.setReuseAddress(true);
+		socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+		return new SseTestServer(socket, scheme);
 	}
 
 	/** The port the server listens on. */
@@ -96,7 +117,7 @@ public final class SseTestServer implements AutoCloseable {
 
 	/** The base URL, such as {@code http://127.0.0.1:40123}. */
 	public URI url() {
-		return URI.create("http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + port());
+		return URI.create(this.scheme + "://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + port());
 	}
 
 	/** The URL of a path on this server, as a string to put in configuration. */
@@ -191,15 +212,22 @@ public final class SseTestServer implements AutoCloseable {
 		try (socket) {
 			InputStream in = new BufferedInputStream(socket.getInputStream());
 			RecordedRequest request = readRequest(in);
+			if (request != null && request.method().equals("CONNECT")) {
+				// act as an HTTP proxy: open the tunnel and serve what comes through it
+				record(request);
+				socket.getOutputStream()
+					.write("HTTP/1.1 200 Connection Established\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+				socket.getOutputStream().flush();
+				request = readRequest(in);
+			}
 			if (request == null) {
 				return;
 			}
-			this.requests.add(request);
-			this.unclaimed.add(request);
+			record(request);
 			respond(socket, in, scriptFor(request));
 		}
-		catch (SocketException ex) {
-			// the client went away: part of normal life for a streaming server
+		catch (SocketException | SSLException ex) {
+			// the client went away or refused the certificate: part of a test's normal life
 		}
 		catch (IOException | RuntimeException ex) {
 			if (!this.closed) {
@@ -212,6 +240,11 @@ public final class SseTestServer implements AutoCloseable {
 		finally {
 			this.connections.remove(socket);
 		}
+	}
+
+	private void record(RecordedRequest request) {
+		this.requests.add(request);
+		this.unclaimed.add(request);
 	}
 
 	private SseScript scriptFor(RecordedRequest request) {
