@@ -113,8 +113,9 @@ public final class SseStreamContainer {
 			this.subscription = started.events()
 				.publishOn(this.scheduler, this.definition.bufferSize())
 				.concatMap(this::dispatch, 1)
-				.subscribe(null, (error) -> logger.error("Stream '" + getName() + "' failed for good: "
-						+ error.getMessage()), () -> logger.debug("Stream '" + getName() + "' ended"));
+				.subscribe(null, (error) -> {
+					// the stream itself logs why it stopped
+				}, () -> logger.debug("Stream '" + getName() + "' ended"));
 		}
 	}
 

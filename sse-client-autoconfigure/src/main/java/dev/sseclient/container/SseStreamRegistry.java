@@ -3,6 +3,8 @@ package dev.sseclient.container;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,9 +78,9 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean {
 		this.shutdownTimeout = shutdownTimeout;
 	}
 
-	/** The names of the declared streams. */
+	/** The names of the declared streams, in declaration order. */
 	public synchronized Set<String> getStreamNames() {
-		return Set.copyOf(this.containers.keySet());
+		return Collections.unmodifiableSet(new LinkedHashSet<>(this.containers.keySet()));
 	}
 
 	/** All containers, in declaration order. */

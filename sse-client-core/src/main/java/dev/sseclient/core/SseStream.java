@@ -329,8 +329,9 @@ public final class SseStream implements AutoCloseable {
 		}
 		this.state = end;
 		this.current = null;
-		if (end == StreamState.FAILED && logger.isWarnEnabled()) {
-			logger.warn("Stream '" + this.request.name() + "' stopped: " + ((cause != null) ? cause.getMessage() : ""));
+		if (end == StreamState.FAILED) {
+			logger.error("Stream '" + this.request.name() + "' stopped for good: "
+					+ ((cause != null) ? cause.getMessage() : ""));
 		}
 		else if (logger.isInfoEnabled()) {
 			logger.info("Stream '" + this.request.name() + "' " + end.name().toLowerCase(java.util.Locale.ROOT));
