@@ -13,7 +13,7 @@ import org.springframework.web.reactive.function.client.WebClient;
  * <pre>{@code
  * SseClient client = SseClient.create();
  * client.events(SseRequest.get("https://feed.example.com/prices").build())
- *     .subscribe((event) -> System.out.println(event.type() + ": " + event.data()));
+ *     .subscribe((event) -> prices.update(event.data()));
  * }</pre>
  *
  * For control over one stream (state, restart, close, signals) use {@link #stream(SseRequest)}.

@@ -107,6 +107,8 @@ final class StreamConnection implements EventStreamHandler {
 
 	private @Nullable Instant chunkReceivedAt;
 
+	private @Nullable String pendingIdChange;
+
 	/** What the stream learns from its connection as it happens. */
 	interface Listener {
 
@@ -267,6 +269,7 @@ final class StreamConnection implements EventStreamHandler {
 				buffer.read(scratch, 0, length);
 				this.parser.feed(scratch, 0, length);
 			}
+			flushIdChange();
 			List<Object> items = this.pending;
 			this.pending = null;
 			return (items != null) ? items : List.of();
@@ -278,21 +281,19 @@ final class StreamConnection implements EventStreamHandler {
 
 	@Override
 	public void onEvent(String lastEventId, String type, String data) {
-		List<Object> items = pendingItems();
-		int last = items.size() - 1;
-		if (last >= 0 && items.get(last) instanceof LastEventIdUpdate) {
-			items.remove(last);
-		}
+		// the event carries the id: a pending id change needs no item of its own
+		this.pendingIdChange = null;
 		Instant receivedAt = this.chunkReceivedAt;
 		if (receivedAt == null) {
 			receivedAt = Instant.now();
 			this.chunkReceivedAt = receivedAt;
 		}
-		items.add(new SseEvent(this.request.name(), lastEventId, type, data, receivedAt));
+		pendingItems().add(new SseEvent(this.request.name(), lastEventId, type, data, receivedAt));
 	}
 
 	@Override
 	public void onComment(String comment) {
+		flushIdChange();
 		pendingItems().add(new SseSignal.Comment(comment));
 	}
 
@@ -303,7 +304,17 @@ final class StreamConnection implements EventStreamHandler {
 
 	@Override
 	public void onLastEventIdChanged(String lastEventId) {
-		pendingItems().add(new LastEventIdUpdate(lastEventId));
+		flushIdChange();
+		this.pendingIdChange = lastEventId;
+	}
+
+	/** An id change that no event followed becomes an item, so it moves the reconnection point in order. */
+	private void flushIdChange() {
+		String id = this.pendingIdChange;
+		if (id != null) {
+			this.pendingIdChange = null;
+			pendingItems().add(new LastEventIdUpdate(id));
+		}
 	}
 
 	private List<Object> pendingItems() {
