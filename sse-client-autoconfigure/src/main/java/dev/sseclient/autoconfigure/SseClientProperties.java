@@ -36,6 +36,11 @@ public class SseClientProperties {
 	 */
 	private final Listener listener = new Listener();
 
+	/**
+	 * How stream states map to health.
+	 */
+	private final Health health = new Health();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -62,6 +67,10 @@ public class SseClientProperties {
 
 	public Listener getListener() {
 		return this.listener;
+	}
+
+	public Health getHealth() {
+		return this.health;
 	}
 
 	/**
@@ -436,6 +445,39 @@ public class SseClientProperties {
 
 		public void setShutdownTimeout(Duration shutdownTimeout) {
 			this.shutdownTimeout = shutdownTimeout;
+		}
+
+	}
+
+	/**
+	 * Health of streams.
+	 */
+	public static class Health {
+
+		/**
+		 * How long a stream may be connecting or reconnecting and still count as UP.
+		 */
+		private Duration gracePeriod = Duration.ofSeconds(30);
+
+		/**
+		 * Health status of a stream that completed normally (204 or complete-on).
+		 */
+		private String completedStatus = "UP";
+
+		public Duration getGracePeriod() {
+			return this.gracePeriod;
+		}
+
+		public void setGracePeriod(Duration gracePeriod) {
+			this.gracePeriod = gracePeriod;
+		}
+
+		public String getCompletedStatus() {
+			return this.completedStatus;
+		}
+
+		public void setCompletedStatus(String completedStatus) {
+			this.completedStatus = completedStatus;
 		}
 
 	}

@@ -12,7 +12,9 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 import dev.sseclient.core.SseClient;
+import dev.sseclient.core.Redaction;
 import dev.sseclient.core.SseEvent;
+import dev.sseclient.core.SseException;
 import dev.sseclient.core.SseRequest;
 import dev.sseclient.core.SseStream;
 import dev.sseclient.core.StreamState;
@@ -49,6 +51,8 @@ public final class SseStreamContainer {
 	private @Nullable Disposable subscription;
 
 	private volatile boolean stopping;
+
+	private volatile boolean stoppedByOperator;
 
 	private volatile @Nullable Thread dispatchThread;
 
@@ -109,6 +113,7 @@ public final class SseStreamContainer {
 			SseRequest request = this.definition.request().mutate().lastEventId(this.lastProcessedId).build();
 			SseStream started = this.definition.client().stream(request);
 			this.stopping = false;
+			this.stoppedByOperator = false;
 			this.stream = started;
 			this.subscription = started.events()
 				.publishOn(this.scheduler, this.definition.bufferSize())
@@ -117,6 +122,24 @@ public final class SseStreamContainer {
 					// the stream itself logs why it stopped
 				}, () -> logger.debug("Stream '" + getName() + "' ended"));
 		}
+	}
+
+	/** What health and the endpoint show about this stream now. */
+	public StreamSnapshot snapshot() {
+		SseStream current = this.stream;
+		SseException failure = (current != null) ? current.lastFailure() : null;
+		return new StreamSnapshot(getName(), getState(), Redaction.url(this.definition.request().url()),
+				this.lastProcessedId, (current != null) ? current.lastEventAt() : null,
+				(current != null) ? current.connectedSince() : null,
+				(current != null) ? current.disconnectedSince() : null, (current != null) ? current.failuresInRow() : 0,
+				(failure != null) ? failure.getClass().getSimpleName() + ": " + failure.getMessage() : null,
+				getListenerIds(), this.stoppedByOperator);
+	}
+
+	/** Stop on an operator's request: shown as out of service rather than failed. */
+	void stopByOperator(Duration timeout) {
+		this.stoppedByOperator = true;
+		stop(timeout);
 	}
 
 	/** Drop the connection and reconnect at once, or start when stopped. */

@@ -100,7 +100,7 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean {
 
 	/** Stop a stream gracefully. @throws IllegalArgumentException for an unknown name */
 	public void stop(String name) {
-		container(name).stop(this.shutdownTimeout);
+		container(name).stopByOperator(this.shutdownTimeout);
 	}
 
 	/** Reconnect a running stream at once, or start a stopped one. @throws IllegalArgumentException for an unknown name */

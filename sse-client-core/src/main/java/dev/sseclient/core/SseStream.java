@@ -2,6 +2,7 @@ package dev.sseclient.core;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -71,13 +72,19 @@ public final class SseStream implements AutoCloseable {
 
 	private volatile @Nullable SseException lastFailure;
 
+	private volatile @Nullable Instant connectedSince;
+
+	private volatile @Nullable Instant disconnectedSince;
+
+	private volatile @Nullable Instant lastEventAt;
+
 	/** Whether the current connection delivered an event: progress, so failures do not pile up. */
 	private volatile boolean deliveredOnConnection;
 
 	// Touched only between attempts, which Reactor's retry protocol runs one after another.
 	private int attemptNumber;
 
-	private int failuresInRow;
+	private volatile int failuresInRow;
 
 	private @Nullable StreamConnection current;
 
@@ -108,6 +115,26 @@ public final class SseStream implements AutoCloseable {
 	/** The most recent failure, or {@code null} if there was none. */
 	public @Nullable SseException lastFailure() {
 		return this.lastFailure;
+	}
+
+	/** When the current connection opened, or {@code null} while not connected. */
+	public @Nullable Instant connectedSince() {
+		return this.connectedSince;
+	}
+
+	/** Since when the stream has been trying to (re)connect, or {@code null} while connected or ended. */
+	public @Nullable Instant disconnectedSince() {
+		return this.disconnectedSince;
+	}
+
+	/** When the last event was received, or {@code null} before the first. */
+	public @Nullable Instant lastEventAt() {
+		return this.lastEventAt;
+	}
+
+	/** Failed attempts in a row since the last connection that delivered an event or stayed open. */
+	public int failuresInRow() {
+		return this.failuresInRow;
 	}
 
 	/**
@@ -176,6 +203,9 @@ public final class SseStream implements AutoCloseable {
 				this.connectionListener);
 		this.current = connection;
 		this.deliveredOnConnection = false;
+		if (this.disconnectedSince == null) {
+			this.disconnectedSince = Instant.now();
+		}
 		this.state = StreamState.CONNECTING;
 		return connection.connect(restartsAfter(generation)).handle(this::deliver);
 	}
@@ -183,6 +213,7 @@ public final class SseStream implements AutoCloseable {
 	private void deliver(Object item, SynchronousSink<SseEvent> sink) {
 		if (item instanceof SseEvent event) {
 			this.lastEventId = event.id();
+			this.lastEventAt = event.receivedAt();
 			this.deliveredOnConnection = true;
 			if (event.data().equals(this.request.completeOn())) {
 				sink.complete();
@@ -206,6 +237,10 @@ public final class SseStream implements AutoCloseable {
 		}
 		SseException failure = toSseException(error);
 		StreamConnection ended = this.current;
+		if (this.connectedSince != null) {
+			this.connectedSince = null;
+			this.disconnectedSince = Instant.now();
+		}
 		ReconnectOptions options = this.request.reconnect();
 		if (this.deliveredOnConnection || (ended != null && ended.wasOpenFor(options.resetAfter()))) {
 			this.failuresInRow = 0;
@@ -329,6 +364,8 @@ public final class SseStream implements AutoCloseable {
 		}
 		this.state = end;
 		this.current = null;
+		this.connectedSince = null;
+		this.disconnectedSince = null;
 		if (end == StreamState.FAILED) {
 			logger.error("Stream '" + this.request.name() + "' stopped for good: "
 					+ ((cause != null) ? cause.getMessage() : ""));
@@ -348,6 +385,8 @@ public final class SseStream implements AutoCloseable {
 
 		@Override
 		public void opened(StreamConnection connection, String maskedUrl) {
+			SseStream.this.connectedSince = Instant.now();
+			SseStream.this.disconnectedSince = null;
 			SseStream.this.state = StreamState.OPEN;
 			if (logger.isInfoEnabled()) {
 				logger.info("Stream '" + SseStream.this.request.name() + "' opened " + maskedUrl

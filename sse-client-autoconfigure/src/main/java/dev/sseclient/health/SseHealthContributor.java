@@ -1,0 +1,84 @@
+package dev.sseclient.health;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.stream.Stream;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthContributor;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+
+import dev.sseclient.container.SseStreamContainer;
+import dev.sseclient.container.SseStreamRegistry;
+import dev.sseclient.container.StreamSnapshot;
+
+/**
+ * Health of every declared stream, one component each, read from the registry on every call
+ * (streams exist only once the registry started).
+ *
+ * <ul>
+ * <li>open: UP</li>
+ * <li>connecting or reconnecting for less than the grace period: UP, the state in the
+ * details; longer: DOWN</li>
+ * <li>failed for good, or stopped by the listener error handler: DOWN</li>
+ * <li>stopped through the registry, or not started: OUT_OF_SERVICE</li>
+ * <li>completed (204, {@code complete-on}): the configured status, UP by default</li>
+ * </ul>
+ */
+public class SseHealthContributor implements CompositeHealthContributor {
+
+	private final SseStreamRegistry registry;
+
+	private final Duration gracePeriod;
+
+	private final Status completedStatus;
+
+	private final Clock clock;
+
+	public SseHealthContributor(SseStreamRegistry registry, Duration gracePeriod, Status completedStatus, Clock clock) {
+		this.registry = registry;
+		this.gracePeriod = gracePeriod;
+		this.completedStatus = completedStatus;
+		this.clock = clock;
+	}
+
+	@Override
+	public @Nullable HealthContributor getContributor(String name) {
+		SseStreamContainer container = this.registry.getContainer(name);
+		return (container != null) ? indicator(container) : null;
+	}
+
+	@Override
+	public Stream<Entry> stream() {
+		return this.registry.getContainers().stream().map((container) -> new Entry(container.getName(), indicator(container)));
+	}
+
+	private HealthIndicator indicator(SseStreamContainer container) {
+		return () -> health(container.snapshot());
+	}
+
+	Health health(StreamSnapshot snapshot) {
+		return Health.status(status(snapshot)).withDetails(snapshot.toMap()).build();
+	}
+
+	private Status status(StreamSnapshot snapshot) {
+		return switch (snapshot.state()) {
+			case OPEN -> Status.UP;
+			case CONNECTING, RECONNECTING -> withinGracePeriod(snapshot) ? Status.UP : Status.DOWN;
+			case COMPLETED -> this.completedStatus;
+			case FAILED -> Status.DOWN;
+			case CLOSED -> snapshot.stoppedByOperator() ? Status.OUT_OF_SERVICE : Status.DOWN;
+			case NEW -> Status.OUT_OF_SERVICE;
+		};
+	}
+
+	private boolean withinGracePeriod(StreamSnapshot snapshot) {
+		return snapshot.disconnectedSince() == null
+				|| snapshot.disconnectedSince().plus(this.gracePeriod).isAfter(this.clock.instant());
+	}
+
+}
