@@ -1,11 +1,16 @@
 package dev.sseclient.sample;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.sseclient.container.SseStreamContainer;
 import dev.sseclient.container.SseStreamRegistry;
@@ -24,6 +29,23 @@ class SampleApplicationTests {
 
 	@Autowired
 	private SseStreamRegistry registry;
+
+	@LocalServerPort
+	private int port;
+
+	@Test
+	void healthAndTheSseEndpointShowTheStream() throws Exception {
+		await().until(() -> this.registry.getContainer("prices").getState() == StreamState.OPEN);
+		HttpClient http = HttpClient.newHttpClient();
+		String health = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/actuator/health"))
+			.build(), HttpResponse.BodyHandlers.ofString()).body();
+		assertThat(health).contains("\"sse\"").contains("\"prices\"");
+		HttpResponse<String> sse = http.send(
+				HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/actuator/sse/prices")).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(sse.statusCode()).isEqualTo(200);
+		assertThat(sse.body()).contains("\"listeners\":[\"PriceListener.onTick\"]");
+	}
 
 	@Test
 	void ticksFlowAcrossTheFeedsReconnectionsWithNothingLostOrRepeated() {
