@@ -7,6 +7,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -55,14 +56,14 @@ public final class SseClientAutoConfiguration {
 	SseStreamRegistry sseStreamRegistry(Environment environment, SseClientProperties properties, SseClient client,
 			SseListenerErrorHandler errorHandler, ObjectProvider<SseStreamRequestCustomizer> customizers,
 			ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<SslBundles> sslBundles,
-			SseListenerAnnotationBeanPostProcessor listenerProcessor) {
+			SseListenerAnnotationBeanPostProcessor listenerProcessor, ApplicationEventPublisher eventPublisher) {
 		StreamClients clients = new StreamClients(client, () -> webClientBuilder.getIfAvailable(WebClient::builder),
 				sslBundles.getIfAvailable());
 		return new SseStreamRegistry(
 				() -> StreamDefinitions.bind(environment, properties.getStreams().keySet(),
 						new SseRequestCustomizers(customizers.orderedStream().toList()), clients)
 					.asMap(),
-				listenerProcessor::getEndpoints, errorHandler, properties.getListener().getMaxThreads(),
+				listenerProcessor::getEndpoints, errorHandler, eventPublisher, properties.getListener().getMaxThreads(),
 				properties.getListener().getShutdownTimeout());
 	}
 

@@ -11,11 +11,14 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
+import org.springframework.context.ApplicationEventPublisher;
+
 import dev.sseclient.core.SseClient;
 import dev.sseclient.core.Redaction;
 import dev.sseclient.core.SseEvent;
 import dev.sseclient.core.SseException;
 import dev.sseclient.core.SseRequest;
+import dev.sseclient.core.SseSignal;
 import dev.sseclient.core.SseStream;
 import dev.sseclient.core.StreamState;
 import dev.sseclient.listener.ErrorAction;
@@ -44,6 +47,8 @@ public final class SseStreamContainer {
 
 	private final SseListenerErrorHandler errorHandler;
 
+	private final ApplicationEventPublisher eventPublisher;
+
 	private final Object lock = new Object();
 
 	private @Nullable SseStream stream;
@@ -54,6 +59,9 @@ public final class SseStreamContainer {
 
 	private volatile boolean stoppedByOperator;
 
+	/** The cause a reconnecting event reports: the failure signalled just before it. */
+	private @Nullable SseException lastSignalledFailure;
+
 	private volatile @Nullable Thread dispatchThread;
 
 	private int inFlight;
@@ -61,8 +69,9 @@ public final class SseStreamContainer {
 	private volatile String lastProcessedId;
 
 	SseStreamContainer(StreamDefinition definition, List<SseListenerEndpoint> listeners, Scheduler scheduler,
-			SseListenerErrorHandler errorHandler) {
+			SseListenerErrorHandler errorHandler, ApplicationEventPublisher eventPublisher) {
 		this.definition = definition;
+		this.eventPublisher = eventPublisher;
 		this.listeners = List.copyOf(listeners);
 		this.scheduler = scheduler;
 		this.errorHandler = errorHandler;
@@ -115,6 +124,7 @@ public final class SseStreamContainer {
 			this.stopping = false;
 			this.stoppedByOperator = false;
 			this.stream = started;
+			started.signals().publishOn(this.scheduler).subscribe(this::publish);
 			this.subscription = started.events()
 				.publishOn(this.scheduler, this.definition.bufferSize())
 				.concatMap(this::dispatch, 1)
@@ -196,6 +206,30 @@ public final class SseStreamContainer {
 					return;
 				}
 			}
+		}
+	}
+
+	private void publish(SseSignal signal) {
+		SseStreamEvent event = null;
+		if (signal instanceof SseSignal.Failed failed) {
+			this.lastSignalledFailure = failed.cause();
+		}
+		else if (signal instanceof SseSignal.Opened opened) {
+			event = new SseStreamEvent.Opened(getName(), opened.url());
+		}
+		else if (signal instanceof SseSignal.Retrying retrying) {
+			event = new SseStreamEvent.Reconnecting(getName(), this.lastSignalledFailure, retrying.delay(),
+					retrying.attempt());
+		}
+		else if (signal instanceof SseSignal.Closed closed) {
+			event = switch (closed.state()) {
+				case COMPLETED -> new SseStreamEvent.Completed(getName());
+				case FAILED -> new SseStreamEvent.Failed(getName(), closed.cause());
+				default -> new SseStreamEvent.Closed(getName());
+			};
+		}
+		if (event != null) {
+			this.eventPublisher.publishEvent(event);
 		}
 	}
 

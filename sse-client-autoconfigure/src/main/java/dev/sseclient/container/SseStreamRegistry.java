@@ -22,6 +22,7 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
@@ -51,6 +52,8 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean {
 
 	private final SseListenerErrorHandler errorHandler;
 
+	private final ApplicationEventPublisher eventPublisher;
+
 	private final int maxThreads;
 
 	private final Duration shutdownTimeout;
@@ -65,12 +68,14 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean {
 	 * @param definitions binds the declared streams, called once at start
 	 * @param endpoints the discovered listeners, read once at start
 	 * @param errorHandler decides after a listener failure
+	 * @param eventPublisher publishes {@link SseStreamEvent}s
 	 * @param maxThreads most listener calls running at once, over all streams
 	 * @param shutdownTimeout how long stopping waits for listener calls in flight
 	 */
 	public SseStreamRegistry(Supplier<Map<String, StreamDefinition>> definitions,
 			Supplier<List<SseListenerEndpoint>> endpoints, SseListenerErrorHandler errorHandler,
-			int maxThreads, Duration shutdownTimeout) {
+			ApplicationEventPublisher eventPublisher, int maxThreads, Duration shutdownTimeout) {
+		this.eventPublisher = eventPublisher;
 		this.definitions = definitions;
 		this.endpoints = endpoints;
 		this.errorHandler = errorHandler;
@@ -157,7 +162,7 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean {
 				logger.warn("Stream '" + name + "' has no @SseListener; it runs, but nothing receives its events");
 			}
 			this.containers.put(name,
-					new SseStreamContainer(definition, listeners, scheduler, this.errorHandler));
+					new SseStreamContainer(definition, listeners, scheduler, this.errorHandler, this.eventPublisher));
 		});
 	}
 
