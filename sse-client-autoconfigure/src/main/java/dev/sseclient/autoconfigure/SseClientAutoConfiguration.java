@@ -1,5 +1,7 @@
 package dev.sseclient.autoconfigure;
 
+import io.micrometer.observation.ObservationRegistry;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -12,12 +14,15 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import dev.sseclient.container.SseStreamObserver;
 import dev.sseclient.container.SseStreamRegistry;
 import dev.sseclient.container.SseStreamRequestCustomizer;
 import dev.sseclient.core.SseClient;
+import dev.sseclient.listener.ListenerObservations;
 import dev.sseclient.listener.LoggingErrorHandler;
 import dev.sseclient.listener.SseListenerAnnotationBeanPostProcessor;
 import dev.sseclient.listener.SseListenerErrorHandler;
+import dev.sseclient.listener.SseListenerObservationConvention;
 
 /**
  * Auto-configures sse-client: an {@link SseClient} for the programmatic API, and the
@@ -56,14 +61,19 @@ public final class SseClientAutoConfiguration {
 	SseStreamRegistry sseStreamRegistry(Environment environment, SseClientProperties properties, SseClient client,
 			SseListenerErrorHandler errorHandler, ObjectProvider<SseStreamRequestCustomizer> customizers,
 			ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<SslBundles> sslBundles,
-			SseListenerAnnotationBeanPostProcessor listenerProcessor, ApplicationEventPublisher eventPublisher) {
+			SseListenerAnnotationBeanPostProcessor listenerProcessor, ApplicationEventPublisher eventPublisher,
+			ObjectProvider<SseStreamObserver> observers, ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<SseListenerObservationConvention> observationConvention) {
+		ListenerObservations observations = new ListenerObservations(
+				observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP), observationConvention.getIfAvailable());
 		StreamClients clients = new StreamClients(client, () -> webClientBuilder.getIfAvailable(WebClient::builder),
 				sslBundles.getIfAvailable());
 		return new SseStreamRegistry(
 				() -> StreamDefinitions.bind(environment, properties.getStreams().keySet(),
 						new SseRequestCustomizers(customizers.orderedStream().toList()), clients)
 					.asMap(),
-				listenerProcessor::getEndpoints, errorHandler, eventPublisher, properties.getListener().getMaxThreads(),
+				listenerProcessor::getEndpoints, errorHandler, eventPublisher, () -> observers.orderedStream().toList(),
+				observations, properties.getListener().getMaxThreads(),
 				properties.getListener().getShutdownTimeout());
 	}
 

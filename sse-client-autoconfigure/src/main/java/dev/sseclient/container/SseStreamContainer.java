@@ -2,6 +2,7 @@ package dev.sseclient.container;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -22,6 +23,7 @@ import dev.sseclient.core.SseSignal;
 import dev.sseclient.core.SseStream;
 import dev.sseclient.core.StreamState;
 import dev.sseclient.listener.ErrorAction;
+import dev.sseclient.listener.ListenerObservations;
 import dev.sseclient.listener.ListenerFailure;
 import dev.sseclient.listener.SseListenerEndpoint;
 import dev.sseclient.listener.SseListenerErrorHandler;
@@ -49,6 +51,14 @@ public final class SseStreamContainer {
 
 	private final ApplicationEventPublisher eventPublisher;
 
+	private final List<SseStreamObserver> observers;
+
+	private final ListenerObservations observations;
+
+	private final AtomicInteger buffered = new AtomicInteger();
+
+	private volatile long bytesOfEarlierStreams;
+
 	private final Object lock = new Object();
 
 	private @Nullable SseStream stream;
@@ -69,9 +79,12 @@ public final class SseStreamContainer {
 	private volatile String lastProcessedId;
 
 	SseStreamContainer(StreamDefinition definition, List<SseListenerEndpoint> listeners, Scheduler scheduler,
-			SseListenerErrorHandler errorHandler, ApplicationEventPublisher eventPublisher) {
+			SseListenerErrorHandler errorHandler, ApplicationEventPublisher eventPublisher,
+			List<SseStreamObserver> observers, ListenerObservations observations) {
 		this.definition = definition;
 		this.eventPublisher = eventPublisher;
+		this.observers = List.copyOf(observers);
+		this.observations = observations;
 		this.listeners = List.copyOf(listeners);
 		this.scheduler = scheduler;
 		this.errorHandler = errorHandler;
@@ -120,18 +133,35 @@ public final class SseStreamContainer {
 				return;
 			}
 			SseRequest request = this.definition.request().mutate().lastEventId(this.lastProcessedId).build();
+			SseStream previous = this.stream;
+			if (previous != null) {
+				this.bytesOfEarlierStreams += previous.bytesReceived();
+			}
+			this.buffered.set(0);
 			SseStream started = this.definition.client().stream(request);
 			this.stopping = false;
 			this.stoppedByOperator = false;
 			this.stream = started;
 			started.signals().publishOn(this.scheduler).subscribe(this::publish);
 			this.subscription = started.events()
+				.doOnNext((event) -> this.buffered.incrementAndGet())
 				.publishOn(this.scheduler, this.definition.bufferSize())
 				.concatMap(this::dispatch, 1)
 				.subscribe(null, (error) -> {
 					// the stream itself logs why it stopped
 				}, () -> logger.debug("Stream '" + getName() + "' ended"));
 		}
+	}
+
+	/** Bytes received over the stream's life, across restarts. */
+	public long getBytesReceived() {
+		SseStream current = this.stream;
+		return this.bytesOfEarlierStreams + ((current != null) ? current.bytesReceived() : 0);
+	}
+
+	/** Events received but not yet handed to the listeners. */
+	public int getBufferedEvents() {
+		return this.buffered.get();
 	}
 
 	/** What health and the endpoint show about this stream now. */
@@ -210,6 +240,11 @@ public final class SseStreamContainer {
 	}
 
 	private void publish(SseSignal signal) {
+		if (!(signal instanceof SseSignal.Comment)) {
+			for (SseStreamObserver observer : this.observers) {
+				observer.onSignal(this, signal);
+			}
+		}
 		SseStreamEvent event = null;
 		if (signal instanceof SseSignal.Failed failed) {
 			this.lastSignalledFailure = failed.cause();
@@ -234,8 +269,12 @@ public final class SseStreamContainer {
 	}
 
 	private Mono<Void> dispatch(SseEvent event) {
+		this.buffered.decrementAndGet();
 		if (this.stopping) {
 			return Mono.empty();
+		}
+		for (SseStreamObserver observer : this.observers) {
+			observer.onEvent(this, event);
 		}
 		synchronized (this.lock) {
 			this.inFlight++;
@@ -256,7 +295,7 @@ public final class SseStreamContainer {
 	}
 
 	private Mono<Void> invoke(SseListenerEndpoint listener, SseEvent event, int attempt) {
-		Mono<Void> call = Mono.defer(() -> listener.method().invoke(event));
+		Mono<Void> call = this.observations.observe(listener, event);
 		if (listener.method().isAsync()) {
 			// an async result may complete on a foreign thread: come back to the listener pool
 			call = call.publishOn(this.scheduler);

@@ -26,6 +26,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
+import dev.sseclient.listener.ListenerObservations;
 import dev.sseclient.listener.SseListenerEndpoint;
 import dev.sseclient.listener.SseListenerErrorHandler;
 
@@ -54,6 +55,10 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean {
 
 	private final ApplicationEventPublisher eventPublisher;
 
+	private final Supplier<List<SseStreamObserver>> observers;
+
+	private final ListenerObservations observations;
+
 	private final int maxThreads;
 
 	private final Duration shutdownTimeout;
@@ -69,13 +74,18 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean {
 	 * @param endpoints the discovered listeners, read once at start
 	 * @param errorHandler decides after a listener failure
 	 * @param eventPublisher publishes {@link SseStreamEvent}s
+	 * @param observers see every stream's signals and events, read once at start
+	 * @param observations observe each listener call
 	 * @param maxThreads most listener calls running at once, over all streams
 	 * @param shutdownTimeout how long stopping waits for listener calls in flight
 	 */
 	public SseStreamRegistry(Supplier<Map<String, StreamDefinition>> definitions,
 			Supplier<List<SseListenerEndpoint>> endpoints, SseListenerErrorHandler errorHandler,
-			ApplicationEventPublisher eventPublisher, int maxThreads, Duration shutdownTimeout) {
+			ApplicationEventPublisher eventPublisher, Supplier<List<SseStreamObserver>> observers,
+			ListenerObservations observations, int maxThreads, Duration shutdownTimeout) {
 		this.eventPublisher = eventPublisher;
+		this.observers = observers;
+		this.observations = observations;
 		this.definitions = definitions;
 		this.endpoints = endpoints;
 		this.errorHandler = errorHandler;
@@ -156,13 +166,15 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean {
 			return;
 		}
 		Scheduler scheduler = Schedulers.fromExecutorService(executor(), "sse-listeners");
+		List<SseStreamObserver> streamObservers = this.observers.get();
 		declared.forEach((name, definition) -> {
 			List<SseListenerEndpoint> listeners = byStream.get(name);
 			if (listeners.isEmpty()) {
 				logger.warn("Stream '" + name + "' has no @SseListener; it runs, but nothing receives its events");
 			}
 			this.containers.put(name,
-					new SseStreamContainer(definition, listeners, scheduler, this.errorHandler, this.eventPublisher));
+					new SseStreamContainer(definition, listeners, scheduler, this.errorHandler, this.eventPublisher,
+							streamObservers, this.observations));
 		});
 	}
 

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -78,6 +79,8 @@ public final class SseStream implements AutoCloseable {
 
 	private volatile @Nullable Instant lastEventAt;
 
+	private final LongAdder bytesReceived = new LongAdder();
+
 	/** Whether the current connection delivered an event: progress, so failures do not pile up. */
 	private volatile boolean deliveredOnConnection;
 
@@ -130,6 +133,11 @@ public final class SseStream implements AutoCloseable {
 	/** When the last event was received, or {@code null} before the first. */
 	public @Nullable Instant lastEventAt() {
 		return this.lastEventAt;
+	}
+
+	/** Bytes of response bodies received over all connections, for metrics. */
+	public long bytesReceived() {
+		return this.bytesReceived.sum();
 	}
 
 	/** Failed attempts in a row since the last connection that delivered an event or stayed open. */
@@ -398,6 +406,11 @@ public final class SseStream implements AutoCloseable {
 		@Override
 		public void serverRetry(Duration retry) {
 			SseStream.this.serverRetry = retry;
+		}
+
+		@Override
+		public void received(int bytes) {
+			SseStream.this.bytesReceived.add(bytes);
 		}
 
 	}

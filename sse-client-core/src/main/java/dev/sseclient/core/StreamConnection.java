@@ -116,6 +116,8 @@ final class StreamConnection implements EventStreamHandler {
 
 		void serverRetry(Duration retry);
 
+		void received(int bytes);
+
 	}
 
 	StreamConnection(WebClient webClient, SseRequest request, HttpHeaders headers, String lastEventId,
@@ -262,6 +264,7 @@ final class StreamConnection implements EventStreamHandler {
 	private List<Object> parseChunk(DataBuffer buffer) {
 		try {
 			this.chunkReceivedAt = null;
+			this.listener.received(buffer.readableByteCount());
 			byte[] scratch = SCRATCH.get();
 			int readable;
 			while ((readable = buffer.readableByteCount()) > 0) {

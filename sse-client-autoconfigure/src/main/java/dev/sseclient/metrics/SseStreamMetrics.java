@@ -1,0 +1,170 @@
+package dev.sseclient.metrics;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.TimeGauge;
+import org.jspecify.annotations.Nullable;
+
+import dev.sseclient.container.SseStreamContainer;
+import dev.sseclient.container.SseStreamObserver;
+import dev.sseclient.core.SseContentTypeException;
+import dev.sseclient.core.SseEvent;
+import dev.sseclient.core.SseException;
+import dev.sseclient.core.SseHttpStatusException;
+import dev.sseclient.core.SseRedirectException;
+import dev.sseclient.core.SseSignal;
+import dev.sseclient.core.SseTimeoutException;
+import dev.sseclient.core.StreamState;
+
+/**
+ * Micrometer meters of every declared stream, all tagged {@code stream}:
+ * <ul>
+ * <li>{@code sse.client.events.received} (counter, tag {@code event}: the type; at most
+ * {@value #MAX_EVENT_TYPES} types per stream, the rest counted as {@code other})</li>
+ * <li>{@code sse.client.bytes.received} (counter, bytes)</li>
+ * <li>{@code sse.client.connection.attempts} (counter, tag {@code outcome}: {@code opened},
+ * {@code http_4xx}, {@code http_5xx}, {@code io_error}, {@code timeout},
+ * {@code content_type}, {@code redirect_error}, {@code error})</li>
+ * <li>{@code sse.client.connections.open} (gauge, 0 or 1)</li>
+ * <li>{@code sse.client.events.buffered} (gauge: received, not yet handed to listeners)</li>
+ * <li>{@code sse.client.time.since.last.event} (time gauge, seconds)</li>
+ * </ul>
+ * Meters of a stream are registered when it first connects.
+ */
+public class SseStreamMetrics implements SseStreamObserver {
+
+	static final int MAX_EVENT_TYPES = 20;
+
+	private final MeterRegistry registry;
+
+	private final Map<String, StreamMeters> streams = new ConcurrentHashMap<>();
+
+	public SseStreamMetrics(MeterRegistry registry) {
+		this.registry = registry;
+	}
+
+	@Override
+	public void onSignal(SseStreamContainer container, SseSignal signal) {
+		StreamMeters meters = meters(container);
+		if (signal instanceof SseSignal.Opened) {
+			meters.opened = true;
+			meters.attempt("opened");
+		}
+		else if (signal instanceof SseSignal.Failed failed) {
+			if (!meters.opened) {
+				meters.attempt(outcome(failed.cause()));
+			}
+			meters.opened = false;
+		}
+	}
+
+	@Override
+	public void onEvent(SseStreamContainer container, SseEvent event) {
+		meters(container).received(event.type());
+	}
+
+	private StreamMeters meters(SseStreamContainer container) {
+		return this.streams.computeIfAbsent(container.getName(), (name) -> new StreamMeters(container));
+	}
+
+	static String outcome(SseException failure) {
+		if (failure instanceof SseHttpStatusException status) {
+			return "http_" + (status.getStatus() / 100) + "xx";
+		}
+		if (failure instanceof SseTimeoutException) {
+			return "timeout";
+		}
+		if (failure instanceof SseContentTypeException) {
+			return "content_type";
+		}
+		if (failure instanceof SseRedirectException) {
+			return "redirect_error";
+		}
+		return failure.isRetryable() ? "io_error" : "error";
+	}
+
+	private final class StreamMeters {
+
+		private final String stream;
+
+		private final Map<String, Counter> eventCounters = new ConcurrentHashMap<>();
+
+		private final Map<String, Counter> attemptCounters = new ConcurrentHashMap<>();
+
+		private @Nullable Counter otherTypes;
+
+		// touched only by signals, which arrive one at a time
+		private boolean opened;
+
+		StreamMeters(SseStreamContainer container) {
+			this.stream = container.getName();
+			FunctionCounter.builder("sse.client.bytes.received", container, SseStreamContainer::getBytesReceived)
+				.baseUnit("bytes")
+				.description("Bytes of event stream received")
+				.tag("stream", this.stream)
+				.register(SseStreamMetrics.this.registry);
+			Gauge.builder("sse.client.connections.open", container, (c) -> (c.getState() == StreamState.OPEN) ? 1 : 0)
+				.description("Whether the stream's connection is open")
+				.tag("stream", this.stream)
+				.register(SseStreamMetrics.this.registry);
+			Gauge.builder("sse.client.events.buffered", container, SseStreamContainer::getBufferedEvents)
+				.description("Events received but not yet handed to the listeners")
+				.tag("stream", this.stream)
+				.register(SseStreamMetrics.this.registry);
+			TimeGauge.builder("sse.client.time.since.last.event", container, TimeUnit.MILLISECONDS, StreamMeters::millisSinceLastEvent)
+				.description("Time since the stream's last event")
+				.tag("stream", this.stream)
+				.register(SseStreamMetrics.this.registry);
+		}
+
+		/** Called for one event at a time per stream, so the cap check needs no lock. */
+		void received(String type) {
+			Counter counter = this.eventCounters.get(type);
+			if (counter == null) {
+				counter = (this.eventCounters.size() < MAX_EVENT_TYPES)
+						? this.eventCounters.computeIfAbsent(type, this::eventCounter) : otherTypes();
+			}
+			counter.increment();
+		}
+
+		private Counter otherTypes() {
+			Counter other = this.otherTypes;
+			if (other == null) {
+				other = eventCounter("other");
+				this.otherTypes = other;
+			}
+			return other;
+		}
+
+		private Counter eventCounter(String tag) {
+			return Counter.builder("sse.client.events.received")
+				.description("Events received")
+				.tags("stream", this.stream, "event", tag)
+				.register(SseStreamMetrics.this.registry);
+		}
+
+		void attempt(String outcome) {
+			this.attemptCounters
+				.computeIfAbsent(outcome, (key) -> Counter.builder("sse.client.connection.attempts")
+					.description("Connection attempts by outcome")
+					.tags("stream", this.stream, "outcome", key)
+					.register(SseStreamMetrics.this.registry))
+				.increment();
+		}
+
+		private static double millisSinceLastEvent(SseStreamContainer container) {
+			Instant last = (container.getStream() != null) ? container.getStream().lastEventAt() : null;
+			return (last != null) ? Duration.between(last, Instant.now()).toMillis() : Double.NaN;
+		}
+
+	}
+
+}

@@ -1,0 +1,113 @@
+package dev.sseclient.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.tck.TestObservationRegistry;
+import io.micrometer.observation.tck.TestObservationRegistryAssert;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import dev.sseclient.autoconfigure.SseClientAutoConfiguration;
+import dev.sseclient.autoconfigure.SseMetricsAutoConfiguration;
+import dev.sseclient.listener.SseListener;
+import dev.sseclient.test.SseScript;
+import dev.sseclient.test.SseTestServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Meters and the listener observation of a real stream through a refused attempt, events, a
+ * dropped connection and a reconnect.
+ */
+class SseStreamMetricsTests {
+
+	private final SseTestServer server = SseTestServer.start();
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(SseClientAutoConfiguration.class, SseMetricsAutoConfiguration.class))
+		.withPropertyValues("sse.client.streams.prices.url=" + this.server.url("/prices"),
+				"sse.client.defaults.reconnect.initial-delay=10ms", "sse.client.defaults.reconnect.max-delay=10ms");
+
+	@AfterEach
+	void stopServer() {
+		this.server.close();
+	}
+
+	static class Listener {
+
+		@SseListener(stream = "prices", events = "tick")
+		void onTick(String data) {
+			if (data.equals("bad")) {
+				throw new IllegalStateException("bad tick");
+			}
+		}
+
+	}
+
+	@Test
+	void metersCountEventsAttemptsAndBytesAndListenerCallsAreObserved() {
+		this.server.enqueue(SseScript.status(503));
+		this.server.enqueue(SseScript.stream()
+			.event("1", "tick", "a")
+			.event("2", "tick", "bad")
+			.event("3", "quote", "q")
+			.end());
+		this.server.enqueue(SseScript.stream().event("4", "tick", "b").hold());
+		TestObservationRegistry observations = TestObservationRegistry.create();
+		this.contextRunner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withBean(ObservationRegistry.class, () -> observations)
+			.withBean(Listener.class)
+			.run((context) -> {
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				await().until(() -> count(meters, "sse.client.events.received", "event", "tick") == 3);
+				assertThat(count(meters, "sse.client.events.received", "event", "quote")).isEqualTo(1);
+				await().until(() -> count(meters, "sse.client.connection.attempts", "outcome", "opened") == 2);
+				assertThat(count(meters, "sse.client.connection.attempts", "outcome", "http_5xx")).isEqualTo(1);
+				assertThat(meters.get("sse.client.bytes.received").tag("stream", "prices").functionCounter().count())
+					.isGreaterThan(60);
+				await().until(() -> meters.get("sse.client.connections.open").tag("stream", "prices").gauge().value() == 1);
+				assertThat(meters.get("sse.client.events.buffered").tag("stream", "prices").gauge().value()).isZero();
+				assertThat(meters.get("sse.client.time.since.last.event").tag("stream", "prices").timeGauge().value())
+					.isGreaterThanOrEqualTo(0);
+
+				await().untilAsserted(() -> TestObservationRegistryAssert.assertThat(observations)
+					.hasNumberOfObservationsWithNameEqualTo("sse.client.listener", 3));
+				TestObservationRegistryAssert.assertThat(observations)
+					.hasAnObservationWithAKeyValue("outcome", "error")
+					.hasAnObservationWithAKeyValue("exception", "IllegalStateException")
+					.hasAnObservationWithAKeyValue("listener", "Listener.onTick")
+					.hasAnObservationWithAKeyValue("sse.event.id", "2");
+			});
+	}
+
+	@Test
+	void eventTypesBeyondTheCapAreCountedAsOther() {
+		SseScript script = SseScript.stream();
+		for (int i = 0; i < SseStreamMetrics.MAX_EVENT_TYPES + 5; i++) {
+			script.event(String.valueOf(i), "type" + i, "x");
+		}
+		this.server.enqueue(script.hold());
+		this.contextRunner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).withBean(Listener.class).run((context) -> {
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			await().until(() -> count(meters, "sse.client.events.received", "event", "other") == 5);
+			assertThat(meters.find("sse.client.events.received").counters()).hasSize(SseStreamMetrics.MAX_EVENT_TYPES + 1);
+		});
+	}
+
+	@Test
+	void runWithoutAMeterRegistryShouldBackOff() {
+		this.contextRunner.withPropertyValues("sse.client.defaults.auto-startup=false")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(SseStreamMetrics.class));
+	}
+
+	private static double count(MeterRegistry meters, String name, String tag, String value) {
+		var counter = meters.find(name).tags("stream", "prices", tag, value).counter();
+		return (counter != null) ? counter.count() : 0;
+	}
+
+}
