@@ -276,6 +276,10 @@ public final class SseStreamContainer {
 		for (SseStreamObserver observer : this.observers) {
 			observer.onEvent(this, event);
 		}
+		if (logger.isDebugEnabled()) {
+			logger.debug("Stream '" + getName() + "': event '" + event.id() + "' (" + event.type() + ", "
+					+ event.data().length() + " chars)");
+		}
 		synchronized (this.lock) {
 			this.inFlight++;
 		}

@@ -40,6 +40,11 @@ public final class SseStream implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(SseStream.class);
 
+	/** Failures in a row logged in full before warnings are rate-limited. */
+	private static final int FAILURES_LOGGED_IN_FULL = 3;
+
+	private static final long WARNING_INTERVAL_NANOS = Duration.ofMinutes(1).toNanos();
+
 	private static final Sinks.EmitFailureHandler RETRY_WHEN_CONCURRENT = Sinks.EmitFailureHandler
 		.busyLooping(Duration.ofSeconds(1));
 
@@ -92,6 +97,10 @@ public final class SseStream implements AutoCloseable {
 	private @Nullable StreamConnection current;
 
 	private @Nullable HttpHeaders refreshedHeaders;
+
+	private long lastWarningNanos;
+
+	private int warningsHeldBack;
 
 	SseStream(WebClient webClient, SseRequest request) {
 		this.webClient = webClient;
@@ -275,15 +284,30 @@ public final class SseStream implements AutoCloseable {
 		return Mono.delay(delay).or(restartsAfter(generation).next().map((restart) -> 0L));
 	}
 
+	/**
+	 * INFO when the server ended the response (routine); WARN for other failures, but in a
+	 * reconnect storm only the first few in a row and then one a minute, with a count of those
+	 * held back (which go to DEBUG).
+	 */
 	private void logAttempt(SseException failure, Duration delay) {
 		String message = "Stream '" + this.request.name() + "': " + failure.getMessage() + "; reconnecting in "
 				+ delay.toMillis() + " ms (attempt " + (this.failuresInRow + 1) + ")";
 		if (failure instanceof StreamConnection.EndOfStream) {
-			// servers and proxies end long responses routinely
 			logger.info(message);
+			return;
+		}
+		long now = System.nanoTime();
+		if (this.failuresInRow <= FAILURES_LOGGED_IN_FULL || now - this.lastWarningNanos >= WARNING_INTERVAL_NANOS) {
+			if (this.warningsHeldBack > 0) {
+				message += " (" + this.warningsHeldBack + " similar warnings held back)";
+			}
+			logger.warn(message);
+			this.lastWarningNanos = now;
+			this.warningsHeldBack = 0;
 		}
 		else {
-			logger.warn(message);
+			this.warningsHeldBack++;
+			logger.debug(message);
 		}
 	}
 

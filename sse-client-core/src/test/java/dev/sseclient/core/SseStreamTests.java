@@ -541,6 +541,28 @@ class SseStreamTests {
 	}
 
 	@Test
+	void warningsAreRateLimitedDuringAReconnectStorm() {
+		ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+			.getLogger(SseStream.class);
+		ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender = new ch.qos.logback.core.read.ListAppender<>();
+		appender.start();
+		logger.addAppender(appender);
+		try {
+			this.server.dispatcher((request) -> SseScript.status(503));
+			follow(request().reconnect(FAST.withDelays(Duration.ofMillis(1), Duration.ofMillis(5))).build());
+			await().until(() -> failures().size() >= 12);
+			List<String> warnings = appender.list.stream()
+				.filter((event) -> event.getLevel() == ch.qos.logback.classic.Level.WARN)
+				.map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+				.toList();
+			assertThat(warnings).hasSize(3).allMatch((message) -> message.contains("answered 503"));
+		}
+		finally {
+			logger.detachAppender(appender);
+		}
+	}
+
+	@Test
 	void maxAttemptsEndsTheStream() {
 		this.server.dispatcher((request) -> SseScript.status(500));
 		SseStream stream = follow(request().reconnect(FAST.withMaxAttempts(2)).build());
