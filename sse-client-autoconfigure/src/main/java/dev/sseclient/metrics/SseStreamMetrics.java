@@ -23,6 +23,7 @@ import dev.sseclient.core.SseRedirectException;
 import dev.sseclient.core.SseSignal;
 import dev.sseclient.core.SseTimeoutException;
 import dev.sseclient.core.StreamState;
+import dev.sseclient.core.parse.EventStreamLimitException;
 
 /**
  * Micrometer meters of every declared stream, all tagged {@code stream}:
@@ -36,6 +37,8 @@ import dev.sseclient.core.StreamState;
  * <li>{@code sse.client.connections.open} (gauge, 0 or 1)</li>
  * <li>{@code sse.client.events.buffered} (gauge: received, not yet handed to listeners)</li>
  * <li>{@code sse.client.time.since.last.event} (time gauge, seconds)</li>
+ * <li>{@code sse.client.events.dropped} (counter, tag {@code reason}: {@code too_large} for an
+ * event over {@code max-event-size})</li>
  * </ul>
  * Meters of a stream are registered when it first connects.
  */
@@ -61,6 +64,9 @@ public class SseStreamMetrics implements SseStreamObserver {
 		else if (signal instanceof SseSignal.Failed failed) {
 			if (!meters.opened) {
 				meters.attempt(outcome(failed.cause()));
+			}
+			if (failed.cause() instanceof EventStreamLimitException) {
+				meters.dropped("too_large");
 			}
 			meters.opened = false;
 		}
@@ -149,6 +155,14 @@ public class SseStreamMetrics implements SseStreamObserver {
 				.description("Events received")
 				.tags("stream", this.stream, "event", tag)
 				.register(SseStreamMetrics.this.registry);
+		}
+
+		void dropped(String reason) {
+			Counter.builder("sse.client.events.dropped")
+				.description("Events that did not reach the listeners")
+				.tags("stream", this.stream, "reason", reason)
+				.register(SseStreamMetrics.this.registry)
+				.increment();
 		}
 
 		void attempt(String outcome) {

@@ -100,6 +100,20 @@ class SseStreamMetricsTests {
 	}
 
 	@Test
+	void oversizedEventsAreCountedAsDropped() {
+		this.server.enqueue(SseScript.stream().event("1", "tick", "x".repeat(200)).hold());
+		this.server.enqueue(SseScript.stream().event("2", "tick", "small").hold());
+		this.contextRunner.withPropertyValues("sse.client.streams.prices.max-event-size=100B")
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withBean(Listener.class)
+			.run((context) -> {
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				await().until(() -> count(meters, "sse.client.events.received", "event", "tick") == 1);
+				assertThat(count(meters, "sse.client.events.dropped", "reason", "too_large")).isEqualTo(1);
+			});
+	}
+
+	@Test
 	void runWithoutAMeterRegistryShouldBackOff() {
 		this.contextRunner.withPropertyValues("sse.client.defaults.auto-startup=false")
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(SseStreamMetrics.class));
