@@ -172,8 +172,17 @@ public final class SseStreamContainer {
 				this.lastProcessedId, (current != null) ? current.lastEventAt() : null,
 				(current != null) ? current.connectedSince() : null,
 				(current != null) ? current.disconnectedSince() : null, (current != null) ? current.failuresInRow() : 0,
-				(failure != null) ? failure.getClass().getSimpleName() + ": " + failure.getMessage() : null,
+				(failure != null) ? publicType(failure) + ": " + failure.getMessage() : null,
 				getListenerIds(), this.stoppedByOperator);
+	}
+
+	/** The name of the first public class of an error, not an internal subclass. */
+	private static String publicType(Throwable error) {
+		Class<?> type = error.getClass();
+		while (!java.lang.reflect.Modifier.isPublic(type.getModifiers()) && type.getSuperclass() != null) {
+			type = type.getSuperclass();
+		}
+		return type.getSimpleName();
 	}
 
 	/** Stop on an operator's request: shown as out of service rather than failed. */

@@ -80,6 +80,22 @@ class SseHealthContributorTests {
 	}
 
 	@Test
+	void afterAReconnectThatDeliversTheDetailsShowNoFailuresInARow() {
+		this.server.enqueue(SseScript.stream().event("1", null, "a").end());
+		this.server.enqueue(SseScript.stream().event("2", null, "b").hold());
+		this.contextRunner.run((context) -> {
+			await().until(() -> health(context).getDetails().get("lastEventId").equals("2"));
+			Map<String, Object> details = health(context).getDetails();
+			assertThat(details).containsEntry("state", "OPEN")
+				.containsEntry("attempts", 0)
+				.containsKey("connectedSince")
+				.doesNotContainKey("disconnectedSince");
+			assertThat((String) details.get("lastError")).startsWith("SseConnectionException: ")
+				.endsWith("ended the stream");
+		});
+	}
+
+	@Test
 	void nonRetryableFailureIsDown() {
 		this.server.enqueue(SseScript.status(404).body("no such feed"));
 		this.contextRunner.run((context) -> {

@@ -231,7 +231,11 @@ public final class SseStream implements AutoCloseable {
 		if (item instanceof SseEvent event) {
 			this.lastEventId = event.id();
 			this.lastEventAt = event.receivedAt();
-			this.deliveredOnConnection = true;
+			if (!this.deliveredOnConnection) {
+				// progress: the failures before this connection no longer count
+				this.deliveredOnConnection = true;
+				this.failuresInRow = 0;
+			}
 			if (event.data().equals(this.request.completeOn())) {
 				sink.complete();
 			}
@@ -248,16 +252,16 @@ public final class SseStream implements AutoCloseable {
 	}
 
 	private Mono<Long> afterFailure(Throwable error) {
+		if (this.connectedSince != null) {
+			this.connectedSince = null;
+			this.disconnectedSince = Instant.now();
+		}
 		if (error instanceof StreamConnection.RestartRequested) {
 			this.failuresInRow = 0;
 			return Mono.just(0L);
 		}
 		SseException failure = toSseException(error);
 		StreamConnection ended = this.current;
-		if (this.connectedSince != null) {
-			this.connectedSince = null;
-			this.disconnectedSince = Instant.now();
-		}
 		ReconnectOptions options = this.request.reconnect();
 		if (this.deliveredOnConnection || (ended != null && ended.wasOpenFor(options.resetAfter()))) {
 			this.failuresInRow = 0;
