@@ -6,7 +6,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -33,18 +36,44 @@ class SampleApplicationTests {
 	@LocalServerPort
 	private int port;
 
+	@Autowired
+	private ChatListener chat;
+
+	@Autowired
+	private MeterRegistry meters;
+
+	@Test
+	void theChatAnswerArrivesTokenByTokenWithItsSpacesAndCompletes() {
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.chat.completedAnswer() != null);
+		assertThat(this.chat.completedAnswer()).isEqualTo(
+				"Server-Sent Events stream text over one long HTTP response, and clients resume with Last-Event-ID.");
+		assertThat(this.registry.getContainer("chat").getState()).isEqualTo(StreamState.COMPLETED);
+	}
+
+	@Test
+	void bothEventTypesAreReceivedAndCounted() {
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.listener.trades() >= 2);
+		assertThat(this.meters.get("sse.client.events.received").tags("stream", "prices", "event", "tick").counter().count())
+			.isGreaterThanOrEqualTo(8);
+		assertThat(this.meters.get("sse.client.events.received").tags("stream", "prices", "event", "trade").counter().count())
+			.isGreaterThanOrEqualTo(2);
+	}
+
 	@Test
 	void healthAndTheSseEndpointShowTheStream() throws Exception {
 		await().until(() -> this.registry.getContainer("prices").getState() == StreamState.OPEN);
 		HttpClient http = HttpClient.newHttpClient();
 		String health = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/actuator/health"))
 			.build(), HttpResponse.BodyHandlers.ofString()).body();
-		assertThat(health).contains("\"sse\"").contains("\"prices\"");
+		JsonNode tree = JsonMapper.builder().build().readTree(health);
+		assertThat(tree.at("/status").asString()).isEqualTo("UP");
+		assertThat(tree.at("/components/sse/components/prices/status").asString()).isEqualTo("UP");
 		HttpResponse<String> sse = http.send(
 				HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/actuator/sse/prices")).build(),
 				HttpResponse.BodyHandlers.ofString());
 		assertThat(sse.statusCode()).isEqualTo(200);
-		assertThat(sse.body()).contains("\"listeners\":[\"PriceListener.onTick\"]");
+		assertThat(JsonMapper.builder().build().readTree(sse.body()).at("/listeners").toString())
+			.isEqualTo("[\"PriceListener.onTick\",\"PriceListener.onTrade\"]");
 	}
 
 	@Test
