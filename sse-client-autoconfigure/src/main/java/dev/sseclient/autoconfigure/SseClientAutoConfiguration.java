@@ -2,6 +2,8 @@ package dev.sseclient.autoconfigure;
 
 import io.micrometer.observation.ObservationRegistry;
 
+import java.nio.file.Path;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -14,6 +16,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import dev.sseclient.checkpoint.CheckpointWriter;
+import dev.sseclient.checkpoint.FileCheckpointStore;
+import dev.sseclient.checkpoint.InMemoryCheckpointStore;
+import dev.sseclient.checkpoint.SseCheckpointStore;
+import dev.sseclient.container.InvalidSseConfigurationException;
 import dev.sseclient.container.SseStreamObserver;
 import dev.sseclient.container.SseStreamRegistry;
 import dev.sseclient.container.SseStreamRequestCustomizer;
@@ -58,12 +65,28 @@ public final class SseClientAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	SseCheckpointStore sseCheckpointStore(SseClientProperties properties) {
+		SseClientProperties.Checkpoint checkpoint = properties.getCheckpoint();
+		return switch (checkpoint.getStore()) {
+			case MEMORY -> new InMemoryCheckpointStore();
+			case FILE -> new FileCheckpointStore(Path.of(checkpoint.getDirectory()));
+		};
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	SseStreamRegistry sseStreamRegistry(Environment environment, SseClientProperties properties, SseClient client,
 			SseListenerErrorHandler errorHandler, ObjectProvider<SseStreamRequestCustomizer> customizers,
 			ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<SslBundles> sslBundles,
 			SseListenerAnnotationBeanPostProcessor listenerProcessor, ApplicationEventPublisher eventPublisher,
 			ObjectProvider<SseStreamObserver> observers, ObjectProvider<ObservationRegistry> observationRegistry,
-			ObjectProvider<SseListenerObservationConvention> observationConvention) {
+			ObjectProvider<SseListenerObservationConvention> observationConvention, SseCheckpointStore checkpointStore) {
+		SseClientProperties.Checkpoint checkpoint = properties.getCheckpoint();
+		if (checkpoint.getBatchSize() < 1 || checkpoint.getInterval().isNegative() || checkpoint.getInterval().isZero()) {
+			throw new InvalidSseConfigurationException("sse.client.checkpoint",
+					"needs a batch-size of at least 1 and a positive interval",
+					"Set sse.client.checkpoint.batch-size (such as 100) and sse.client.checkpoint.interval (such as 1s).");
+		}
 		ListenerObservations observations = new ListenerObservations(
 				observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP), observationConvention.getIfAvailable());
 		StreamClients clients = new StreamClients(client, () -> webClientBuilder.getIfAvailable(WebClient::builder),
@@ -73,7 +96,9 @@ public final class SseClientAutoConfiguration {
 						new SseRequestCustomizers(customizers.orderedStream().toList()), clients)
 					.asMap(),
 				listenerProcessor::getEndpoints, errorHandler, eventPublisher, () -> observers.orderedStream().toList(),
-				observations, properties.getListener().getMaxThreads(),
+				observations,
+				new CheckpointWriter(checkpointStore, checkpoint.getBatchSize(), checkpoint.getInterval()),
+				properties.getListener().getMaxThreads(),
 				properties.getListener().getShutdownTimeout());
 	}
 

@@ -41,6 +41,11 @@ public class SseClientProperties {
 	 */
 	private final Health health = new Health();
 
+	/**
+	 * Where the last processed event id of each stream is kept.
+	 */
+	private final Checkpoint checkpoint = new Checkpoint();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -71,6 +76,10 @@ public class SseClientProperties {
 
 	public Health getHealth() {
 		return this.health;
+	}
+
+	public Checkpoint getCheckpoint() {
+		return this.checkpoint;
 	}
 
 	/**
@@ -478,6 +487,77 @@ public class SseClientProperties {
 
 		public void setCompletedStatus(String completedStatus) {
 			this.completedStatus = completedStatus;
+		}
+
+	}
+
+	/**
+	 * Checkpoints: the id of the last event every listener got through, saved in batches and
+	 * used as the first Last-Event-ID after a restart.
+	 */
+	public static class Checkpoint {
+
+		/**
+		 * Store kind: memory (lost on restart) or file (one small file per stream, atomic
+		 * replace).
+		 */
+		private Store store = Store.MEMORY;
+
+		/**
+		 * Directory of the file store.
+		 */
+		private String directory = "sse-checkpoints";
+
+		/**
+		 * Save after this many processed events.
+		 */
+		private int batchSize = 100;
+
+		/**
+		 * Save at least this often while events are processed.
+		 */
+		private Duration interval = Duration.ofSeconds(1);
+
+		public Store getStore() {
+			return this.store;
+		}
+
+		public void setStore(Store store) {
+			this.store = store;
+		}
+
+		public String getDirectory() {
+			return this.directory;
+		}
+
+		public void setDirectory(String directory) {
+			this.directory = directory;
+		}
+
+		public int getBatchSize() {
+			return this.batchSize;
+		}
+
+		public void setBatchSize(int batchSize) {
+			this.batchSize = batchSize;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+		/** Kinds of checkpoint store. */
+		public enum Store {
+
+			/** In memory: survives stream restarts, not application restarts. */
+			MEMORY,
+			/** Files in a directory: survives application restarts and crashes. */
+			FILE
+
 		}
 
 	}

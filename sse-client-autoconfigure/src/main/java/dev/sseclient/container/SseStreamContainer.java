@@ -15,6 +15,7 @@ import reactor.core.scheduler.Scheduler;
 import org.springframework.context.ApplicationEventPublisher;
 
 import dev.sseclient.core.SseClient;
+import dev.sseclient.checkpoint.CheckpointWriter;
 import dev.sseclient.core.Redaction;
 import dev.sseclient.core.SseEvent;
 import dev.sseclient.core.SseException;
@@ -34,8 +35,9 @@ import dev.sseclient.listener.SseListenerErrorHandler;
  * one event at a time, in order, on the listener pool rather than an I/O thread. Not a bean:
  * reach it through {@link SseStreamRegistry}.
  *
- * <p>It remembers the last event every listener got through, and a start after a stop resumes
- * from there, so events that were buffered but not processed are asked for again.
+ * <p>It remembers the last event every listener got through (and saves it, batched, to the
+ * checkpoint store), and a start resumes from there, so events that were buffered but not
+ * processed are asked for again, also after the application restarted.
  */
 public final class SseStreamContainer {
 
@@ -54,6 +56,8 @@ public final class SseStreamContainer {
 	private final List<SseStreamObserver> observers;
 
 	private final ListenerObservations observations;
+
+	private final CheckpointWriter checkpoints;
 
 	private final AtomicInteger buffered = new AtomicInteger();
 
@@ -80,15 +84,16 @@ public final class SseStreamContainer {
 
 	SseStreamContainer(StreamDefinition definition, List<SseListenerEndpoint> listeners, Scheduler scheduler,
 			SseListenerErrorHandler errorHandler, ApplicationEventPublisher eventPublisher,
-			List<SseStreamObserver> observers, ListenerObservations observations) {
+			List<SseStreamObserver> observers, ListenerObservations observations, CheckpointWriter checkpoints) {
 		this.definition = definition;
+		this.checkpoints = checkpoints;
 		this.eventPublisher = eventPublisher;
 		this.observers = List.copyOf(observers);
 		this.observations = observations;
 		this.listeners = List.copyOf(listeners);
 		this.scheduler = scheduler;
 		this.errorHandler = errorHandler;
-		this.lastProcessedId = definition.request().lastEventId();
+		this.lastProcessedId = checkpoints.getStore().load(definition.name()).orElse(definition.request().lastEventId());
 	}
 
 	public String getName() {
@@ -296,7 +301,7 @@ public final class SseStreamContainer {
 		return Flux.fromIterable(this.listeners)
 			.filter((listener) -> listener.accepts(event.type()))
 			.concatMap((listener) -> invoke(listener, event, 1))
-			.then(Mono.fromRunnable(() -> this.lastProcessedId = event.id()))
+			.then(Mono.fromRunnable(() -> processed(event)))
 			.then()
 			.doFinally((signal) -> {
 				this.dispatchThread = null;
@@ -305,6 +310,11 @@ public final class SseStreamContainer {
 					this.lock.notifyAll();
 				}
 			});
+	}
+
+	private void processed(SseEvent event) {
+		this.lastProcessedId = event.id();
+		this.checkpoints.record(getName(), event.id());
 	}
 
 	private Mono<Void> invoke(SseListenerEndpoint listener, SseEvent event, int attempt) {

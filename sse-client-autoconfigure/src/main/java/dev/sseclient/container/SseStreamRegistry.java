@@ -26,6 +26,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
+import dev.sseclient.checkpoint.CheckpointWriter;
 import dev.sseclient.listener.ListenerObservations;
 import dev.sseclient.listener.SseListenerEndpoint;
 import dev.sseclient.listener.SseListenerErrorHandler;
@@ -59,6 +60,8 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean {
 
 	private final ListenerObservations observations;
 
+	private final CheckpointWriter checkpoints;
+
 	private final int maxThreads;
 
 	private final Duration shutdownTimeout;
@@ -76,13 +79,15 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean {
 	 * @param eventPublisher publishes {@link SseStreamEvent}s
 	 * @param observers see every stream's signals and events, read once at start
 	 * @param observations observe each listener call
+	 * @param checkpoints saves, batched, the last event every listener got through
 	 * @param maxThreads most listener calls running at once, over all streams
 	 * @param shutdownTimeout how long stopping waits for listener calls in flight
 	 */
 	public SseStreamRegistry(Supplier<Map<String, StreamDefinition>> definitions,
 			Supplier<List<SseListenerEndpoint>> endpoints, SseListenerErrorHandler errorHandler,
 			ApplicationEventPublisher eventPublisher, Supplier<List<SseStreamObserver>> observers,
-			ListenerObservations observations, int maxThreads, Duration shutdownTimeout) {
+			ListenerObservations observations, CheckpointWriter checkpoints, int maxThreads, Duration shutdownTimeout) {
+		this.checkpoints = checkpoints;
 		this.eventPublisher = eventPublisher;
 		this.observers = observers;
 		this.observations = observations;
@@ -116,6 +121,7 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean {
 	/** Stop a stream gracefully. @throws IllegalArgumentException for an unknown name */
 	public void stop(String name) {
 		container(name).stopByOperator(this.shutdownTimeout);
+		this.checkpoints.flush();
 	}
 
 	/** Reconnect a running stream at once, or start a stopped one. @throws IllegalArgumentException for an unknown name */
@@ -174,7 +180,7 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean {
 			}
 			this.containers.put(name,
 					new SseStreamContainer(definition, listeners, scheduler, this.errorHandler, this.eventPublisher,
-							streamObservers, this.observations));
+							streamObservers, this.observations, this.checkpoints));
 		});
 	}
 
@@ -197,11 +203,13 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean {
 			running = List.copyOf(this.containers.values());
 		}
 		running.parallelStream().forEach((container) -> container.stop(this.shutdownTimeout));
+		this.checkpoints.flush();
 	}
 
 	@Override
 	public void destroy() {
 		stop();
+		this.checkpoints.close();
 		ExecutorService pool = this.executor;
 		if (pool != null) {
 			pool.shutdown();
