@@ -9,6 +9,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
+import dev.sseclient.container.OverflowPolicy;
+
 /**
  * Configuration of declared streams: {@code sse.client.defaults} apply to every stream, and
  * each stream under {@code sse.client.streams.<name>} overrides only what it sets.
@@ -145,6 +147,12 @@ public class SseClientProperties {
 		private int bufferSize = 256;
 
 		/**
+		 * What happens when the listeners fall behind and the buffer is full: block (reading
+		 * pauses), drop-oldest, drop-latest, or fail (reconnect from the last processed event).
+		 */
+		private OverflowPolicy overflow = OverflowPolicy.BLOCK;
+
+		/**
 		 * Name of a Spring Boot SSL bundle (spring.ssl.bundle.*) whose trust material and keys
 		 * the stream's TLS connections use.
 		 */
@@ -258,6 +266,14 @@ public class SseClientProperties {
 
 		public Proxy getProxy() {
 			return this.proxy;
+		}
+
+		public OverflowPolicy getOverflow() {
+			return this.overflow;
+		}
+
+		public void setOverflow(OverflowPolicy overflow) {
+			this.overflow = overflow;
 		}
 
 		public Reconnect getReconnect() {

@@ -64,7 +64,7 @@ public final class StreamDefinitions {
 			SseRequest request = request(name, stream, paths, customizers.forStream(name));
 			SseClient client = clients.forStream(stream.getSslBundle(), stream.getProxy(), paths.of("ssl-bundle"));
 			definitions.put(name, new StreamDefinition(name, request, client,
-					positive(stream.getBufferSize(), paths.of("buffer-size")), stream.isAutoStartup()));
+					positive(stream.getBufferSize(), paths.of("buffer-size")), stream.getOverflow(), stream.isAutoStartup()));
 		}
 		return new StreamDefinitions(definitions);
 	}

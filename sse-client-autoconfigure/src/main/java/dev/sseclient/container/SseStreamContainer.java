@@ -2,12 +2,14 @@ package dev.sseclient.container;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
+import reactor.core.publisher.BufferOverflowStrategy;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -72,6 +74,8 @@ public final class SseStreamContainer {
 	private volatile boolean stopping;
 
 	private volatile boolean stoppedByOperator;
+
+	private boolean reconnectWhenDrained;
 
 	/** The cause a reconnecting event reports: the failure signalled just before it. */
 	private @Nullable SseException lastSignalledFailure;
@@ -148,13 +152,11 @@ public final class SseStreamContainer {
 			this.stoppedByOperator = false;
 			this.stream = started;
 			started.signals().publishOn(this.scheduler).subscribe(this::publish);
-			this.subscription = started.events()
-				.doOnNext((event) -> this.buffered.incrementAndGet())
-				.publishOn(this.scheduler, this.definition.bufferSize())
+			this.subscription = buffer(started.events().doOnNext((event) -> this.buffered.incrementAndGet()))
 				.concatMap(this::dispatch, 1)
 				.subscribe(null, (error) -> {
 					// the stream itself logs why it stopped
-				}, () -> logger.debug("Stream '" + getName() + "' ended"));
+				}, this::completed);
 		}
 	}
 
@@ -194,6 +196,77 @@ public final class SseStreamContainer {
 	void stopByOperator(Duration timeout) {
 		this.stoppedByOperator = true;
 		stop(timeout);
+	}
+
+	/** The bounded hand-off between the connection and the listeners, per the overflow policy. */
+	private Flux<SseEvent> buffer(Flux<SseEvent> events) {
+		int size = this.definition.bufferSize();
+		return switch (this.definition.overflow()) {
+			case BLOCK -> events.publishOn(this.scheduler, size);
+			case DROP_LATEST -> events.onBackpressureDrop(this::droppedOnOverflow).publishOn(this.scheduler, size);
+			case DROP_OLDEST -> events
+				.onBackpressureBuffer(size, this::droppedOnOverflow, BufferOverflowStrategy.DROP_OLDEST)
+				.publishOn(this.scheduler, 1);
+			case FAIL -> {
+				AtomicBoolean overflowed = new AtomicBoolean();
+				// after the first overflow nothing more is taken, so what is buffered stays a
+				// gap-free run and the reconnect resumes right after it
+				yield events.filter((event) -> {
+					if (overflowed.get()) {
+						this.buffered.decrementAndGet();
+						return false;
+					}
+					return true;
+				}).onBackpressureBuffer(size, (event) -> {
+					this.buffered.decrementAndGet();
+					if (overflowed.compareAndSet(false, true)) {
+						this.scheduler.schedule(this::closeAfterOverflow);
+					}
+				}, BufferOverflowStrategy.DROP_LATEST).publishOn(this.scheduler, 1);
+			}
+		};
+	}
+
+	/**
+	 * Overflow with policy {@code fail}: drop the connection now; the listeners finish what is
+	 * buffered, and then the stream connects again from the last event they finished, so every
+	 * reconnect makes progress and the server sends again what did not fit.
+	 */
+	private void closeAfterOverflow() {
+		logger.warn("Stream '" + getName() + "': listeners fell more than " + this.definition.bufferSize()
+				+ " events behind; dropping the connection, reconnecting once the buffer is processed (overflow: fail)");
+		SseStream current;
+		synchronized (this.lock) {
+			current = this.stream;
+			this.reconnectWhenDrained = true;
+		}
+		if (current != null) {
+			current.close();
+		}
+	}
+
+	private void completed() {
+		boolean reconnect;
+		synchronized (this.lock) {
+			reconnect = this.reconnectWhenDrained && !this.stopping;
+			this.reconnectWhenDrained = false;
+			if (reconnect) {
+				this.stream = null;
+			}
+		}
+		if (reconnect) {
+			start();
+		}
+		else {
+			logger.debug("Stream '" + getName() + "' ended");
+		}
+	}
+
+	private void droppedOnOverflow(SseEvent event) {
+		this.buffered.decrementAndGet();
+		for (SseStreamObserver observer : this.observers) {
+			observer.onDropped(this, event, "overflow");
+		}
 	}
 
 	/** Drop the connection and reconnect at once, or start when stopped. */

@@ -13,6 +13,10 @@ public interface SseStreamObserver {
 	default void onSignal(SseStreamContainer container, SseSignal signal) {
 	}
 
+	/** An event was dropped and will not reach the listeners. */
+	default void onDropped(SseStreamContainer container, SseEvent event, String reason) {
+	}
+
 	/** An event is about to reach the stream's listeners. */
 	default void onEvent(SseStreamContainer container, SseEvent event) {
 	}

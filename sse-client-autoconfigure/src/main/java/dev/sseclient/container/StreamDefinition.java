@@ -10,8 +10,9 @@ import dev.sseclient.core.SseRequest;
  * @param request the request, with reconnection, timeouts and limits
  * @param client the client it connects through (its own when it has an SSL bundle or proxy)
  * @param bufferSize events buffered between the connection and the listeners
+ * @param overflow what happens when the buffer is full
  * @param autoStartup whether the stream starts with the application
  */
 public record StreamDefinition(String name, SseRequest request, SseClient client, int bufferSize,
-		boolean autoStartup) {
+		OverflowPolicy overflow, boolean autoStartup) {
 }

@@ -38,7 +38,7 @@ import dev.sseclient.core.parse.EventStreamLimitException;
  * <li>{@code sse.client.events.buffered} (gauge: received, not yet handed to listeners)</li>
  * <li>{@code sse.client.time.since.last.event} (time gauge, seconds)</li>
  * <li>{@code sse.client.events.dropped} (counter, tag {@code reason}: {@code too_large} for an
- * event over {@code max-event-size})</li>
+ * event over {@code max-event-size}, {@code overflow} for one dropped by a drop policy)</li>
  * </ul>
  * Meters of a stream are registered when it first connects.
  */
@@ -70,6 +70,11 @@ public class SseStreamMetrics implements SseStreamObserver {
 			}
 			meters.opened = false;
 		}
+	}
+
+	@Override
+	public void onDropped(SseStreamContainer container, SseEvent event, String reason) {
+		meters(container).dropped(reason);
 	}
 
 	@Override
