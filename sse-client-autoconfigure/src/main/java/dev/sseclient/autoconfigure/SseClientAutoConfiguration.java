@@ -4,6 +4,8 @@ import io.micrometer.observation.ObservationRegistry;
 
 import java.nio.file.Path;
 
+import javax.sql.DataSource;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -14,11 +16,13 @@ import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import dev.sseclient.checkpoint.CheckpointWriter;
 import dev.sseclient.checkpoint.FileCheckpointStore;
 import dev.sseclient.checkpoint.InMemoryCheckpointStore;
+import dev.sseclient.checkpoint.JdbcCheckpointStore;
 import dev.sseclient.checkpoint.SseCheckpointStore;
 import dev.sseclient.container.InvalidSseConfigurationException;
 import dev.sseclient.container.SseStreamObserver;
@@ -65,12 +69,34 @@ public final class SseClientAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SseCheckpointStore sseCheckpointStore(SseClientProperties properties) {
+	SseCheckpointStore sseCheckpointStore(SseClientProperties properties, ObjectProvider<DataSource> dataSource) {
 		SseClientProperties.Checkpoint checkpoint = properties.getCheckpoint();
 		return switch (checkpoint.getStore()) {
 			case MEMORY -> new InMemoryCheckpointStore();
 			case FILE -> new FileCheckpointStore(Path.of(checkpoint.getDirectory()));
+			case JDBC -> jdbcStore(checkpoint, dataSource);
 		};
+	}
+
+	private static SseCheckpointStore jdbcStore(SseClientProperties.Checkpoint checkpoint,
+			ObjectProvider<DataSource> dataSources) {
+		if (!ClassUtils.isPresent("org.springframework.jdbc.core.JdbcTemplate", null)) {
+			throw new InvalidSseConfigurationException("sse.client.checkpoint.store", "is jdbc, but spring-jdbc is missing",
+					"Add spring-boot-starter-jdbc (and your database's driver), or choose the memory or file store.");
+		}
+		DataSource dataSource = dataSources.getIfUnique();
+		if (dataSource == null) {
+			throw new InvalidSseConfigurationException("sse.client.checkpoint.store",
+					"is jdbc, but the application has no single DataSource",
+					"Configure a DataSource (spring.datasource.url), or choose the memory or file store.");
+		}
+		try {
+			return new JdbcCheckpointStore(dataSource, checkpoint.getTable());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidSseConfigurationException("sse.client.checkpoint.table", "('" + checkpoint.getTable()
+					+ "') is not a plain table name", "Use letters, digits and underscores, optionally schema.table.");
+		}
 	}
 
 	@Bean

@@ -514,8 +514,8 @@ public class SseClientProperties {
 	public static class Checkpoint {
 
 		/**
-		 * Store kind: memory (lost on restart) or file (one small file per stream, atomic
-		 * replace).
+		 * Store kind: memory (lost on restart), file (one small file per stream, atomic replace)
+		 * or jdbc (a table in the application's DataSource).
 		 */
 		private Store store = Store.MEMORY;
 
@@ -523,6 +523,11 @@ public class SseClientProperties {
 		 * Directory of the file store.
 		 */
 		private String directory = "sse-checkpoints";
+
+		/**
+		 * Table of the jdbc store, created if missing.
+		 */
+		private String table = "sse_checkpoint";
 
 		/**
 		 * Save after this many processed events.
@@ -550,6 +555,14 @@ public class SseClientProperties {
 			this.directory = directory;
 		}
 
+		public String getTable() {
+			return this.table;
+		}
+
+		public void setTable(String table) {
+			this.table = table;
+		}
+
 		public int getBatchSize() {
 			return this.batchSize;
 		}
@@ -572,7 +585,9 @@ public class SseClientProperties {
 			/** In memory: survives stream restarts, not application restarts. */
 			MEMORY,
 			/** Files in a directory: survives application restarts and crashes. */
-			FILE
+			FILE,
+			/** A table in the application's DataSource: shared by every instance. */
+			JDBC
 
 		}
 

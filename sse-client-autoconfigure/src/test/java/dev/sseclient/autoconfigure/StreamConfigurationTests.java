@@ -165,6 +165,15 @@ class StreamConfigurationTests {
 							+ "a listener returns void, Mono or CompletionStage."));
 	}
 
+	@Test
+	void runWhenTheJdbcStoreHasNoDataSourceShouldFailSayingWhatIsMissing() {
+		this.contextRunner
+			.withPropertyValues("sse.client.checkpoint.store=jdbc", "sse.client.streams.prices.url=http://localhost/p")
+			.run((context) -> assertFailure(context,
+					"sse.client.checkpoint.store is jdbc, but the application has no single DataSource.",
+					"Configure a DataSource (spring.datasource.url), or choose the memory or file store."));
+	}
+
 	private static SseRequest request(AssertableApplicationContext context, String stream) {
 		assertThat(context).hasNotFailed();
 		SseStreamContainer container = context.getBean(SseStreamRegistry.class).getContainer(stream);
