@@ -46,11 +46,6 @@ public final class StreamDefinitions {
 		return this.definitions;
 	}
 
-	/** The declared stream names. */
-	public Set<String> names() {
-		return this.definitions.keySet();
-	}
-
 	static StreamDefinitions bind(Environment environment, Set<String> names, SseRequestCustomizers customizers,
 			StreamClients clients) {
 		Binder binder = Binder.get(environment);
