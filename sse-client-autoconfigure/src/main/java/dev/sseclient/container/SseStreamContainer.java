@@ -374,8 +374,7 @@ public final class SseStreamContainer {
 		return Flux.fromIterable(this.listeners)
 			.filter((listener) -> listener.accepts(event.type()))
 			.concatMap((listener) -> invoke(listener, event, 1))
-			.then(Mono.fromRunnable(() -> processed(event)))
-			.then()
+			.then(Mono.<Void>fromRunnable(() -> processed(event)))
 			.doFinally((signal) -> {
 				this.dispatchThread = null;
 				synchronized (this.lock) {

@@ -5,7 +5,6 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,23 +20,17 @@ import static org.awaitility.Awaitility.await;
  */
 class FaultInjectionTests {
 
-	private static final ReconnectOptions FAST = ReconnectOptions.defaults()
-		.withDelays(Duration.ofMillis(10), Duration.ofMillis(50))
-		.withJitter(0);
+	private static final ReconnectOptions FAST = StreamRecorder.FAST;
 
 	private final SseTestServer server = SseTestServer.start();
 
-	private final SseClient client = SseClient.create();
+	private final StreamRecorder recorder = new StreamRecorder();
 
-	private final List<SseEvent> events = new CopyOnWriteArrayList<>();
-
-	private final List<SseSignal> signals = new CopyOnWriteArrayList<>();
-
-	private final List<SseStream> streams = new CopyOnWriteArrayList<>();
+	private final List<SseEvent> events = this.recorder.events;
 
 	@AfterEach
 	void close() {
-		this.streams.forEach(SseStream::close);
+		this.recorder.close();
 		this.server.close();
 	}
 
@@ -94,29 +87,18 @@ class FaultInjectionTests {
 		this.server.enqueue(SseScript.stream().event("1", null, "back").hold());
 		follow(SseRequest.get(this.server.url("/storm")).reconnect(FAST).build());
 		await().until(() -> this.events.size() == 1);
-		List<Duration> delays = this.signals.stream()
-			.filter(SseSignal.Retrying.class::isInstance)
-			.map((signal) -> ((SseSignal.Retrying) signal).delay())
-			.toList();
+		List<Duration> delays = this.recorder.retryDelays();
 		assertThat(delays).hasSize(3);
 		assertThat(delays.get(0)).isBetween(Duration.ofMillis(900), Duration.ofMillis(2000));
 		assertThat(delays.get(1)).isLessThan(Duration.ofMillis(500));
 	}
 
 	private SseStream follow(SseRequest request) {
-		SseStream stream = this.client.stream(request);
-		this.streams.add(stream);
-		stream.signals().subscribe(this.signals::add);
-		stream.events().subscribe(this.events::add, (error) -> {
-		});
-		return stream;
+		return this.recorder.follow(request);
 	}
 
 	private List<SseException> failures() {
-		return this.signals.stream()
-			.filter(SseSignal.Failed.class::isInstance)
-			.map((signal) -> ((SseSignal.Failed) signal).cause())
-			.toList();
+		return this.recorder.failures();
 	}
 
 }

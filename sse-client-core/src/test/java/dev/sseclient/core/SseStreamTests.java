@@ -2,7 +2,6 @@ package dev.sseclient.core;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -24,25 +23,23 @@ import static org.awaitility.Awaitility.await;
  */
 class SseStreamTests {
 
-	private static final ReconnectOptions FAST = ReconnectOptions.defaults()
-		.withDelays(Duration.ofMillis(10), Duration.ofMillis(50))
-		.withJitter(0);
+	private static final ReconnectOptions FAST = StreamRecorder.FAST;
 
 	private final SseTestServer server = SseTestServer.start();
 
-	private final SseClient client = SseClient.create();
+	private final StreamRecorder recorder = new StreamRecorder();
 
-	private final List<SseEvent> events = new CopyOnWriteArrayList<>();
+	private final SseClient client = this.recorder.client;
 
-	private final List<SseSignal> signals = new CopyOnWriteArrayList<>();
+	private final List<SseEvent> events = this.recorder.events;
 
-	private final AtomicReference<Throwable> error = new AtomicReference<>();
+	private final List<SseSignal> signals = this.recorder.signals;
 
-	private final List<SseStream> opened = new CopyOnWriteArrayList<>();
+	private final AtomicReference<Throwable> error = this.recorder.error;
 
 	@AfterEach
 	void closeAll() {
-		this.opened.forEach(SseStream::close);
+		this.recorder.close();
 		this.server.close();
 	}
 
@@ -600,7 +597,7 @@ class SseStreamTests {
 		}
 		this.server.enqueue(script.hold());
 		SseStream stream = this.client.stream(request().build());
-		this.opened.add(stream);
+		this.recorder.track(stream);
 		StepVerifier.create(stream.events().map(SseEvent::id), 0)
 			.thenRequest(1)
 			.expectNext("0")
@@ -639,25 +636,15 @@ class SseStreamTests {
 	}
 
 	private SseStream follow(SseRequest request) {
-		SseStream stream = this.client.stream(request);
-		this.opened.add(stream);
-		stream.signals().subscribe(this.signals::add);
-		stream.events().subscribe(this.events::add, this.error::set);
-		return stream;
+		return this.recorder.follow(request);
 	}
 
 	private List<SseException> failures() {
-		return this.signals.stream()
-			.filter(SseSignal.Failed.class::isInstance)
-			.map((signal) -> ((SseSignal.Failed) signal).cause())
-			.toList();
+		return this.recorder.failures();
 	}
 
 	private List<Duration> retryDelays() {
-		return this.signals.stream()
-			.filter(SseSignal.Retrying.class::isInstance)
-			.map((signal) -> ((SseSignal.Retrying) signal).delay())
-			.toList();
+		return this.recorder.retryDelays();
 	}
 
 	private static org.assertj.core.groups.Tuple tuple(Object... values) {
