@@ -5,20 +5,26 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Checkpoints in a database table the application already has a {@link DataSource} for, shared
  * by every instance. The table ({@code stream} primary key, {@code last_event_id},
  * {@code updated_at}) is created if missing. A batch is written in one transaction, each id
- * with an update, or an insert the first time.
+ * with an update, or an insert the first time. Rows are written in stream-name order so that
+ * instances sharing the table cannot deadlock, and the insert runs under a savepoint so that
+ * losing a race to another instance's insert (which PostgreSQL reports by aborting the
+ * transaction) falls back to the update.
  */
 public class JdbcCheckpointStore implements SseCheckpointStore {
 
@@ -28,6 +34,8 @@ public class JdbcCheckpointStore implements SseCheckpointStore {
 
 	private final TransactionTemplate transactions;
 
+	private final TransactionTemplate savepoints;
+
 	private final String table;
 
 	public JdbcCheckpointStore(DataSource dataSource, String table) {
@@ -35,10 +43,29 @@ public class JdbcCheckpointStore implements SseCheckpointStore {
 			throw new IllegalArgumentException("Not a plain table name: '" + table + "'");
 		}
 		this.jdbc = new JdbcTemplate(dataSource);
-		this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+		DataSourceTransactionManager transactionManager = new DataSourceTransactionManager(dataSource);
+		this.transactions = new TransactionTemplate(transactionManager);
+		this.savepoints = new TransactionTemplate(transactionManager);
+		this.savepoints.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
 		this.table = table;
-		this.jdbc.execute("CREATE TABLE IF NOT EXISTS " + table
-				+ " (stream VARCHAR(255) PRIMARY KEY, last_event_id VARCHAR(4096) NOT NULL, updated_at TIMESTAMP NOT NULL)");
+		createTableIfMissing();
+	}
+
+	private void createTableIfMissing() {
+		try {
+			this.jdbc.execute("CREATE TABLE IF NOT EXISTS " + this.table
+					+ " (stream VARCHAR(255) PRIMARY KEY, last_event_id VARCHAR(4096) NOT NULL, updated_at TIMESTAMP NOT NULL)");
+		}
+		catch (DataAccessException ex) {
+			// PostgreSQL: instances starting together race on the catalog; the winner made it
+			try {
+				this.jdbc.queryForList("SELECT stream FROM " + this.table + " WHERE 1 = 0");
+			}
+			catch (DataAccessException notThere) {
+				ex.addSuppressed(notThere);
+				throw ex;
+			}
+		}
 	}
 
 	@Override
@@ -51,7 +78,8 @@ public class JdbcCheckpointStore implements SseCheckpointStore {
 	@Override
 	public void save(Map<String, String> ids) {
 		Timestamp now = Timestamp.from(Instant.now());
-		this.transactions.executeWithoutResult((status) -> ids.forEach((stream, id) -> upsert(stream, id, now)));
+		Map<String, String> inLockOrder = new TreeMap<>(ids);
+		this.transactions.executeWithoutResult((status) -> inLockOrder.forEach((stream, id) -> upsert(stream, id, now)));
 	}
 
 	private void upsert(String stream, String id, Timestamp now) {
@@ -60,8 +88,8 @@ public class JdbcCheckpointStore implements SseCheckpointStore {
 			return;
 		}
 		try {
-			this.jdbc.update("INSERT INTO " + this.table + " (stream, last_event_id, updated_at) VALUES (?, ?, ?)", stream,
-					id, now);
+			this.savepoints.executeWithoutResult((savepoint) -> this.jdbc.update(
+					"INSERT INTO " + this.table + " (stream, last_event_id, updated_at) VALUES (?, ?, ?)", stream, id, now));
 		}
 		catch (DuplicateKeyException ex) {
 			// another instance inserted it meanwhile

@@ -1,14 +1,25 @@
 package dev.sseclient.checkpoint;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -16,6 +27,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import dev.sseclient.autoconfigure.SseClientAutoConfiguration;
 import dev.sseclient.core.SseEvent;
 import dev.sseclient.listener.SseListener;
+import dev.sseclient.postgres.PostgresTestServer;
 import dev.sseclient.test.SseScript;
 import dev.sseclient.test.SseTestServer;
 
@@ -23,28 +35,65 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The JDBC store against H2. (PostgreSQL is still to be tested with a server the build starts.)
+ * The JDBC store against a real PostgreSQL server started by the tests, and against H2.
  */
 class JdbcCheckpointStoreTests {
 
 	private final SseTestServer server = SseTestServer.start();
-
-	private final DataSource dataSource = h2("checkpoints" + System.nanoTime());
 
 	@AfterEach
 	void stopServer() {
 		this.server.close();
 	}
 
-	@Test
-	void idsAreSavedUpdatedAndSharedThroughTheTable() {
-		JdbcCheckpointStore first = new JdbcCheckpointStore(this.dataSource, "sse_checkpoint");
+	static Stream<Named<Supplier<DataSource>>> databases() {
+		return Stream.of(Named.of("PostgreSQL", () -> PostgresTestServer.shared().newDatabase()),
+				Named.of("H2", JdbcCheckpointStoreTests::h2));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("databases")
+	void idsAreSavedUpdatedAndSharedThroughTheTable(Supplier<DataSource> database) {
+		DataSource dataSource = database.get();
+		JdbcCheckpointStore first = new JdbcCheckpointStore(dataSource, "sse_checkpoint");
 		first.save(Map.of("prices", "1", "chat", "c1"));
 		first.save(Map.of("prices", "2"));
-		JdbcCheckpointStore second = new JdbcCheckpointStore(this.dataSource, "sse_checkpoint");
+		JdbcCheckpointStore second = new JdbcCheckpointStore(dataSource, "sse_checkpoint");
 		assertThat(second.load("prices")).contains("2");
 		assertThat(second.load("chat")).contains("c1");
 		assertThat(second.load("unknown")).isEmpty();
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("databases")
+	void instancesStartingTogetherCreateTheTableAndInsertTheSameStreams(Supplier<DataSource> database) throws Exception {
+		DataSource dataSource = database.get();
+		int instances = 6;
+		int streams = 40;
+		CountDownLatch start = new CountDownLatch(1);
+		ExecutorService executor = Executors.newFixedThreadPool(instances);
+		try {
+			List<CompletableFuture<Void>> saves = new ArrayList<>();
+			for (int instance = 0; instance < instances; instance++) {
+				Map<String, String> ids = new HashMap<>();
+				for (int stream = 0; stream < streams; stream++) {
+					ids.put("stream-" + stream, "from-" + instance);
+				}
+				saves.add(CompletableFuture.runAsync(() -> {
+					awaitQuietly(start);
+					new JdbcCheckpointStore(dataSource, "raced_checkpoints").save(ids);
+				}, executor));
+			}
+			start.countDown();
+			CompletableFuture.allOf(saves.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+		}
+		finally {
+			executor.shutdownNow();
+		}
+		JdbcCheckpointStore reader = new JdbcCheckpointStore(dataSource, "raced_checkpoints");
+		for (int stream = 0; stream < streams; stream++) {
+			assertThat(reader.load("stream-" + stream)).hasValueSatisfying((id) -> assertThat(id).startsWith("from-"));
+		}
 	}
 
 	static class Collector {
@@ -58,18 +107,20 @@ class JdbcCheckpointStoreTests {
 
 	}
 
-	@Test
-	void aRestartedApplicationResumesFromTheTable() {
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("databases")
+	void aRestartedApplicationResumesFromTheTable(Supplier<DataSource> database) {
+		DataSource dataSource = database.get();
 		this.server.enqueue(SseScript.stream().event("1", null, "a").event("2", null, "b").hold());
 		this.server.enqueue(SseScript.stream().event("3", null, "c").hold());
 		ApplicationContextRunner runner = new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(SseClientAutoConfiguration.class))
-			.withBean(DataSource.class, () -> this.dataSource)
+			.withBean(DataSource.class, () -> dataSource)
 			.withPropertyValues("sse.client.streams.prices.url=" + this.server.url("/prices"),
 					"sse.client.checkpoint.store=jdbc", "sse.client.checkpoint.table=feed_checkpoints");
 		Collector first = new Collector();
 		runner.withBean(Collector.class, () -> first).run((context) -> await().until(() -> first.ids.size() == 2));
-		assertThat(new JdbcCheckpointStore(this.dataSource, "feed_checkpoints").load("prices")).contains("2");
+		assertThat(new JdbcCheckpointStore(dataSource, "feed_checkpoints").load("prices")).contains("2");
 		Collector second = new Collector();
 		runner.withBean(Collector.class, () -> second).run((context) -> {
 			await().until(() -> second.ids.contains("3"));
@@ -78,9 +129,18 @@ class JdbcCheckpointStoreTests {
 		});
 	}
 
-	private static DataSource h2(String name) {
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static DataSource h2() {
 		JdbcDataSource dataSource = new JdbcDataSource();
-		dataSource.setURL("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1");
+		dataSource.setURL("jdbc:h2:mem:checkpoints" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
 		return dataSource;
 	}
 

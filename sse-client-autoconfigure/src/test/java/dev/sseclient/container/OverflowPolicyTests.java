@@ -1,5 +1,6 @@
 package dev.sseclient.container;
 
+import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -93,6 +94,42 @@ class OverflowPolicyTests {
 			assertThat(maxBuffered.get()).as("events held between socket and listener").isLessThanOrEqualTo(16 + 1);
 			assertThat(this.server.requestCount()).isEqualTo(1);
 		});
+	}
+
+	@Test
+	void blockHoldsTheServerBackAndKeepsHeapFlatWhileTheListenerLagsFarBehind() throws InterruptedException {
+		int events = 200_000;
+		String payload = "x".repeat(1024);
+		this.server.enqueue(SseScript.stream()
+			.generate(events, (index) -> SseScript.format(String.valueOf(index + 1), null, payload))
+			.hold());
+		SlowListener listener = new SlowListener();
+		listener.sleepMillis = 1;
+		listener.release.countDown();
+		this.contextRunner.withBean(SlowListener.class, () -> listener).run((context) -> {
+			await().until(() -> listener.ids.size() >= 300);
+			long heapBefore = usedHeapAfterGc();
+			int processedBefore = listener.ids.size();
+			Thread.sleep(3000);
+			long heapAfter = usedHeapAfterGc();
+			int processed = listener.ids.size();
+			long wanted = (long) events * payload.length();
+			long aheadOfListener = this.server.bytesSent() - (long) processed * payload.length();
+			System.out.printf("block: listener %d events in 3 s, server %d KiB ahead of it (of %d MiB it would send),"
+					+ " heap after GC %.1f -> %.1f MiB%n", processed - processedBefore, aheadOfListener / 1024,
+					wanted >> 20, heapBefore / 1048576.0, heapAfter / 1048576.0);
+			assertThat(aheadOfListener).as("bytes the server got to write beyond what the listener took")
+				.isLessThan(16L << 20);
+			assertThat(heapAfter - heapBefore).as("heap growth while the listener lags").isLessThan(8L << 20);
+			List<Integer> received = List.copyOf(listener.ids);
+			assertThat(received).containsExactlyElementsOf(IntStream.rangeClosed(1, received.size()).boxed().toList());
+		});
+	}
+
+	private static long usedHeapAfterGc() throws InterruptedException {
+		System.gc();
+		Thread.sleep(100);
+		return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
 	}
 
 	@Test

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 import org.jspecify.annotations.Nullable;
 
@@ -41,13 +42,16 @@ public final class SseScript {
 
 	}
 
-	sealed interface Step permits Send, Pause {
+	sealed interface Step permits Send, Pause, Generate {
 	}
 
 	record Send(byte[] bytes) implements Step {
 	}
 
 	record Pause(Duration duration) implements Step {
+	}
+
+	record Generate(int count, IntFunction<String> chunk) implements Step {
 	}
 
 	final int status;
@@ -123,6 +127,15 @@ public final class SseScript {
 	/** Write one event with an id, a type (either may be null) and data. */
 	public SseScript event(@Nullable String id, @Nullable String type, String data) {
 		return send(format(id, type, data));
+	}
+
+	/**
+	 * Write {@code count} chunks, each made by {@code chunk} (given its index from 0) only when
+	 * it is written: a feed far larger than memory, at whatever rate the client reads.
+	 */
+	public SseScript generate(int count, IntFunction<String> chunk) {
+		this.steps.add(new Generate(count, chunk));
+		return this;
 	}
 
 	/** Write a comment line. */

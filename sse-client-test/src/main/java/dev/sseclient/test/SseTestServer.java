@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -71,6 +72,8 @@ public final class SseTestServer implements AutoCloseable {
 	private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
 
 	private final ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+
+	private final AtomicLong bytesSent = new AtomicLong();
 
 	private volatile @Nullable Function<RecordedRequest, SseScript> dispatcher;
 
@@ -170,6 +173,14 @@ public final class SseTestServer implements AutoCloseable {
 	/** How many client connections are open now. */
 	public int openConnections() {
 		return this.connections.size();
+	}
+
+	/**
+	 * Bytes of response body chunks written to the sockets so far: with a client that reads
+	 * slowly, how far the server got before TCP made it wait.
+	 */
+	public long bytesSent() {
+		return this.bytesSent.get();
 	}
 
 	/** Errors the server hit while serving (not client disconnects), for diagnosing tests. */
@@ -285,6 +296,11 @@ public final class SseTestServer implements AutoCloseable {
 			else if (step instanceof SseScript.Pause pause) {
 				Thread.sleep(pause.duration().toMillis());
 			}
+			else if (step instanceof SseScript.Generate generate) {
+				for (int index = 0; index < generate.count(); index++) {
+					writeChunk(out, generate.chunk().apply(index).getBytes(StandardCharsets.UTF_8));
+				}
+			}
 		}
 		switch (script.ending) {
 			case END -> {
@@ -307,7 +323,7 @@ public final class SseTestServer implements AutoCloseable {
 		}
 	}
 
-	private static void writeChunk(OutputStream out, byte[] bytes) throws IOException {
+	private void writeChunk(OutputStream out, byte[] bytes) throws IOException {
 		if (bytes.length == 0) {
 			return;
 		}
@@ -315,6 +331,7 @@ public final class SseTestServer implements AutoCloseable {
 		out.write(bytes);
 		out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
 		out.flush();
+		this.bytesSent.addAndGet(bytes.length);
 	}
 
 	private static @Nullable RecordedRequest readRequest(InputStream in) throws IOException {
