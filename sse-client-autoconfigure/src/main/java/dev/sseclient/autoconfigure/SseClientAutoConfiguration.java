@@ -16,6 +16,7 @@ import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.util.ClassUtils;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -48,11 +49,18 @@ import dev.sseclient.listener.SseListenerObservationConvention;
 @EnableConfigurationProperties(SseClientProperties.class)
 public final class SseClientAutoConfiguration {
 
+	/**
+	 * The application's WebClient customizations (filters, codecs, observations) apply, on a
+	 * connector made for streams: Boot's shared, pooled connector would hold streams beyond its
+	 * per-host limit waiting, and its read timeout would cut quiet streams.
+	 */
 	@Bean
 	@ConditionalOnMissingBean
 	SseClient sseClient(ObjectProvider<WebClient.Builder> webClientBuilder) {
 		WebClient.Builder builder = webClientBuilder.getIfAvailable();
-		return (builder != null) ? SseClient.create(builder) : SseClient.create();
+		return (builder != null)
+				? SseClient.create(builder.clone().clientConnector(new ReactorClientHttpConnector(SseClient.newHttpClient())))
+				: SseClient.create();
 	}
 
 	@Bean

@@ -3,7 +3,6 @@ package dev.sseclient.autoconfigure;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
-import reactor.netty.http.client.HttpClient;
 import reactor.netty.transport.ProxyProvider;
 
 import org.springframework.boot.http.client.HttpClientSettings;
@@ -56,7 +55,7 @@ final class StreamClients {
 			settings = settings.withSslBundle(sslBundle(sslBundleName, sslBundlePath));
 		}
 		ReactorClientHttpConnectorBuilder connector = ClientHttpConnectorBuilder.reactor()
-			.withHttpClientFactory(HttpClient::newConnection);
+			.withHttpClientFactory(SseClient::newHttpClient);
 		if (proxy.getHost() != null) {
 			connector = connector.withHttpClientCustomizer((client) -> client.proxy((spec) -> {
 				ProxyProvider.Builder builder = spec.type(ProxyProvider.Proxy.HTTP)

@@ -33,9 +33,19 @@ public final class SseClient {
 	 * per-host limit would leave streams beyond it waiting.
 	 */
 	public static SseClient create() {
-		return new SseClient(WebClient.builder()
-			.clientConnector(new ReactorClientHttpConnector(HttpClient.newConnection()))
-			.build());
+		return new SseClient(WebClient.builder().clientConnector(new ReactorClientHttpConnector(newHttpClient())).build());
+	}
+
+	/**
+	 * A Reactor Netty client made for streams, which {@link #create()} uses: a connection of its
+	 * own per stream (no pool, whose per-host limit would leave streams waiting), and the HTTP
+	 * chunks of each socket read joined before they enter the reactive pipeline (servers often
+	 * send every event as a chunk of its own). Customize it (proxy, SSL) and wrap it in a
+	 * {@link ReactorClientHttpConnector} for {@link #create(WebClient.Builder)}.
+	 */
+	public static HttpClient newHttpClient() {
+		return HttpClient.newConnection()
+			.doOnConnected((connection) -> connection.addHandlerLast(HttpChunkCoalescer.NAME, new HttpChunkCoalescer()));
 	}
 
 	/**

@@ -1,0 +1,92 @@
+package dev.sseclient.benchmarks.drivers;
+
+import java.net.URI;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.HdrHistogram.Histogram;
+
+/**
+ * Runs one driver on one scenario in this (fresh) JVM and prints one {@code RESULT} line of
+ * {@code key=value} pairs for the suite to read.
+ *
+ * <pre>
+ * java -cp benchmarks.jar dev.sseclient.benchmarks.drivers.DriverMain ours throughput url=... count=1000000
+ * </pre>
+ */
+public final class DriverMain {
+
+	/** The drivers by name, this project's first. */
+	public static final Map<String, Driver> DRIVERS = Map.of("ours", new OursDriver(), "ours-listener",
+			new ListenerDriver(), "webclient", new WebClientDriver(), "okhttp-eventsource", new EventSourceDriver(),
+			"okhttp-sse", new OkHttpSseDriver(), "raw-socket", new RawSocketDriver());
+
+	private DriverMain() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		String driverName = args[0];
+		String scenario = args[1];
+		Map<String, String> options = new HashMap<>();
+		for (int i = 2; i < args.length; i++) {
+			String[] pair = args[i].split("=", 2);
+			options.put(pair[0], pair[1]);
+		}
+		URI url = URI.create(options.get("url"));
+		String result = switch (scenario) {
+			case "throughput" -> throughput(driver(driverName), url, Integer.parseInt(options.get("count")));
+			case "latency" -> latency(driver(driverName), url, Integer.parseInt(options.get("count")),
+					Integer.parseInt(options.get("warmup")));
+			case "streams" -> ManyStreams.run(url, Integer.parseInt(options.get("streams")),
+					Integer.parseInt(options.get("ticks")));
+			default -> throw new IllegalArgumentException("Unknown scenario " + scenario);
+		};
+		System.out.println("RESULT " + result);
+		System.out.flush();
+		System.exit(0);
+	}
+
+	private static Driver driver(String name) {
+		Driver driver = DRIVERS.get(name);
+		if (driver == null) {
+			throw new IllegalArgumentException("Unknown driver " + name + "; known: " + DRIVERS.keySet());
+		}
+		return driver;
+	}
+
+	/** A warm-up pass of a fifth of the events (same for every driver), then the timed pass. */
+	private static String throughput(Driver driver, URI url, int count) throws Exception {
+		int[] sink = { 0 };
+		int warmup = Math.max(count / 5, 1);
+		driver.consume(withCount(url, warmup), warmup, (data) -> sink[0] += data.length(), false);
+		long start = System.nanoTime();
+		driver.consume(withCount(url, count), count, (data) -> sink[0] += data.length(), false);
+		double seconds = (System.nanoTime() - start) / 1e9;
+		return String.format(Locale.ROOT, "events=%d seconds=%.3f rate=%.0f check=%d", count, seconds, count / seconds,
+				sink[0]);
+	}
+
+	/** Server write to the driver's callback, per event, after the first {@code warmup} events. */
+	private static String latency(Driver driver, URI url, int count, int warmup) throws Exception {
+		Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+		int[] seen = { 0 };
+		driver.consume(url, count, (data) -> {
+			long now = System.nanoTime();
+			int end = data.indexOf(' ');
+			long stamp = Long.parseLong((end < 0) ? data : data.substring(0, end));
+			if (seen[0]++ >= warmup) {
+				histogram.recordValue(Math.max(0, now - stamp));
+			}
+		}, true);
+		return String.format(Locale.ROOT, "events=%d p50=%.1f p99=%.1f p999=%.1f max=%.1f", histogram.getTotalCount(),
+				histogram.getValueAtPercentile(50) / 1e3, histogram.getValueAtPercentile(99) / 1e3,
+				histogram.getValueAtPercentile(99.9) / 1e3, histogram.getMaxValue() / 1e3);
+	}
+
+	private static URI withCount(URI url, int count) {
+		return URI.create(url.toString().replaceAll("count=[0-9]+", "count=" + count));
+	}
+
+}

@@ -1,0 +1,83 @@
+package dev.sseclient.benchmarks.drivers;
+
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.sseclient.core.SseClient;
+import dev.sseclient.core.SseRequest;
+import dev.sseclient.core.SseSignal;
+import dev.sseclient.core.SseStream;
+
+/**
+ * Many concurrent streams through one {@link SseClient}, each receiving numbered ticks: how long
+ * until all are open, the threads and heap they cost, and whether any tick went missing.
+ */
+final class ManyStreams {
+
+	private ManyStreams() {
+	}
+
+	static String run(URI url, int streams, int ticks) throws Exception {
+		long heapBefore = usedHeapAfterGc();
+		int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
+		SseClient client = SseClient.create();
+		CountDownLatch opened = new CountDownLatch(streams);
+		CountDownLatch finished = new CountDownLatch(streams);
+		AtomicLong received = new AtomicLong();
+		AtomicLong outOfOrder = new AtomicLong();
+		List<SseStream> all = new ArrayList<>(streams);
+		long start = System.nanoTime();
+		for (int i = 0; i < streams; i++) {
+			SseStream stream = client.stream(SseRequest.builder(url).name("s" + i).build());
+			all.add(stream);
+			stream.signals().filter(SseSignal.Opened.class::isInstance).take(1).subscribe((signal) -> opened.countDown());
+			int[] next = { 1 };
+			stream.events().take(ticks).subscribe((event) -> {
+				if (Integer.parseInt(event.id()) != next[0]++) {
+					outOfOrder.incrementAndGet();
+				}
+				received.incrementAndGet();
+			}, (error) -> finished.countDown(), finished::countDown);
+		}
+		boolean allOpen = opened.await(60, TimeUnit.SECONDS);
+		double openSeconds = (System.nanoTime() - start) / 1e9;
+		// the middle of the run: every stream open and receiving
+		Thread.sleep(ticks * 1000L / 2);
+		int threads = ManagementFactory.getThreadMXBean().getThreadCount();
+		long heapDuring = usedHeapAfterGc();
+		long rss = residentSetBytes();
+		boolean allFinished = finished.await(ticks + 60L, TimeUnit.SECONDS);
+		all.forEach(SseStream::close);
+		long expected = (long) streams * ticks;
+		return String.format(java.util.Locale.ROOT,
+				"streams=%d allOpen=%s openSeconds=%.2f threadsBefore=%d threads=%d heapPerStreamKB=%.2f rssMB=%.0f"
+						+ " received=%d lost=%d outOfOrder=%d finished=%s",
+				streams, allOpen, openSeconds, threadsBefore, threads, (heapDuring - heapBefore) / 1024.0 / streams,
+				rss / 1048576.0, received.get(), expected - received.get(), outOfOrder.get(), allFinished);
+	}
+
+	private static long usedHeapAfterGc() throws InterruptedException {
+		for (int i = 0; i < 2; i++) {
+			System.gc();
+			Thread.sleep(200);
+		}
+		return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+	}
+
+	private static long residentSetBytes() throws Exception {
+		for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+			if (line.startsWith("VmRSS:")) {
+				return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+			}
+		}
+		return -1;
+	}
+
+}

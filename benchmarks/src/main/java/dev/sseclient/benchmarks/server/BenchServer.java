@@ -1,0 +1,71 @@
+package dev.sseclient.benchmarks.server;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * The loopback SSE server of the suite, in its own JVM so that it costs the measured client
+ * nothing. Two ports:
+ * <ul>
+ * <li>the first ({@link RawEventServer}) for speed: {@code /events?count=N&size=S&batch=B}, N
+ * pre-encoded events with S bytes of data as fast as the client reads, B events per HTTP chunk
+ * (1: one chunk per event); {@code /rate?rate=R&count=N&size=S}, N events at R per second,
+ * evenly paced, each carrying {@link System#nanoTime()} at its write (one clock for every process
+ * of this machine);</li>
+ * <li>the second (one Netty event loop) for many connections: {@code /ticks?count=K&interval=MS},
+ * K events numbered from 1, one every MS milliseconds.</li>
+ * </ul>
+ * Prints {@code PORT raw netty} once listening; stops when its standard input closes.
+ */
+public final class BenchServer {
+
+	private BenchServer() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		DisposableServer server = HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.route((routes) -> routes.get("/ticks", BenchServer::ticks))
+			.bindNow();
+		RawEventServer raw = new RawEventServer();
+		System.out.println("PORT " + raw.port() + " " + server.port());
+		System.out.flush();
+		while (System.in.read() != -1) {
+			// runs until the suite closes our standard input
+		}
+		raw.close();
+		server.disposeNow(Duration.ofSeconds(5));
+	}
+
+	private static org.reactivestreams.Publisher<Void> ticks(HttpServerRequest request, HttpServerResponse response) {
+		QueryStringDecoder query = new QueryStringDecoder(request.uri());
+		int count = intParam(query, "count", 10);
+		int interval = intParam(query, "interval", 1000);
+		Flux<ByteBuf> body = Flux.interval(Duration.ofMillis(interval), Schedulers.parallel())
+			.take(count)
+			.map((i) -> Unpooled.wrappedBuffer(("id: " + (i + 1) + "\ndata: tick " + (i + 1) + "\n\n")
+				.getBytes(StandardCharsets.US_ASCII)));
+		return eventStream(response).send(body, (buffer) -> true);
+	}
+
+	private static HttpServerResponse eventStream(HttpServerResponse response) {
+		return response.header("Content-Type", "text/event-stream").header("Cache-Control", "no-cache");
+	}
+
+	private static int intParam(QueryStringDecoder query, String name, int fallback) {
+		var values = query.parameters().get(name);
+		return (values == null || values.isEmpty()) ? fallback : Integer.parseInt(values.get(0));
+	}
+
+}
