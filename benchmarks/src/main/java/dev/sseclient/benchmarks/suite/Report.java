@@ -1,0 +1,207 @@
+package dev.sseclient.benchmarks.suite;
+
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalDouble;
+
+/** The suite's results as markdown tables, {@code TARGET} lines, and a chart. */
+final class Report {
+
+	static final String START = "<!-- suite results: start (written by benchmarks/run.sh) -->";
+
+	static final String END = "<!-- suite results: end -->";
+
+	private final Results results;
+
+	private final ParserRun parser;
+
+	private final SuiteMain.Settings settings;
+
+	private final double seconds;
+
+	Report(Results results, ParserRun parser, SuiteMain.Settings settings, double seconds) {
+		this.results = results;
+		this.parser = parser;
+		this.settings = settings;
+		this.seconds = seconds;
+	}
+
+	String markdown() {
+		StringBuilder md = new StringBuilder();
+		md.append(String.format(Locale.ROOT, "Measured %s with `benchmarks/run.sh%s` (%d rounds, %.0f s): %s.%n%n",
+				LocalDate.now(), this.settings.quick() ? " --quick" : "", this.settings.rounds(), this.seconds, machine()));
+		md.append("### Throughput (events per second, median; ratio to the best peer taken within each round)\n\n");
+		md.append("| client | 64 B events | 1 KiB events |\n|---|---|---|\n");
+		for (String client : SuiteMain.CLIENTS) {
+			md.append("| ").append(client).append(" | ")
+				.append(rateCell("throughput-64B", client)).append(" | ")
+				.append(rateCell("throughput-1KiB", client)).append(" |\n");
+		}
+		md.append(String.format(Locale.ROOT, "%nOne HTTP chunk per event, %,d events of 64 B and %,d of 1 KiB per run, "
+				+ "after a warm-up pass of a fifth as many in the same JVM.%n%n", this.settings.smallEvents(),
+				this.settings.largeEvents()));
+		md.append("### Latency, server write to callback, at 10,000 events/s (µs, median of rounds)\n\n");
+		md.append("| client | p50 | p99 | p99.9 | max |\n|---|---|---|---|---|\n");
+		for (String client : SuiteMain.CLIENTS) {
+			md.append("| ").append(client);
+			for (String key : List.of("p50", "p99", "p999", "max")) {
+				md.append(" | ").append(number(this.results.median("latency", client, key), "%.0f"));
+			}
+			md.append(" |\n");
+		}
+		md.append(String.format(Locale.ROOT, "%n%d s per run, the first second not recorded.%n%n",
+				this.settings.latencySeconds()));
+		md.append("### Many streams, this client (each stream 1 event/s)\n\n");
+		md.append("| streams | all open after | threads before → during | heap per stream | RSS | events lost |\n");
+		md.append("|---|---|---|---|---|---|\n");
+		for (int streams : new int[] { this.settings.streams() / 10, this.settings.streams() }) {
+			String scenario = "streams-" + streams;
+			md.append(String.format(Locale.ROOT, "| %,d | %s s | %s → %s | %s KB | %s MB | %s |%n", streams,
+					number(this.results.median(scenario, "ours", "openSeconds"), "%.2f"),
+					number(this.results.median(scenario, "ours", "threadsBefore"), "%.0f"),
+					number(this.results.median(scenario, "ours", "threads"), "%.0f"),
+					number(this.results.median(scenario, "ours", "heapPerStreamKB"), "%.1f"),
+					number(this.results.median(scenario, "ours", "rssMB"), "%.0f"),
+					number(this.results.median(scenario, "ours", "lost"), "%.0f")));
+		}
+		md.append("\n### Parser alone (JMH, in memory, 8 KiB chunks; events per second, bytes allocated per event)\n\n");
+		md.append("| | 64 B events | 1 KiB events |\n|---|---|---|\n");
+		for (String[] row : new String[][] { { "raw blank-line scan (builds nothing)", "rawBlankLineScan" },
+				{ "`EventStreamParser`", "eventStreamParser" },
+				{ "Spring `ServerSentEventHttpMessageReader`", "springServerSentEventReader" } }) {
+			md.append("| ").append(row[0]);
+			for (int payload : new int[] { 64, 1024 }) {
+				md.append(String.format(Locale.ROOT, " | %s M, %s B", millions(this.parser.score(row[1], payload)),
+						number(OptionalDouble.of(this.parser.allocation(row[1], payload)), "%,.0f")));
+			}
+			md.append(" |\n");
+		}
+		md.append("\n### Targets\n\n```\n");
+		targets().forEach((line) -> md.append(line).append('\n'));
+		md.append("```\n\n![Throughput and latency per client](benchmarks.png)\n");
+		return md.toString();
+	}
+
+	List<String> targets() {
+		List<String> lines = new ArrayList<>();
+		lines.add(target("throughput-64B-programmatic", ratioToBestPeer("throughput-64B", "ours"), 2.0));
+		lines.add(target("throughput-1KiB-programmatic", ratioToBestPeer("throughput-1KiB", "ours"), 1.5));
+		lines.add(target("throughput-64B-listener", ratioToBestPeer("throughput-64B", "ours-listener"), 1.5));
+		lines.add(target("latency-p99-vs-best-peer", this.results.medianRatio("latency", (round) -> {
+			double best = SuiteMain.PEERS.stream()
+				.mapToDouble((peer) -> Results.value(round, peer, "p99"))
+				.filter((value) -> !Double.isNaN(value))
+				.min()
+				.orElse(Double.NaN);
+			return best / Results.value(round, "ours", "p99");
+		}), 1.0));
+		lines.add(target("latency-p999-under-1ms",
+				inverse(1000, this.results.median("latency", "ours", "p999")), 1.0));
+		String many = "streams-" + this.settings.streams();
+		String fewer = "streams-" + this.settings.streams() / 10;
+		lines.add(target("streams-all-open-within-10s", inverse(10, this.results.median(many, "ours", "openSeconds")),
+				1.0));
+		lines.add(target("streams-threads-flat-1k-vs-10k",
+				ratio(this.results.median(fewer, "ours", "threads"), this.results.median(many, "ours", "threads")), 0.9));
+		lines.add(target("streams-heap-at-most-10KB", inverse(10, this.results.median(many, "ours", "heapPerStreamKB")),
+				1.0));
+		OptionalDouble received = this.results.median(many, "ours", "received");
+		lines.add(target("streams-nothing-lost",
+				received.isPresent() ? OptionalDouble.of(received.getAsDouble()
+						/ ((double) this.settings.streams() * this.settings.ticks())) : OptionalDouble.empty(),
+				1.0));
+		for (int payload : new int[] { 64, 1024 }) {
+			double ours = this.parser.score("eventStreamParser", payload);
+			lines.add(target("parser-vs-raw-scan-" + payload + "B",
+					OptionalDouble.of(ours / this.parser.score("rawBlankLineScan", payload)), 0.5));
+			lines.add(target("parser-vs-spring-" + payload + "B",
+					OptionalDouble.of(ours / this.parser.score("springServerSentEventReader", payload)), 5.0));
+		}
+		return lines;
+	}
+
+	void write(Path docs) throws Exception {
+		Files.createDirectories(docs);
+		Path file = docs.resolve("benchmarks.md");
+		String existing = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8)
+				: "# Benchmarks\n\n" + START + "\n" + END + "\n";
+		int start = existing.indexOf(START);
+		int end = existing.indexOf(END);
+		if (start < 0 || end < start) {
+			existing = existing + "\n" + START + "\n" + END + "\n";
+			start = existing.indexOf(START);
+			end = existing.indexOf(END);
+		}
+		String updated = existing.substring(0, start + START.length()) + "\n\n" + markdown() + "\n"
+				+ existing.substring(end);
+		Files.writeString(file, updated, StandardCharsets.UTF_8);
+		Charts.write(this.results, docs.resolve("benchmarks.png"));
+	}
+
+	private OptionalDouble ratioToBestPeer(String scenario, String client) {
+		return this.results.medianRatio(scenario, (round) -> {
+			double best = SuiteMain.PEERS.stream()
+				.mapToDouble((peer) -> Results.value(round, peer, "rate"))
+				.filter((value) -> !Double.isNaN(value))
+				.max()
+				.orElse(Double.NaN);
+			return Results.value(round, client, "rate") / best;
+		});
+	}
+
+	private String rateCell(String scenario, String client) {
+		OptionalDouble rate = this.results.median(scenario, client, "rate");
+		if (rate.isEmpty()) {
+			return "failed";
+		}
+		String cell = millions(rate.getAsDouble()) + " M";
+		if (!SuiteMain.PEERS.contains(client)) {
+			OptionalDouble ratio = ratioToBestPeer(scenario, client);
+			if (ratio.isPresent()) {
+				cell += String.format(Locale.ROOT, " (%.2f×)", ratio.getAsDouble());
+			}
+		}
+		return cell;
+	}
+
+	private static String target(String name, OptionalDouble ratio, double goal) {
+		if (ratio.isEmpty() || Double.isNaN(ratio.getAsDouble())) {
+			return String.format(Locale.ROOT, "TARGET %s ratio=NaN goal=%.2f FAIL", name, goal);
+		}
+		return String.format(Locale.ROOT, "TARGET %s ratio=%.2f goal=%.2f %s", name, ratio.getAsDouble(), goal,
+				(ratio.getAsDouble() >= goal) ? "PASS" : "FAIL");
+	}
+
+	private static OptionalDouble inverse(double limit, OptionalDouble value) {
+		return value.isPresent() ? OptionalDouble.of(limit / Math.max(value.getAsDouble(), 1e-9)) : value;
+	}
+
+	private static OptionalDouble ratio(OptionalDouble top, OptionalDouble bottom) {
+		return (top.isPresent() && bottom.isPresent()) ? OptionalDouble.of(top.getAsDouble() / bottom.getAsDouble())
+				: OptionalDouble.empty();
+	}
+
+	private static String millions(double value) {
+		return Double.isNaN(value) ? "—" : String.format(Locale.ROOT, "%.2f", value / 1e6);
+	}
+
+	private static String number(OptionalDouble value, String format) {
+		return (value.isEmpty() || Double.isNaN(value.getAsDouble())) ? "—"
+				: String.format(Locale.ROOT, format, value.getAsDouble());
+	}
+
+	private static String machine() {
+		long memory = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+			.getTotalMemorySize();
+		return String.format(Locale.ROOT, "%d cores, %.0f GiB, %s %s, Java %s (%s), loopback",
+				Runtime.getRuntime().availableProcessors(), memory / (1024.0 * 1024 * 1024), System.getProperty("os.name"),
+				System.getProperty("os.arch"), System.getProperty("java.version"), System.getProperty("java.vm.name"));
+	}
+
+}

@@ -1,0 +1,144 @@
+package dev.sseclient.benchmarks.suite;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+import dev.sseclient.benchmarks.drivers.DriverMain;
+import dev.sseclient.benchmarks.server.BenchServer;
+
+/**
+ * The benchmark suite: every client against the same loopback server, each run in a fresh
+ * JVM, in an order that changes every round, figures as medians and as ratios taken within each
+ * round. Writes the results into {@code docs/benchmarks.md} and {@code docs/benchmarks.png}
+ * and ends with one {@code TARGET} line per goal. Started by {@code benchmarks/run.sh}.
+ */
+public final class SuiteMain {
+
+	static final List<String> CLIENTS = List.of("ours", "ours-listener", "webclient", "okhttp-eventsource",
+			"okhttp-sse", "raw-socket");
+
+	static final List<String> PEERS = List.of("webclient", "okhttp-eventsource", "okhttp-sse");
+
+	private SuiteMain() {
+	}
+
+	/** How much to run: {@code --quick} stays under five minutes on two cores. */
+	record Settings(boolean quick, int rounds, int smallEvents, int largeEvents, int latencySeconds, int streamRounds,
+			int streams, int ticks) {
+
+		static Settings from(String[] args) {
+			boolean quick = List.of(args).contains("--quick");
+			int rounds = quick ? 3 : 5;
+			for (String arg : args) {
+				if (arg.startsWith("--rounds=")) {
+					rounds = Integer.parseInt(arg.substring("--rounds=".length()));
+				}
+			}
+			return quick ? new Settings(true, rounds, 1_000_000, 200_000, 3, 1, 10_000, 8)
+					: new Settings(false, rounds, 1_000_000, 200_000, 10, 3, 10_000, 15);
+		}
+
+	}
+
+	public static void main(String[] args) throws Exception {
+		Settings settings = Settings.from(args);
+		Path root = Path.of("").toAbsolutePath();
+		Path logs = Files.createDirectories(root.resolve("benchmarks/target/suite-logs"));
+		Jvm jvm = new Jvm(System.getProperty("java.class.path"), logs);
+		Results results = new Results();
+		Process server = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+				"-cp", System.getProperty("java.class.path"), BenchServer.class.getName()))
+			.redirectErrorStream(true)
+			.start();
+		String[] ports = Jvm.awaitLine(server, "PORT ").trim().split(" ");
+		drain(server.getInputStream());
+		String fast = "http://127.0.0.1:" + ports[0];
+		String many = "http://127.0.0.1:" + ports[1];
+		long started = System.nanoTime();
+		try {
+			for (int round = 0; round < settings.rounds(); round++) {
+				List<String> order = orderFor(round);
+				System.out.println("round " + (round + 1) + "/" + settings.rounds() + ": " + order);
+				for (String client : order) {
+					throughput(jvm, results, client, round, "64B", fast, settings.smallEvents(), 64);
+					throughput(jvm, results, client, round, "1KiB", fast, settings.largeEvents(), 1024);
+					latency(jvm, results, client, round, fast, settings.latencySeconds());
+				}
+			}
+			for (int round = 0; round < settings.streamRounds(); round++) {
+				for (int streams : new int[] { settings.streams() / 10, settings.streams() }) {
+					System.out.println("streams: " + streams);
+					Map<String, String> result = jvm.run("streams-" + streams + "-" + round, "4g",
+							DriverMain.class.getName(), List.of("ours", "streams", "url=" + many + "/ticks?count="
+									+ settings.ticks() + "&interval=1000", "streams=" + streams, "ticks=" + settings.ticks()),
+							settings.ticks() + 180L);
+					results.add("streams-" + streams, "ours", round, result);
+				}
+			}
+		}
+		finally {
+			server.getOutputStream().close();
+			server.waitFor();
+		}
+		ParserRun parser = ParserRun.run(root, logs, settings.quick());
+		Report report = new Report(results, parser, settings, (System.nanoTime() - started) / 1e9);
+		report.write(root.resolve("docs"));
+		System.out.println();
+		System.out.println(report.markdown());
+		report.targets().forEach(System.out::println);
+	}
+
+	/** A different rotation every round, reversed on odd rounds, so no client always goes first or last. */
+	static List<String> orderFor(int round) {
+		List<String> order = new ArrayList<>(CLIENTS);
+		Collections.rotate(order, round);
+		if (round % 2 == 1) {
+			Collections.reverse(order);
+		}
+		return order;
+	}
+
+	private static void throughput(Jvm jvm, Results results, String client, int round, String size, String base,
+			int events, int bytes) throws Exception {
+		Map<String, String> result = jvm.run("throughput-" + size + "-" + client + "-" + round, "1g",
+				DriverMain.class.getName(), List.of(client, "throughput",
+						"url=" + base + "/events?count=" + events + "&size=" + bytes, "count=" + events),
+				180);
+		results.add("throughput-" + size, client, round, result);
+		System.out.printf("  %-18s %-5s %s%n", client, size, result.getOrDefault("rate", "failed"));
+	}
+
+	private static void latency(Jvm jvm, Results results, String client, int round, String base, int seconds)
+			throws Exception {
+		int rate = 10_000;
+		int events = rate * seconds;
+		Map<String, String> result = jvm.run("latency-" + client + "-" + round, "1g", DriverMain.class.getName(),
+				List.of(client, "latency", "url=" + base + "/rate?rate=" + rate + "&count=" + events + "&size=64",
+						"count=" + events, "warmup=" + rate),
+				seconds + 120L);
+		results.add("latency", client, round, result);
+		System.out.printf("  %-18s p99 %s us, p99.9 %s us%n", client, result.getOrDefault("p99", "?"),
+				result.getOrDefault("p999", "?"));
+	}
+
+	private static void drain(InputStream output) {
+		Thread drainer = new Thread(() -> {
+			try {
+				output.transferTo(OutputStream.nullOutputStream());
+			}
+			catch (IOException ex) {
+				// server gone
+			}
+		}, "server-output");
+		drainer.setDaemon(true);
+		drainer.start();
+	}
+
+}
