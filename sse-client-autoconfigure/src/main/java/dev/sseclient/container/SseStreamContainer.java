@@ -371,17 +371,60 @@ public final class SseStreamContainer {
 			this.inFlight++;
 		}
 		this.dispatchThread = Thread.currentThread();
-		return Flux.fromIterable(this.listeners)
-			.filter((listener) -> listener.accepts(event.type()))
-			.concatMap((listener) -> invoke(listener, event, 1))
-			.then(Mono.<Void>fromRunnable(() -> processed(event)))
-			.doFinally((signal) -> {
-				this.dispatchThread = null;
-				synchronized (this.lock) {
-					this.inFlight--;
-					this.lock.notifyAll();
+		Mono<Void> rest;
+		try {
+			rest = callListeners(event, 0);
+		}
+		catch (RuntimeException ex) {
+			dispatchEnded();
+			throw ex;
+		}
+		if (rest == null) {
+			processed(event);
+			dispatchEnded();
+			return Mono.empty();
+		}
+		return rest.then(Mono.<Void>fromRunnable(() -> processed(event))).doFinally((signal) -> dispatchEnded());
+	}
+
+	/**
+	 * Calls the listeners of {@code event} from index {@code from} on. Synchronous ones are
+	 * called right here, with no Reactor operator per event, for as long as they succeed. Returns
+	 * the rest as a {@code Mono} from the first async listener or failure on, or {@code null}
+	 * when every listener is done.
+	 */
+	private @Nullable Mono<Void> callListeners(SseEvent event, int from) {
+		for (int i = from; i < this.listeners.size(); i++) {
+			SseListenerEndpoint listener = this.listeners.get(i);
+			if (!listener.accepts(event.type())) {
+				continue;
+			}
+			Mono<Void> call;
+			if (listener.method().isAsync()) {
+				call = invoke(listener, event, 1);
+			}
+			else {
+				Throwable failure = this.observations.observeNow(listener, event);
+				if (failure == null) {
+					continue;
 				}
-			});
+				call = handleFailure(listener, event, 1, failure);
+			}
+			int next = i + 1;
+			return call.then(Mono.defer(() -> {
+				Mono<Void> rest = callListeners(event, next);
+				return (rest != null) ? rest : Mono.empty();
+			}));
+		}
+		return null;
+	}
+
+	private void dispatchEnded() {
+		this.dispatchThread = null;
+		synchronized (this.lock) {
+			this.inFlight--;
+			this.lock.notifyAll();
+		}
 	}
 
 	private void processed(SseEvent event) {

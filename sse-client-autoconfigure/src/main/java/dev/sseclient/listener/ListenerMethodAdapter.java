@@ -84,26 +84,47 @@ public final class ListenerMethodAdapter {
 	 * be read, the method's own exception otherwise.
 	 */
 	public Mono<Void> invoke(SseEvent event) {
+		Object returned;
+		try {
+			returned = call(event);
+		}
+		catch (Throwable ex) {
+			return Mono.error(ex);
+		}
+		return this.result.adapt(returned);
+	}
+
+	/**
+	 * Call a method that is not {@linkplain #isAsync() async} on this thread, with no
+	 * {@code Mono} around it: the dispatch fast path. Returns the failure, as {@link #invoke}
+	 * would signal it, or {@code null}.
+	 */
+	public @Nullable Throwable invokeNow(SseEvent event) {
+		try {
+			call(event);
+			return null;
+		}
+		catch (Throwable ex) {
+			return ex;
+		}
+	}
+
+	private @Nullable Object call(SseEvent event) throws Throwable {
 		Object[] arguments = new Object[this.resolvers.length];
 		for (int i = 0; i < arguments.length; i++) {
 			try {
 				arguments[i] = this.resolvers[i].resolve(event);
 			}
 			catch (RuntimeException ex) {
-				return Mono.error(new PayloadConversionException(event, this.method, ex));
+				throw new PayloadConversionException(event, this.method, ex);
 			}
 		}
-		Object returned;
 		try {
-			returned = this.method.invoke(this.bean, arguments);
+			return this.method.invoke(this.bean, arguments);
 		}
 		catch (InvocationTargetException ex) {
-			return Mono.error(ex.getTargetException());
+			throw ex.getTargetException();
 		}
-		catch (IllegalAccessException ex) {
-			return Mono.error(ex);
-		}
-		return this.result.adapt(returned);
 	}
 
 	@FunctionalInterface

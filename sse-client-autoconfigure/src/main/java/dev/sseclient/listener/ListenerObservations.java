@@ -25,6 +25,29 @@ public final class ListenerObservations {
 		this.convention = convention;
 	}
 
+	/**
+	 * A synchronous listener's call, observed, made now on this thread: its failure, or
+	 * {@code null}.
+	 */
+	public @Nullable Throwable observeNow(SseListenerEndpoint listener, SseEvent event) {
+		if (this.registry.isNoop()) {
+			return listener.method().invokeNow(event);
+		}
+		Observation observation = Observation
+			.createNotStarted(this.convention, DEFAULT_CONVENTION,
+					() -> new SseListenerObservationContext(event, listener.id()), this.registry)
+			.start();
+		Throwable failure;
+		try (Observation.Scope scope = observation.openScope()) {
+			failure = listener.method().invokeNow(event);
+		}
+		if (failure != null) {
+			observation.error(failure);
+		}
+		observation.stop();
+		return failure;
+	}
+
 	/** The call, observed; subscribing makes it. */
 	public Mono<Void> observe(SseListenerEndpoint listener, SseEvent event) {
 		if (this.registry.isNoop()) {

@@ -3,10 +3,13 @@ package dev.sseclient.core;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -44,6 +47,9 @@ public final class SseStream implements AutoCloseable {
 	private static final int FAILURES_LOGGED_IN_FULL = 3;
 
 	private static final long WARNING_INTERVAL_NANOS = Duration.ofMinutes(1).toNanos();
+
+	/** Reads parsed ahead of the subscriber: each holds the events of one chunk of bytes. */
+	private static final int BATCHES_PREFETCHED = 2;
 
 	private static final Sinks.EmitFailureHandler RETRY_WHEN_CONCURRENT = Sinks.EmitFailureHandler
 		.busyLooping(Duration.ofSeconds(1));
@@ -173,6 +179,8 @@ public final class SseStream implements AutoCloseable {
 				.onErrorResume(this::endsNormally, (error) -> Flux.empty())
 				.onErrorMap((error) -> toSseException(error))
 				.takeUntilOther(this.closeRequest.asMono())
+				.concatMapIterable(Function.identity(), BATCHES_PREFETCHED)
+				.takeWhile((event) -> !this.closeRequested)
 				.doOnError((error) -> this.lastFailure = (SseException) error)
 				.doFinally(this::finish);
 		});
@@ -208,7 +216,7 @@ public final class SseStream implements AutoCloseable {
 		}
 	}
 
-	private Flux<SseEvent> connectOnce() {
+	private Flux<List<SseEvent>> connectOnce() {
 		this.attemptNumber++;
 		HttpHeaders headers = this.refreshedHeaders;
 		this.refreshedHeaders = null;
@@ -227,27 +235,36 @@ public final class SseStream implements AutoCloseable {
 		return connection.connect(restartsAfter(generation)).handle(this::deliver);
 	}
 
-	private void deliver(Object item, SynchronousSink<SseEvent> sink) {
-		if (item instanceof SseEvent event) {
-			this.lastEventId = event.id();
-			this.lastEventAt = event.receivedAt();
-			if (!this.deliveredOnConnection) {
-				// progress: the failures before this connection no longer count
-				this.deliveredOnConnection = true;
-				this.failuresInRow = 0;
+	/** What one read completed: the events go on as one batch; comments and id moves are handled here. */
+	private void deliver(List<Object> items, SynchronousSink<List<SseEvent>> sink) {
+		List<SseEvent> events = new ArrayList<>(items.size());
+		for (Object item : items) {
+			if (item instanceof SseEvent event) {
+				this.lastEventId = event.id();
+				this.lastEventAt = event.receivedAt();
+				if (!this.deliveredOnConnection) {
+					// progress: the failures before this connection no longer count
+					this.deliveredOnConnection = true;
+					this.failuresInRow = 0;
+				}
+				if (event.data().equals(this.request.completeOn())) {
+					if (!events.isEmpty()) {
+						sink.next(events);
+					}
+					sink.complete();
+					return;
+				}
+				events.add(event);
 			}
-			if (event.data().equals(this.request.completeOn())) {
-				sink.complete();
+			else if (item instanceof SseSignal.Comment comment) {
+				emit(comment);
 			}
-			else {
-				sink.next(event);
+			else if (item instanceof StreamConnection.LastEventIdUpdate update) {
+				this.lastEventId = update.id();
 			}
 		}
-		else if (item instanceof SseSignal.Comment comment) {
-			emit(comment);
-		}
-		else if (item instanceof StreamConnection.LastEventIdUpdate update) {
-			this.lastEventId = update.id();
+		if (!events.isEmpty()) {
+			sink.next(events);
 		}
 	}
 

@@ -26,9 +26,11 @@ import dev.sseclient.core.parse.EventStreamHandler;
 import dev.sseclient.core.parse.EventStreamParser;
 
 /**
- * One connection attempt of a stream and, when it opens, its response body. Emits, in stream
- * order, {@link SseEvent}s, {@link SseSignal.Comment}s and {@link LastEventIdUpdate}s, then
- * ends with the reason the connection ended: an error, or completion after a 204.
+ * One connection attempt of a stream and, when it opens, its response body. Emits, for each
+ * chunk of bytes read, the {@link SseEvent}s, {@link SseSignal.Comment}s and
+ * {@link LastEventIdUpdate}s it completed, in stream order (one list per chunk, so that the
+ * operators downstream run per read rather than per event), then ends with the reason the
+ * connection ended: an error, or completion after a 204.
  *
  * <p>Bytes received before the connection broke are still parsed and emitted before the
  * error, so nothing that arrived is lost. A watchdog enforces the connect timeout (until the
@@ -62,8 +64,6 @@ final class StreamConnection implements EventStreamHandler {
 		}
 
 	}
-
-	private static final int PREFETCHED_CHUNKS = 2;
 
 	private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[16 * 1024]);
 
@@ -145,7 +145,7 @@ final class StreamConnection implements EventStreamHandler {
 	/**
 	 * Connect, and emit what the stream sends until it ends or {@code restartTrigger} emits.
 	 */
-	Flux<Object> connect(Flux<?> restartTrigger) {
+	Flux<List<Object>> connect(Flux<?> restartTrigger) {
 		return Flux.defer(() -> {
 			Flux<?> stop = Flux.merge(watchdog(), restartTrigger.doOnNext((signal) -> this.restarted = true));
 			return exchange(this.request.url(), this.request.method(), this.request.bodyBytes(), this.headers,
@@ -155,14 +155,14 @@ final class StreamConnection implements EventStreamHandler {
 		});
 	}
 
-	private Flux<Object> exchange(URI url, HttpMethod method, byte @Nullable [] body, HttpHeaders headers,
+	private Flux<List<Object>> exchange(URI url, HttpMethod method, byte @Nullable [] body, HttpHeaders headers,
 			int redirectsLeft) {
 		WebClient.RequestBodySpec spec = this.webClient.method(method).uri(url).headers((h) -> h.addAll(headers));
 		WebClient.RequestHeadersSpec<?> ready = (body != null) ? spec.bodyValue(body) : spec;
 		return ready.exchangeToFlux((response) -> respond(response, url, method, body, headers, redirectsLeft));
 	}
 
-	private Flux<Object> respond(ClientResponse response, URI url, HttpMethod method, byte @Nullable [] body,
+	private Flux<List<Object>> respond(ClientResponse response, URI url, HttpMethod method, byte @Nullable [] body,
 			HttpHeaders headers, int redirectsLeft) {
 		int status = response.statusCode().value();
 		HttpHeaders responseHeaders = response.headers().asHttpHeaders();
@@ -186,7 +186,7 @@ final class StreamConnection implements EventStreamHandler {
 		};
 	}
 
-	private Flux<Object> redirect(URI from, int status, @Nullable String location, HttpMethod method,
+	private Flux<List<Object>> redirect(URI from, int status, @Nullable String location, HttpMethod method,
 			byte @Nullable [] body, HttpHeaders headers, int redirectsLeft) {
 		String maskedFrom = Redaction.url(from);
 		if (redirectsLeft == 0) {
@@ -237,14 +237,15 @@ final class StreamConnection implements EventStreamHandler {
 		this.listener.opened(this, maskedUrl);
 	}
 
-	private Flux<Object> parse(Flux<DataBuffer> body) {
+	private Flux<List<Object>> parse(Flux<DataBuffer> body) {
 		return body.doOnRequest(this::demanded)
 			.doOnNext(this::received)
 			.onErrorResume((error) -> {
 				this.bodyFailure = error;
 				return Mono.empty();
 			})
-			.concatMapIterable(this::parseChunk, PREFETCHED_CHUNKS)
+			.map(this::parseChunk)
+			.filter((items) -> !items.isEmpty())
 			.doOnDiscard(DataBuffer.class, DataBufferUtils::release);
 	}
 
@@ -330,7 +331,7 @@ final class StreamConnection implements EventStreamHandler {
 	}
 
 	/** Why the connection ended, once it ended without an error of its own. */
-	private Mono<Object> ending() {
+	private Mono<List<Object>> ending() {
 		if (this.restarted) {
 			return Mono.error(new RestartRequested());
 		}
