@@ -1,5 +1,8 @@
 package dev.sseclient.core.parse;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -31,6 +34,16 @@ public final class EventStreamParser {
 	private static final byte COLON = ':';
 
 	private static final byte SPACE = ' ';
+
+	private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+	private static final long ALL_LF = 0x0A0A0A0A0A0A0A0AL;
+
+	private static final long ALL_CR = 0x0D0D0D0D0D0D0D0DL;
+
+	private static final long ALL_ONES = 0x0101010101010101L;
+
+	private static final long ALL_HIGH_BITS = 0x8080808080808080L;
 
 	private static final byte[] BOM = { (byte) 0xEF, (byte) 0xBB, (byte) 0xBF };
 
@@ -167,25 +180,25 @@ public final class EventStreamParser {
 		}
 		int lineStart = position;
 		while (position < end) {
-			byte b = bytes[position];
-			if (b > CR || (b != LF && b != CR)) {
-				position++;
-				continue;
+			int lineEnd = nextLineBreak(bytes, position, end);
+			if (lineEnd < 0) {
+				break;
 			}
+			byte b = bytes[lineEnd];
 			if (this.lineLength > 0) {
-				appendToLine(bytes, lineStart, position - lineStart);
+				appendToLine(bytes, lineStart, lineEnd - lineStart);
 				processLine(this.line, 0, this.lineLength);
 				this.lineLength = 0;
 				this.line = shrink(this.line);
 			}
 			else {
-				int length = position - lineStart;
+				int length = lineEnd - lineStart;
 				if (length > this.maxLineSize) {
 					throw new EventStreamLimitException("a line", this.maxLineSize);
 				}
 				processLine(bytes, lineStart, length);
 			}
-			position++;
+			position = lineEnd + 1;
 			if (b == CR) {
 				if (position == end) {
 					this.skipLeadingLf = true;
@@ -199,6 +212,34 @@ public final class EventStreamParser {
 		if (lineStart < end) {
 			appendToLine(bytes, lineStart, end - lineStart);
 		}
+	}
+
+	/**
+	 * The index of the first CR or LF in {@code bytes[from, end)}, or -1. Tests eight bytes at a
+	 * time: a byte equal to CR or LF turns into a zero byte after an XOR, and
+	 * {@code (x - 0x01..) & ~x & 0x80..} marks the zero bytes (exactly for the first one, which
+	 * is the one taken).
+	 */
+	static int nextLineBreak(byte[] bytes, int from, int end) {
+		int i = from;
+		// words may reach past end (not past the array): short lines need no byte-by-byte tail
+		for (; i < end && i + Long.BYTES <= bytes.length; i += Long.BYTES) {
+			long word = (long) LONGS.get(bytes, i);
+			long lf = word ^ ALL_LF;
+			long cr = word ^ ALL_CR;
+			long found = (((lf - ALL_ONES) & ~lf) | ((cr - ALL_ONES) & ~cr)) & ALL_HIGH_BITS;
+			if (found != 0) {
+				int index = i + (Long.numberOfTrailingZeros(found) >>> 3);
+				return (index < end) ? index : -1;
+			}
+		}
+		for (; i < end; i++) {
+			byte b = bytes[i];
+			if (b == LF || b == CR) {
+				return i;
+			}
+		}
+		return -1;
 	}
 
 	private void appendToLine(byte[] bytes, int offset, int length) {
@@ -219,6 +260,16 @@ public final class EventStreamParser {
 		int end = offset + length;
 		if (bytes[offset] == COLON) {
 			this.handler.onComment(decode(bytes, valueStart(bytes, offset + 1, end), end));
+			return;
+		}
+		// the usual lines first, without searching for the colon
+		if (length >= 5 && bytes[offset + 4] == COLON && matches(bytes, offset, "data")) {
+			int valueStart = valueStart(bytes, offset + 5, end);
+			appendData(bytes, valueStart, end - valueStart);
+			return;
+		}
+		if (length >= 3 && bytes[offset + 2] == COLON && bytes[offset] == 'i' && bytes[offset + 1] == 'd') {
+			setId(bytes, valueStart(bytes, offset + 3, end), end);
 			return;
 		}
 		int colon = indexOf(bytes, offset, end, COLON);

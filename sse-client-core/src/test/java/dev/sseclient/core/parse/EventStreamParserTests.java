@@ -257,4 +257,26 @@ class EventStreamParserTests {
 
 	}
 
+	@Test
+	void lineBreakSearchEightBytesAtATimeFindsTheFirstCrOrLfAnywhere() {
+		java.util.Random random = new java.util.Random(42);
+		byte[] alphabet = { '\n', '\r', 0, 1, 0x0B, 0x0C, 0x0E, (byte) 0x8A, (byte) 0x8D, (byte) 0xFF, 'a', ':' };
+		for (int round = 0; round < 20_000; round++) {
+			byte[] bytes = new byte[random.nextInt(40)];
+			for (int i = 0; i < bytes.length; i++) {
+				bytes[i] = (random.nextInt(4) == 0) ? alphabet[random.nextInt(alphabet.length)] : (byte) random.nextInt(256);
+			}
+			int from = (bytes.length == 0) ? 0 : random.nextInt(bytes.length);
+			int end = from + ((bytes.length == from) ? 0 : random.nextInt(bytes.length - from + 1));
+			int expected = -1;
+			for (int i = from; i < end; i++) {
+				if (bytes[i] == '\n' || bytes[i] == '\r') {
+					expected = i;
+					break;
+				}
+			}
+			assertThat(EventStreamParser.nextLineBreak(bytes, from, end)).as("round %d", round).isEqualTo(expected);
+		}
+	}
+
 }
