@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
+import org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.webclient.WebClientCustomizer;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
@@ -46,6 +48,27 @@ class SseClientAutoConfigurationTests {
 					.expectComplete()
 					.verify(Duration.ofSeconds(10));
 				assertThat(this.server.takeRequest().header("X-Trace")).isEqualTo("from-customizer");
+			});
+	}
+
+	@Test
+	void streamsKeepTheirOwnConnectorSoBootsReadTimeoutDoesNotCutAQuietStream() {
+		this.server.enqueue(SseScript.stream()
+			.event("1", null, "before")
+			.pause(Duration.ofMillis(800))
+			.event("2", null, "after")
+			.event("[DONE]"));
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class,
+					HttpClientAutoConfiguration.class, ReactiveHttpClientAutoConfiguration.class))
+			.withPropertyValues("spring.http.clients.read-timeout=200ms")
+			.run((context) -> {
+				SseRequest request = SseRequest.get(this.server.url("/feed")).completeOn("[DONE]").build();
+				StepVerifier.create(context.getBean(SseClient.class).events(request).map(SseEvent::data))
+					.expectNext("before", "after")
+					.expectComplete()
+					.verify(Duration.ofSeconds(10));
+				assertThat(this.server.requestCount()).as("one connection, never cut").isEqualTo(1);
 			});
 	}
 
