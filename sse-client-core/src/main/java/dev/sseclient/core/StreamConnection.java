@@ -1,6 +1,7 @@
 package dev.sseclient.core;
 
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -266,12 +267,10 @@ final class StreamConnection implements EventStreamHandler {
 		try {
 			this.chunkReceivedAt = null;
 			this.listener.received(buffer.readableByteCount());
-			byte[] scratch = SCRATCH.get();
-			int readable;
-			while ((readable = buffer.readableByteCount()) > 0) {
-				int length = Math.min(readable, scratch.length);
-				buffer.read(scratch, 0, length);
-				this.parser.feed(scratch, 0, length);
+			try (DataBuffer.ByteBufferIterator chunks = buffer.readableByteBuffers()) {
+				while (chunks.hasNext()) {
+					feed(chunks.next());
+				}
 			}
 			flushIdChange();
 			List<Object> items = this.pending;
@@ -280,6 +279,20 @@ final class StreamConnection implements EventStreamHandler {
 		}
 		finally {
 			DataBufferUtils.release(buffer);
+		}
+	}
+
+	/** Heap bytes are parsed in place; others through a per-thread scratch array. */
+	private void feed(ByteBuffer bytes) {
+		if (bytes.hasArray()) {
+			this.parser.feed(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
+			return;
+		}
+		byte[] scratch = SCRATCH.get();
+		while (bytes.hasRemaining()) {
+			int length = Math.min(bytes.remaining(), scratch.length);
+			bytes.get(scratch, 0, length);
+			this.parser.feed(scratch, 0, length);
 		}
 	}
 

@@ -32,6 +32,15 @@ class HttpChunkCoalescerTests {
 	}
 
 	@Test
+	void aChunkAloneInItsReadGoesOnAsItIs() {
+		HttpContent alone = chunk("data: 1\n\n");
+		this.channel.pipeline().fireChannelRead(alone);
+		this.channel.pipeline().fireChannelReadComplete();
+		assertThat((Object) this.channel.readInbound()).isSameAs(alone);
+		alone.release();
+	}
+
+	@Test
 	void theLastChunkComesAfterWhatWasJoinedBeforeIt() {
 		this.channel.pipeline().fireChannelRead(chunk("data: 1\n\n"));
 		this.channel.pipeline().fireChannelRead(new DefaultLastHttpContent(bytes("data: 2\n\n")));
