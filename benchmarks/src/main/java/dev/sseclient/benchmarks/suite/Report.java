@@ -44,7 +44,7 @@ final class Report {
 				.append(rateCell("throughput-1KiB", client)).append(" |\n");
 		}
 		md.append(String.format(Locale.ROOT, "%nOne HTTP chunk per event, %,d events of 64 B and %,d of 1 KiB per run, "
-				+ "after a warm-up pass of a fifth as many in the same JVM.%n%n", this.settings.smallEvents(),
+				+ "after a warm-up pass of as many in the same JVM.%n%n", this.settings.smallEvents(),
 				this.settings.largeEvents()));
 		md.append("### Latency, server write to callback, at 10,000 events/s (µs, median of rounds)\n\n");
 		md.append("| client | p50 | p99 | p99.9 | max |\n|---|---|---|---|---|\n");
@@ -55,8 +55,8 @@ final class Report {
 			}
 			md.append(" |\n");
 		}
-		md.append(String.format(Locale.ROOT, "%n%d s per run, the first second not recorded.%n%n",
-				this.settings.latencySeconds()));
+		md.append(String.format(Locale.ROOT, "%n%d s recorded per run, after %d s of warm-up at the same rate.%n%n",
+				this.settings.latencySeconds(), this.settings.latencyWarmupSeconds()));
 		md.append("### Many streams, this client (each stream 1 event/s)\n\n");
 		md.append("| streams | all open after | threads before → during | heap per stream | RSS | events lost |\n");
 		md.append("|---|---|---|---|---|---|\n");

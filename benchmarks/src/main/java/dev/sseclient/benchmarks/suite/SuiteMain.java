@@ -30,8 +30,8 @@ public final class SuiteMain {
 	}
 
 	/** How much to run: {@code --quick} stays under five minutes on two cores. */
-	record Settings(boolean quick, int rounds, int smallEvents, int largeEvents, int latencySeconds, int streamRounds,
-			int streams, int ticks) {
+	record Settings(boolean quick, int rounds, int smallEvents, int largeEvents, int latencyWarmupSeconds,
+			int latencySeconds, int streamRounds, int streams, int ticks) {
 
 		static Settings from(String[] args) {
 			boolean quick = List.of(args).contains("--quick");
@@ -41,8 +41,8 @@ public final class SuiteMain {
 					rounds = Integer.parseInt(arg.substring("--rounds=".length()));
 				}
 			}
-			return quick ? new Settings(true, rounds, 1_000_000, 200_000, 3, 1, 10_000, 8)
-					: new Settings(false, rounds, 1_000_000, 200_000, 10, 3, 10_000, 15);
+			return quick ? new Settings(true, rounds, 1_000_000, 200_000, 2, 3, 1, 10_000, 8)
+					: new Settings(false, rounds, 1_000_000, 200_000, 5, 10, 3, 10_000, 15);
 		}
 
 	}
@@ -69,7 +69,7 @@ public final class SuiteMain {
 				for (String client : order) {
 					throughput(jvm, results, client, round, "64B", fast, settings.smallEvents(), 64);
 					throughput(jvm, results, client, round, "1KiB", fast, settings.largeEvents(), 1024);
-					latency(jvm, results, client, round, fast, settings.latencySeconds());
+					latency(jvm, results, client, round, fast, settings.latencyWarmupSeconds(), settings.latencySeconds());
 				}
 			}
 			for (int round = 0; round < settings.streamRounds(); round++) {
@@ -115,14 +115,14 @@ public final class SuiteMain {
 		System.out.printf("  %-18s %-5s %s%n", client, size, result.getOrDefault("rate", "failed"));
 	}
 
-	private static void latency(Jvm jvm, Results results, String client, int round, String base, int seconds)
-			throws Exception {
+	private static void latency(Jvm jvm, Results results, String client, int round, String base, int warmupSeconds,
+			int seconds) throws Exception {
 		int rate = 10_000;
-		int events = rate * seconds;
+		int events = rate * (warmupSeconds + seconds);
 		Map<String, String> result = jvm.run("latency-" + client + "-" + round, "1g", DriverMain.class.getName(),
 				List.of(client, "latency", "url=" + base + "/rate?rate=" + rate + "&count=" + events + "&size=64",
-						"count=" + events, "warmup=" + rate),
-				seconds + 120L);
+						"count=" + events, "warmup=" + rate * warmupSeconds),
+				warmupSeconds + seconds + 120L);
 		results.add("latency", client, round, result);
 		System.out.printf("  %-18s p99 %s us, p99.9 %s us%n", client, result.getOrDefault("p99", "?"),
 				result.getOrDefault("p999", "?"));
