@@ -175,7 +175,7 @@ public final class SseStream implements AutoCloseable {
 						"The events of stream '" + this.request.name() + "' can be subscribed only once"));
 			}
 			return Flux.defer(this::connectOnce)
-				.retryWhen(Retry.from((failures) -> failures.concatMap((signal) -> afterFailure(signal.failure()))))
+				.retryWhen(Retry.from((failures) -> failures.concatMap((signal) -> afterFailure(signal.failure()), 0)))
 				.onErrorResume(this::endsNormally, (error) -> Flux.empty())
 				.onErrorMap((error) -> toSseException(error))
 				.takeUntilOther(this.closeRequest.asMono())

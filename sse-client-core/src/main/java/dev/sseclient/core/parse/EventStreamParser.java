@@ -52,7 +52,10 @@ public final class EventStreamParser {
 	/** Buffers that grew past this are given back after use, so idle streams stay small. */
 	private static final int RETAINED_CAPACITY = 8 * 1024;
 
-	private static final int INITIAL_CAPACITY = 256;
+	/** Buffers start empty (most lines never need one) and grow from this size. */
+	private static final int MIN_CAPACITY = 64;
+
+	private static final byte[] NO_BYTES = new byte[0];
 
 	private final EventStreamHandler handler;
 
@@ -61,7 +64,7 @@ public final class EventStreamParser {
 	private final int maxEventSize;
 
 	/** Bytes of a line that started in an earlier chunk and has not ended yet. */
-	private byte[] line = new byte[INITIAL_CAPACITY];
+	private byte[] line = NO_BYTES;
 
 	private int lineLength;
 
@@ -71,7 +74,7 @@ public final class EventStreamParser {
 	/** How many BOM bytes matched so far at stream start, or {@link #BOM_DONE}. */
 	private int bomMatched;
 
-	private byte[] data = new byte[INITIAL_CAPACITY];
+	private byte[] data = NO_BYTES;
 
 	private int dataLength;
 
@@ -350,7 +353,7 @@ public final class EventStreamParser {
 		this.dataLength = 0;
 		this.eventType = null;
 		if (this.data.length > RETAINED_CAPACITY) {
-			this.data = new byte[INITIAL_CAPACITY];
+			this.data = NO_BYTES;
 		}
 		this.handler.onEvent(this.lastEventId, type, payload);
 	}
@@ -393,12 +396,12 @@ public final class EventStreamParser {
 		if (needed <= buffer.length) {
 			return buffer;
 		}
-		int grown = (int) Math.min((long) limit, Math.max((long) buffer.length * 2, needed));
+		int grown = (int) Math.min((long) limit, Math.max(Math.max((long) buffer.length * 2, needed), MIN_CAPACITY));
 		return Arrays.copyOf(buffer, grown);
 	}
 
 	private static byte[] shrink(byte[] buffer) {
-		return (buffer.length > RETAINED_CAPACITY) ? new byte[INITIAL_CAPACITY] : buffer;
+		return (buffer.length > RETAINED_CAPACITY) ? NO_BYTES : buffer;
 	}
 
 }
