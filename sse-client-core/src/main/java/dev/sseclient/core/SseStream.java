@@ -235,24 +235,23 @@ public final class SseStream implements AutoCloseable {
 		return connection.connect(restartsAfter(generation)).handle(this::deliver);
 	}
 
-	/** What one read completed: the events go on as one batch; comments and id moves are handled here. */
+	/**
+	 * What one read completed: the events go on as one batch; comments and id moves are handled
+	 * here. The stream's last id and time move once per read (they are volatile: a write per
+	 * event would be a memory fence per event).
+	 */
 	private void deliver(List<Object> items, SynchronousSink<List<SseEvent>> sink) {
 		List<SseEvent> events = new ArrayList<>(items.size());
+		String lastId = null;
+		SseEvent lastEvent = null;
+		boolean completed = false;
 		for (Object item : items) {
 			if (item instanceof SseEvent event) {
-				this.lastEventId = event.id();
-				this.lastEventAt = event.receivedAt();
-				if (!this.deliveredOnConnection) {
-					// progress: the failures before this connection no longer count
-					this.deliveredOnConnection = true;
-					this.failuresInRow = 0;
-				}
+				lastId = event.id();
+				lastEvent = event;
 				if (event.data().equals(this.request.completeOn())) {
-					if (!events.isEmpty()) {
-						sink.next(events);
-					}
-					sink.complete();
-					return;
+					completed = true;
+					break;
 				}
 				events.add(event);
 			}
@@ -260,11 +259,25 @@ public final class SseStream implements AutoCloseable {
 				emit(comment);
 			}
 			else if (item instanceof StreamConnection.LastEventIdUpdate update) {
-				this.lastEventId = update.id();
+				lastId = update.id();
+			}
+		}
+		if (lastId != null) {
+			this.lastEventId = lastId;
+		}
+		if (lastEvent != null) {
+			this.lastEventAt = lastEvent.receivedAt();
+			if (!this.deliveredOnConnection) {
+				// progress: the failures before this connection no longer count
+				this.deliveredOnConnection = true;
+				this.failuresInRow = 0;
 			}
 		}
 		if (!events.isEmpty()) {
 			sink.next(events);
+		}
+		if (completed) {
+			sink.complete();
 		}
 	}
 
