@@ -3,7 +3,7 @@ package dev.sseclient.container;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -61,7 +61,8 @@ public final class SseStreamContainer {
 
 	private final CheckpointWriter checkpoints;
 
-	private final AtomicInteger buffered = new AtomicInteger();
+	/** Counted up by the connection's thread, down by the dispatch thread: striped, not one contended word. */
+	private final LongAdder buffered = new LongAdder();
 
 	private volatile long bytesOfEarlierStreams;
 
@@ -146,13 +147,13 @@ public final class SseStreamContainer {
 			if (previous != null) {
 				this.bytesOfEarlierStreams += previous.bytesReceived();
 			}
-			this.buffered.set(0);
+			this.buffered.reset();
 			SseStream started = this.definition.client().stream(request);
 			this.stopping = false;
 			this.stoppedByOperator = false;
 			this.stream = started;
 			started.signals().publishOn(this.scheduler).subscribe(this::publish);
-			this.subscription = buffer(started.events().doOnNext((event) -> this.buffered.incrementAndGet()))
+			this.subscription = buffer(started.events().doOnNext((event) -> this.buffered.increment()))
 				.concatMap(this::dispatch, 1)
 				.subscribe(null, (error) -> {
 					// the stream itself logs why it stopped
@@ -168,7 +169,7 @@ public final class SseStreamContainer {
 
 	/** Events received but not yet handed to the listeners. */
 	public int getBufferedEvents() {
-		return this.buffered.get();
+		return (int) Math.max(0, this.buffered.sum());
 	}
 
 	/** What health and the endpoint show about this stream now. */
@@ -213,12 +214,12 @@ public final class SseStreamContainer {
 				// gap-free run and the reconnect resumes right after it
 				yield events.filter((event) -> {
 					if (overflowed.get()) {
-						this.buffered.decrementAndGet();
+						this.buffered.decrement();
 						return false;
 					}
 					return true;
 				}).onBackpressureBuffer(size, (event) -> {
-					this.buffered.decrementAndGet();
+					this.buffered.decrement();
 					if (overflowed.compareAndSet(false, true)) {
 						this.scheduler.schedule(this::closeAfterOverflow);
 					}
@@ -263,7 +264,7 @@ public final class SseStreamContainer {
 	}
 
 	private void droppedOnOverflow(SseEvent event) {
-		this.buffered.decrementAndGet();
+		this.buffered.decrement();
 		for (SseStreamObserver observer : this.observers) {
 			observer.onDropped(this, event, "overflow");
 		}
@@ -356,7 +357,7 @@ public final class SseStreamContainer {
 	}
 
 	private Mono<Void> dispatch(SseEvent event) {
-		this.buffered.decrementAndGet();
+		this.buffered.decrement();
 		if (this.stopping) {
 			return Mono.empty();
 		}
