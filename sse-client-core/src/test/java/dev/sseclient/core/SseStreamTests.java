@@ -474,6 +474,27 @@ class SseStreamTests {
 	}
 
 	@Test
+	void closeStopsDeliveryAtOnceEvenInTheMiddleOfOneReadsEvents() {
+		StringBuilder oneChunk = new StringBuilder();
+		for (int id = 1; id <= 500; id++) {
+			oneChunk.append(SseScript.format(String.valueOf(id), null, "e" + id));
+		}
+		this.server.enqueue(SseScript.stream().send(oneChunk.toString()).hold());
+		SseStream stream = this.client.stream(request().build());
+		List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+		AtomicReference<String> ending = new AtomicReference<>();
+		stream.events().subscribe((event) -> {
+			received.add(event.id());
+			if (received.size() == 5) {
+				stream.close();
+			}
+		}, (error) -> ending.set("error " + error), () -> ending.set("complete"));
+		await().until(() -> ending.get() != null);
+		assertThat(ending.get()).isEqualTo("complete");
+		assertThat(received).containsExactly("1", "2", "3", "4", "5");
+	}
+
+	@Test
 	void closeDuringBackOffMakesNoFurtherRequest() {
 		this.server.dispatcher((request) -> SseScript.status(503));
 		SseStream stream = follow(request().reconnect(FAST.withDelays(Duration.ofMillis(200), Duration.ofMillis(200))).build());
