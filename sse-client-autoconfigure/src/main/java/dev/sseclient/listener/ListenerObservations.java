@@ -33,10 +33,7 @@ public final class ListenerObservations {
 		if (this.registry.isNoop()) {
 			return listener.method().invokeNow(event);
 		}
-		Observation observation = Observation
-			.createNotStarted(this.convention, DEFAULT_CONVENTION,
-					() -> new SseListenerObservationContext(event, listener.id()), this.registry)
-			.start();
+		Observation observation = start(listener, event);
 		Throwable failure;
 		try (Observation.Scope scope = observation.openScope()) {
 			failure = listener.method().invokeNow(event);
@@ -54,16 +51,20 @@ public final class ListenerObservations {
 			return Mono.defer(() -> listener.method().invoke(event));
 		}
 		return Mono.defer(() -> {
-			Observation observation = Observation
-				.createNotStarted(this.convention, DEFAULT_CONVENTION,
-						() -> new SseListenerObservationContext(event, listener.id()), this.registry)
-				.start();
+			Observation observation = start(listener, event);
 			Mono<Void> result;
 			try (Observation.Scope scope = observation.openScope()) {
 				result = listener.method().invoke(event);
 			}
 			return result.doOnError(observation::error).doFinally((signal) -> observation.stop());
 		});
+	}
+
+	private Observation start(SseListenerEndpoint listener, SseEvent event) {
+		return Observation
+			.createNotStarted(this.convention, DEFAULT_CONVENTION,
+					() -> new SseListenerObservationContext(event, listener.id()), this.registry)
+			.start();
 	}
 
 }
