@@ -24,9 +24,13 @@ final class Jvm {
 		this.logs = logs;
 	}
 
+	/** The {@code java} launcher of the JVM running the suite, so every run uses the same one. */
+	static String java() {
+		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+	}
+
 	Process start(String heap, String mainClass, List<String> arguments, Path log) throws IOException {
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Xms" + heap, "-Xmx" + heap, "-cp", this.classpath, mainClass));
+		List<String> command = new ArrayList<>(List.of(java(), "-Xms" + heap, "-Xmx" + heap, "-cp", this.classpath, mainClass));
 		command.addAll(arguments);
 		return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 	}

@@ -17,7 +17,7 @@ record ParserRun(Map<String, Double> eventsPerSecond, Map<String, Double> bytesP
 
 	static ParserRun run(Path root, Path logs, boolean quick) throws Exception {
 		Path json = logs.resolve("parser.json");
-		List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+		List<String> command = List.of(Jvm.java(), "-cp",
 				System.getProperty("java.class.path"), "org.openjdk.jmh.Main", ParserBenchmark.class.getSimpleName(), "-f",
 				"1", "-wi", quick ? "2" : "3", "-i", quick ? "3" : "5", "-w", "1s", "-r", "1s", "-prof", "gc", "-rf", "json",
 				"-rff", json.toString());

@@ -53,7 +53,7 @@ public final class SuiteMain {
 		Path logs = Files.createDirectories(root.resolve("benchmarks/target/suite-logs"));
 		Jvm jvm = new Jvm(System.getProperty("java.class.path"), logs);
 		Results results = new Results();
-		Process server = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+		Process server = new ProcessBuilder(List.of(Jvm.java(), "-Xmx1g",
 				"-cp", System.getProperty("java.class.path"), BenchServer.class.getName()))
 			.redirectErrorStream(true)
 			.start();
