@@ -27,6 +27,7 @@ import dev.sseclient.checkpoint.JdbcCheckpointStore;
 import dev.sseclient.checkpoint.SseCheckpointStore;
 import dev.sseclient.container.InvalidSseConfigurationException;
 import dev.sseclient.container.SseStreamObserver;
+import dev.sseclient.container.SseStreamCoordinator;
 import dev.sseclient.container.SseStreamRegistry;
 import dev.sseclient.container.SseStreamRequestCustomizer;
 import dev.sseclient.core.SseClient;
@@ -114,7 +115,8 @@ public final class SseClientAutoConfiguration {
 			ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<SslBundles> sslBundles,
 			SseListenerAnnotationBeanPostProcessor listenerProcessor, ApplicationEventPublisher eventPublisher,
 			ObjectProvider<SseStreamObserver> observers, ObjectProvider<ObservationRegistry> observationRegistry,
-			ObjectProvider<SseListenerObservationConvention> observationConvention, SseCheckpointStore checkpointStore) {
+			ObjectProvider<SseListenerObservationConvention> observationConvention, SseCheckpointStore checkpointStore,
+			ObjectProvider<SseStreamCoordinator> coordinator) {
 		SseClientProperties.Checkpoint checkpoint = properties.getCheckpoint();
 		if (checkpoint.getBatchSize() < 1 || checkpoint.getInterval().isNegative() || checkpoint.getInterval().isZero()) {
 			throw new InvalidSseConfigurationException("sse.client.checkpoint",
@@ -133,7 +135,7 @@ public final class SseClientAutoConfiguration {
 				observations,
 				new CheckpointWriter(checkpointStore, checkpoint.getBatchSize(), checkpoint.getInterval()),
 				properties.getListener().getMaxThreads(),
-				properties.getListener().getShutdownTimeout());
+				properties.getListener().getShutdownTimeout(), coordinator.getIfAvailable());
 	}
 
 }

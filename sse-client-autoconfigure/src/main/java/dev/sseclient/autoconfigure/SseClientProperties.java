@@ -2,7 +2,9 @@ package dev.sseclient.autoconfigure;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
@@ -48,6 +50,11 @@ public class SseClientProperties {
 	 */
 	private final Checkpoint checkpoint = new Checkpoint();
 
+	/**
+	 * Several instances sharing the streams: each stream runs on one of them at a time.
+	 */
+	private final Cluster cluster = new Cluster();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -82,6 +89,10 @@ public class SseClientProperties {
 
 	public Checkpoint getCheckpoint() {
 		return this.checkpoint;
+	}
+
+	public Cluster getCluster() {
+		return this.cluster;
 	}
 
 	/**
@@ -588,6 +599,200 @@ public class SseClientProperties {
 			FILE,
 			/** A table in the application's DataSource: shared by every instance. */
 			JDBC
+
+		}
+
+	}
+
+	/**
+	 * Cluster mode: every stream is guarded by its own lock in a Spring Integration lock
+	 * registry; the instance holding it connects, the others stand by.
+	 */
+	public static class Cluster {
+
+		/**
+		 * Whether each stream runs on only one of the instances sharing the lock registry.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Where the locks live: auto (jdbc when there is a DataSource, else redis), jdbc (a
+		 * table in the application's DataSource) or redis (the application's Redis).
+		 */
+		private LockStore lockRegistry = LockStore.AUTO;
+
+		/**
+		 * This instance's name in the lock registry, shown as a stream's holder; at most 36
+		 * characters. Defaults to the host name and process id.
+		 */
+		private String instanceId = "";
+
+		/**
+		 * How long a lock outlives its holder's last renewal: the take-over time after a
+		 * holder dies or loses the lock registry.
+		 */
+		private Duration lockTtl = Duration.ofSeconds(10);
+
+		/**
+		 * How often the holder renews its locks; well under lock-ttl.
+		 */
+		private Duration heartbeat = Duration.ofMillis(500);
+
+		/**
+		 * How often a standby instance tries for a free lock.
+		 */
+		private Duration pollInterval = Duration.ofMillis(100);
+
+		/**
+		 * Streams this instance may run; empty for all. Pins a stream to the instances that
+		 * list it.
+		 */
+		private Set<String> streams = new LinkedHashSet<>();
+
+		private final Jdbc jdbc = new Jdbc();
+
+		private final Redis redis = new Redis();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public LockStore getLockRegistry() {
+			return this.lockRegistry;
+		}
+
+		public void setLockRegistry(LockStore lockRegistry) {
+			this.lockRegistry = lockRegistry;
+		}
+
+		public String getInstanceId() {
+			return this.instanceId;
+		}
+
+		public void setInstanceId(String instanceId) {
+			this.instanceId = instanceId;
+		}
+
+		public Duration getLockTtl() {
+			return this.lockTtl;
+		}
+
+		public void setLockTtl(Duration lockTtl) {
+			this.lockTtl = lockTtl;
+		}
+
+		public Duration getHeartbeat() {
+			return this.heartbeat;
+		}
+
+		public void setHeartbeat(Duration heartbeat) {
+			this.heartbeat = heartbeat;
+		}
+
+		public Duration getPollInterval() {
+			return this.pollInterval;
+		}
+
+		public void setPollInterval(Duration pollInterval) {
+			this.pollInterval = pollInterval;
+		}
+
+		public Set<String> getStreams() {
+			return this.streams;
+		}
+
+		public void setStreams(Set<String> streams) {
+			this.streams = streams;
+		}
+
+		public Jdbc getJdbc() {
+			return this.jdbc;
+		}
+
+		public Redis getRedis() {
+			return this.redis;
+		}
+
+		/** Where the locks live. */
+		public enum LockStore {
+
+			/** JDBC when the application has a DataSource, else Redis. */
+			AUTO,
+			/** A table in the application's DataSource. */
+			JDBC,
+			/** The application's Redis. */
+			REDIS
+
+		}
+
+		/**
+		 * The JDBC lock registry.
+		 */
+		public static class Jdbc {
+
+			/**
+			 * Prefix of the lock table's name (Spring Integration's {@code <prefix>LOCK}).
+			 */
+			private String tablePrefix = "INT_";
+
+			/**
+			 * Region of this application's locks in the table, so several applications may
+			 * share it.
+			 */
+			private String region = "sse-client";
+
+			/**
+			 * Whether to create the lock table if it is missing.
+			 */
+			private boolean initializeSchema = true;
+
+			public String getTablePrefix() {
+				return this.tablePrefix;
+			}
+
+			public void setTablePrefix(String tablePrefix) {
+				this.tablePrefix = tablePrefix;
+			}
+
+			public String getRegion() {
+				return this.region;
+			}
+
+			public void setRegion(String region) {
+				this.region = region;
+			}
+
+			public boolean isInitializeSchema() {
+				return this.initializeSchema;
+			}
+
+			public void setInitializeSchema(boolean initializeSchema) {
+				this.initializeSchema = initializeSchema;
+			}
+
+		}
+
+		/**
+		 * The Redis lock registry.
+		 */
+		public static class Redis {
+
+			/**
+			 * Prefix of the lock keys.
+			 */
+			private String registryKey = "sse-client";
+
+			public String getRegistryKey() {
+				return this.registryKey;
+			}
+
+			public void setRegistryKey(String registryKey) {
+				this.registryKey = registryKey;
+			}
 
 		}
 

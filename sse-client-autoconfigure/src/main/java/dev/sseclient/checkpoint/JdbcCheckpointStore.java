@@ -6,16 +6,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
-import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.sseclient.jdbc.JdbcTables;
 
 /**
  * Checkpoints in a database table the application already has a {@link DataSource} for, shared
@@ -28,8 +28,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public class JdbcCheckpointStore implements SseCheckpointStore {
 
-	private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
-
 	private final JdbcTemplate jdbc;
 
 	private final TransactionTemplate transactions;
@@ -39,7 +37,7 @@ public class JdbcCheckpointStore implements SseCheckpointStore {
 	private final String table;
 
 	public JdbcCheckpointStore(DataSource dataSource, String table) {
-		if (!TABLE_NAME.matcher(table).matches()) {
+		if (!JdbcTables.isPlainName(table)) {
 			throw new IllegalArgumentException("Not a plain table name: '" + table + "'");
 		}
 		this.jdbc = new JdbcTemplate(dataSource);
@@ -48,24 +46,8 @@ public class JdbcCheckpointStore implements SseCheckpointStore {
 		this.savepoints = new TransactionTemplate(transactionManager);
 		this.savepoints.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
 		this.table = table;
-		createTableIfMissing();
-	}
-
-	private void createTableIfMissing() {
-		try {
-			this.jdbc.execute("CREATE TABLE IF NOT EXISTS " + this.table
-					+ " (stream VARCHAR(255) PRIMARY KEY, last_event_id VARCHAR(4096) NOT NULL, updated_at TIMESTAMP NOT NULL)");
-		}
-		catch (DataAccessException ex) {
-			// PostgreSQL: instances starting together race on the catalog; the winner made it
-			try {
-				this.jdbc.queryForList("SELECT stream FROM " + this.table + " WHERE 1 = 0");
-			}
-			catch (DataAccessException notThere) {
-				ex.addSuppressed(notThere);
-				throw ex;
-			}
-		}
+		JdbcTables.createIfMissing(this.jdbc, table,
+				"stream VARCHAR(255) PRIMARY KEY, last_event_id VARCHAR(4096) NOT NULL, updated_at TIMESTAMP NOT NULL");
 	}
 
 	@Override

@@ -87,10 +87,14 @@ public final class SseStreamContainer {
 
 	private volatile String lastProcessedId;
 
+	private final @Nullable SseStreamCoordinator coordinator;
+
 	SseStreamContainer(StreamDefinition definition, List<SseListenerEndpoint> listeners, Scheduler scheduler,
 			SseListenerErrorHandler errorHandler, ApplicationEventPublisher eventPublisher,
-			List<SseStreamObserver> observers, ListenerObservations observations, CheckpointWriter checkpoints) {
+			List<SseStreamObserver> observers, ListenerObservations observations, CheckpointWriter checkpoints,
+			@Nullable SseStreamCoordinator coordinator) {
 		this.definition = definition;
+		this.coordinator = coordinator;
 		this.checkpoints = checkpoints;
 		this.eventPublisher = eventPublisher;
 		this.observers = List.copyOf(observers);
@@ -161,6 +165,20 @@ public final class SseStreamContainer {
 		}
 	}
 
+	/**
+	 * Start from the id in the checkpoint store rather than this instance's memory: another
+	 * instance may have run the stream meanwhile (cluster mode).
+	 */
+	public void startFromCheckpoint() {
+		synchronized (this.lock) {
+			if (isRunning()) {
+				return;
+			}
+			this.lastProcessedId = this.checkpoints.getStore().load(getName()).orElse(this.lastProcessedId);
+		}
+		start();
+	}
+
 	/** Bytes received over the stream's life, across restarts. */
 	public long getBytesReceived() {
 		SseStream current = this.stream;
@@ -181,7 +199,8 @@ public final class SseStreamContainer {
 				(current != null) ? current.connectedSince() : null,
 				(current != null) ? current.disconnectedSince() : null, (current != null) ? current.failuresInRow() : 0,
 				(failure != null) ? publicType(failure) + ": " + failure.getMessage() : null,
-				getListenerIds(), this.stoppedByOperator);
+				getListenerIds(), this.stoppedByOperator,
+				(this.coordinator != null) ? this.coordinator.role(getName()) : null);
 	}
 
 	/** The name of the first public class of an error, not an internal subclass. */
@@ -260,6 +279,12 @@ public final class SseStreamContainer {
 		}
 		else {
 			logger.debug("Stream '" + getName() + "' ended");
+		}
+	}
+
+	void roleChanged(StreamRole.Role role) {
+		for (SseStreamObserver observer : this.observers) {
+			observer.onRoleChanged(this, role);
 		}
 	}
 

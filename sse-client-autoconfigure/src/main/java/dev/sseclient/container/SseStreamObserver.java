@@ -21,4 +21,8 @@ public interface SseStreamObserver {
 	default void onEvent(SseStreamContainer container, SseEvent event) {
 	}
 
+	/** Cluster mode: this instance took the stream, lost it, or joined the competition for it. */
+	default void onRoleChanged(SseStreamContainer container, StreamRole.Role role) {
+	}
+
 }

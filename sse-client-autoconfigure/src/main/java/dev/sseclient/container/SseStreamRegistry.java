@@ -40,6 +40,10 @@ import dev.sseclient.listener.SseListenerErrorHandler;
  * <p>Stream definitions are bound when the registry starts, so a stream URL may use properties
  * known only then, such as {@code ${local.server.port}}. A listener naming an undeclared stream
  * fails startup.
+ *
+ * <p>With a {@link SseStreamCoordinator} (cluster mode) a stream is not started but joined: it
+ * runs while this instance holds it, resuming from the shared checkpoint. Stopping a stream
+ * through the registry then hands it to another instance, and starting it competes again.
  */
 public class SseStreamRegistry implements SmartLifecycle, DisposableBean {
 
@@ -66,6 +70,8 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean {
 
 	private final Duration shutdownTimeout;
 
+	private final @Nullable SseStreamCoordinator coordinator;
+
 	private final Map<String, SseStreamContainer> containers = new LinkedHashMap<>();
 
 	private @Nullable ExecutorService executor;
@@ -82,11 +88,14 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean {
 	 * @param checkpoints saves, batched, the last event every listener got through
 	 * @param maxThreads most listener calls running at once, over all streams
 	 * @param shutdownTimeout how long stopping waits for listener calls in flight
+	 * @param coordinator decides which instance runs each stream, {@code null} outside cluster mode
 	 */
 	public SseStreamRegistry(Supplier<Map<String, StreamDefinition>> definitions,
 			Supplier<List<SseListenerEndpoint>> endpoints, SseListenerErrorHandler errorHandler,
 			ApplicationEventPublisher eventPublisher, Supplier<List<SseStreamObserver>> observers,
-			ListenerObservations observations, CheckpointWriter checkpoints, int maxThreads, Duration shutdownTimeout) {
+			ListenerObservations observations, CheckpointWriter checkpoints, int maxThreads, Duration shutdownTimeout,
+			@Nullable SseStreamCoordinator coordinator) {
+		this.coordinator = coordinator;
 		this.checkpoints = checkpoints;
 		this.eventPublisher = eventPublisher;
 		this.observers = observers;
@@ -113,20 +122,57 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean {
 		return this.containers.get(name);
 	}
 
-	/** Start a stream. @throws IllegalArgumentException for an unknown name */
+	/**
+	 * Start a stream; in cluster mode, compete for it again.
+	 * @throws IllegalArgumentException for an unknown name
+	 */
 	public void start(String name) {
-		container(name).start();
+		run(container(name));
 	}
 
-	/** Stop a stream gracefully. @throws IllegalArgumentException for an unknown name */
+	/**
+	 * Stop a stream gracefully; in cluster mode, hand it to another instance.
+	 * @throws IllegalArgumentException for an unknown name
+	 */
 	public void stop(String name) {
-		container(name).stopByOperator(this.shutdownTimeout);
+		SseStreamContainer container = container(name);
+		container.stopByOperator(this.shutdownTimeout);
 		this.checkpoints.flush();
+		if (this.coordinator != null) {
+			this.coordinator.leave(name);
+		}
 	}
 
-	/** Reconnect a running stream at once, or start a stopped one. @throws IllegalArgumentException for an unknown name */
+	/**
+	 * Reconnect a running stream at once, or start a stopped one (in cluster mode: compete).
+	 * @throws IllegalArgumentException for an unknown name
+	 */
 	public void restart(String name) {
-		container(name).restart();
+		SseStreamContainer container = container(name);
+		if (this.coordinator == null || container.isRunning()) {
+			container.restart();
+		}
+		else {
+			run(container);
+		}
+	}
+
+	private void run(SseStreamContainer container) {
+		SseStreamCoordinator coordinator = this.coordinator;
+		if (coordinator == null) {
+			container.start();
+		}
+		else if (coordinator.isCandidate(container.getName())) {
+			container.roleChanged(StreamRole.Role.STANDBY);
+			coordinator.join(container.getName(), () -> {
+				container.startFromCheckpoint();
+				container.roleChanged(StreamRole.Role.ACTIVE);
+			}, () -> {
+				container.stop(this.shutdownTimeout);
+				this.checkpoints.flush();
+				container.roleChanged(StreamRole.Role.STANDBY);
+			});
+		}
 	}
 
 	private SseStreamContainer container(String name) {
@@ -148,7 +194,7 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean {
 		this.running = true;
 		for (SseStreamContainer container : this.containers.values()) {
 			if (container.getDefinition().autoStartup()) {
-				container.start();
+				run(container);
 			}
 		}
 	}
@@ -180,7 +226,7 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean {
 			}
 			this.containers.put(name,
 					new SseStreamContainer(definition, listeners, scheduler, this.errorHandler, this.eventPublisher,
-							streamObservers, this.observations, this.checkpoints));
+							streamObservers, this.observations, this.checkpoints, this.coordinator));
 		});
 	}
 
@@ -204,6 +250,10 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean {
 		}
 		running.parallelStream().forEach((container) -> container.stop(this.shutdownTimeout));
 		this.checkpoints.flush();
+		if (this.coordinator != null) {
+			// only now: a successor resumes from the checkpoints just saved
+			this.coordinator.leaveAll();
+		}
 	}
 
 	@Override

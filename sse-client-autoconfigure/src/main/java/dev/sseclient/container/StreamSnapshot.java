@@ -25,10 +25,17 @@ import dev.sseclient.core.StreamState;
  * @param lastError type and message of the last failure
  * @param listeners the ids of its listeners
  * @param stoppedByOperator whether it was stopped through the registry
+ * @param cluster its role on this instance in cluster mode, {@code null} otherwise
  */
 public record StreamSnapshot(String name, StreamState state, String url, String lastEventId,
 		@Nullable Instant lastEventAt, @Nullable Instant connectedSince, @Nullable Instant disconnectedSince,
-		int attempts, @Nullable String lastError, List<String> listeners, boolean stoppedByOperator) {
+		int attempts, @Nullable String lastError, List<String> listeners, boolean stoppedByOperator,
+		@Nullable StreamRole cluster) {
+
+	/** Whether another instance runs this stream, or may take it over: nothing here to judge. */
+	public boolean isStandby() {
+		return this.cluster != null && this.cluster.role() != StreamRole.Role.ACTIVE;
+	}
 
 	/** The details as an ordered map, without absent values. */
 	public Map<String, Object> toMap() {
@@ -42,6 +49,10 @@ public record StreamSnapshot(String name, StreamState state, String url, String 
 		details.put("attempts", this.attempts);
 		putIfPresent(details, "lastError", this.lastError);
 		details.put("listeners", this.listeners);
+		if (this.cluster != null) {
+			details.put("role", this.cluster.role().name());
+			putIfPresent(details, "holder", this.cluster.holder());
+		}
 		return details;
 	}
 

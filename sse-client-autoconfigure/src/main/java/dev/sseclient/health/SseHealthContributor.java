@@ -27,6 +27,7 @@ import dev.sseclient.container.StreamSnapshot;
  * <li>failed for good, or stopped by the listener error handler: DOWN</li>
  * <li>stopped through the registry, or not started: OUT_OF_SERVICE</li>
  * <li>completed (204, {@code complete-on}): the configured status, UP by default</li>
+ * <li>cluster mode, run by another instance or waiting for its lock: UP, with the role</li>
  * </ul>
  */
 public class SseHealthContributor implements CompositeHealthContributor {
@@ -66,6 +67,9 @@ public class SseHealthContributor implements CompositeHealthContributor {
 	}
 
 	private Status status(StreamSnapshot snapshot) {
+		if (snapshot.isStandby()) {
+			return Status.UP;
+		}
 		return switch (snapshot.state()) {
 			case OPEN -> Status.UP;
 			case CONNECTING, RECONNECTING -> withinGracePeriod(snapshot) ? Status.UP : Status.DOWN;

@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.sseclient.container.SseStreamContainer;
 import dev.sseclient.container.SseStreamObserver;
+import dev.sseclient.container.StreamRole;
 import dev.sseclient.core.SseContentTypeException;
 import dev.sseclient.core.SseEvent;
 import dev.sseclient.core.SseException;
@@ -39,8 +40,11 @@ import dev.sseclient.core.parse.EventStreamLimitException;
  * <li>{@code sse.client.time.since.last.event} (time gauge, seconds)</li>
  * <li>{@code sse.client.events.dropped} (counter, tag {@code reason}: {@code too_large} for an
  * event over {@code max-event-size}, {@code overflow} for one dropped by a drop policy)</li>
+ * <li>cluster mode: {@code sse.client.cluster.active} (gauge: 1 while this instance runs the
+ * stream, 0 on standby) and {@code sse.client.cluster.takeovers} (counter: times this instance
+ * took the stream)</li>
  * </ul>
- * Meters of a stream are registered when it first connects.
+ * Meters of a stream are registered when it first connects, or, in cluster mode, joins.
  */
 public class SseStreamMetrics implements SseStreamObserver {
 
@@ -82,6 +86,11 @@ public class SseStreamMetrics implements SseStreamObserver {
 		meters(container).received(event.type());
 	}
 
+	@Override
+	public void onRoleChanged(SseStreamContainer container, StreamRole.Role role) {
+		meters(container).roleChanged(role);
+	}
+
 	private StreamMeters meters(SseStreamContainer container) {
 		return this.streams.computeIfAbsent(container.getName(), (name) -> new StreamMeters(container));
 	}
@@ -114,6 +123,10 @@ public class SseStreamMetrics implements SseStreamObserver {
 
 		// touched only by signals, which arrive one at a time
 		private boolean opened;
+
+		private volatile boolean active;
+
+		private @Nullable Counter takeovers;
 
 		StreamMeters(SseStreamContainer container) {
 			this.stream = container.getName();
@@ -177,6 +190,26 @@ public class SseStreamMetrics implements SseStreamObserver {
 					.tags("stream", this.stream, "outcome", key)
 					.register(SseStreamMetrics.this.registry))
 				.increment();
+		}
+
+		/** Role changes of one stream come from its election's thread, one at a time. */
+		void roleChanged(StreamRole.Role role) {
+			Counter counter = this.takeovers;
+			if (counter == null) {
+				Gauge.builder("sse.client.cluster.active", this, (meters) -> meters.active ? 1 : 0)
+					.description("Whether this instance runs the stream (cluster mode)")
+					.tag("stream", this.stream)
+					.register(SseStreamMetrics.this.registry);
+				counter = Counter.builder("sse.client.cluster.takeovers")
+					.description("Times this instance took the stream's lock (cluster mode)")
+					.tag("stream", this.stream)
+					.register(SseStreamMetrics.this.registry);
+				this.takeovers = counter;
+			}
+			this.active = role == StreamRole.Role.ACTIVE;
+			if (this.active) {
+				counter.increment();
+			}
 		}
 
 		private static double millisSinceLastEvent(SseStreamContainer container) {

@@ -1,0 +1,25 @@
+package dev.sseclient.container;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A stream's role on this instance in cluster mode, and who runs it if known.
+ *
+ * @param role whether this instance runs the stream
+ * @param holder the id of the instance holding the stream's lock, if known
+ */
+public record StreamRole(Role role, @Nullable String holder) {
+
+	/** Whether this instance runs a stream. */
+	public enum Role {
+
+		/** This instance holds the stream's lock and runs it. */
+		ACTIVE,
+		/** Another instance runs it, or nobody yet; this one takes over when the lock is free. */
+		STANDBY,
+		/** This instance never runs the stream ({@code sse.client.cluster.streams} leaves it out). */
+		EXCLUDED
+
+	}
+
+}
