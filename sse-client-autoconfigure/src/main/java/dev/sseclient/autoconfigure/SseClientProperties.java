@@ -644,6 +644,13 @@ public class SseClientProperties {
 		private Duration pollInterval = Duration.ofMillis(100);
 
 		/**
+		 * How often an instance running more than its share of the streams (streams divided by
+		 * live instances, rounded up) hands one over while another runs less; 0 to leave streams
+		 * where they are.
+		 */
+		private Duration rebalanceInterval = Duration.ofSeconds(5);
+
+		/**
 		 * Streams this instance may run; empty for all. Pins a stream to the instances that
 		 * list it.
 		 */
@@ -699,6 +706,14 @@ public class SseClientProperties {
 
 		public void setPollInterval(Duration pollInterval) {
 			this.pollInterval = pollInterval;
+		}
+
+		public Duration getRebalanceInterval() {
+			return this.rebalanceInterval;
+		}
+
+		public void setRebalanceInterval(Duration rebalanceInterval) {
+			this.rebalanceInterval = rebalanceInterval;
 		}
 
 		public Set<String> getStreams() {

@@ -71,8 +71,10 @@ public final class SseClusterAutoConfiguration {
 		checkStreams(cluster.getStreams(), properties.getStreams().keySet());
 		String instanceId = instanceId(cluster.getInstanceId());
 		StreamLocks locks = locks(cluster, instanceId, dataSources, beanFactory);
+		Duration rebalance = cluster.getRebalanceInterval();
 		return new LockRegistryStreamCoordinator(locks, instanceId, cluster.getStreams(), cluster.getHeartbeat(),
-				cluster.getPollInterval(), eventPublisher);
+				cluster.getPollInterval(), (rebalance.isZero() || rebalance.isNegative()) ? null : rebalance,
+				eventPublisher);
 	}
 
 	private static void checkSharedCheckpoints(SseCheckpointStore store) {

@@ -5,6 +5,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import javax.sql.DataSource;
@@ -24,7 +25,7 @@ import dev.sseclient.jdbc.JdbcTables;
 
 /**
  * Stream locks in Spring Integration's JDBC lock table ({@code <prefix>LOCK}, created if
- * missing), with this instance's id as the lock's client id, so that who holds a stream can be
+ * missing), with this instance's id as the lock's client id, so that who holds a lock can be
  * read from the table. At shutdown, whatever the elections did not release is deleted.
  */
 public final class JdbcStreamLocks implements StreamLocks {
@@ -40,6 +41,8 @@ public final class JdbcStreamLocks implements StreamLocks {
 	private final JdbcTemplate jdbc;
 
 	private final String holderQuery;
+
+	private final String countQuery;
 
 	private final String region;
 
@@ -77,6 +80,8 @@ public final class JdbcStreamLocks implements StreamLocks {
 		this.registry.setIdleBetweenTries(pollInterval);
 		this.region = region;
 		this.holderQuery = "SELECT CLIENT_ID FROM " + table + " WHERE REGION = ? AND LOCK_KEY = ? AND EXPIRED_AFTER >= ?";
+		this.countQuery = "SELECT CLIENT_ID, COUNT(*) FROM " + table
+				+ " WHERE REGION = ? AND EXPIRED_AFTER >= ? GROUP BY CLIENT_ID";
 	}
 
 	@Override
@@ -85,27 +90,36 @@ public final class JdbcStreamLocks implements StreamLocks {
 	}
 
 	@Override
-	public @Nullable String holderOf(String stream) {
+	public @Nullable String holderOf(String lockKey) {
 		long now = System.currentTimeMillis();
-		Holder cached = this.holders.get(stream);
+		Holder cached = this.holders.get(lockKey);
 		if (cached != null && now - cached.readAt < HOLDER_CACHE_MILLIS) {
 			return cached.id;
 		}
-		String id = readHolder(stream);
-		this.holders.put(stream, new Holder(id, now));
+		String id = readHolder(lockKey);
+		this.holders.put(lockKey, new Holder(id, now));
 		return id;
 	}
 
-	private @Nullable String readHolder(String stream) {
+	private @Nullable String readHolder(String lockKey) {
 		try {
 			List<String> ids = this.jdbc.queryForList(this.holderQuery, String.class, this.region,
-					UUIDConverter.getUUID(stream).toString(), LocalDateTime.now(ZoneOffset.UTC));
+					UUIDConverter.getUUID(lockKey).toString(), LocalDateTime.now(ZoneOffset.UTC));
 			return ids.isEmpty() ? null : ids.get(0).strip();
 		}
 		catch (DataAccessException ex) {
-			logger.debug("Could not read the holder of stream '" + stream + "'", ex);
+			logger.debug("Could not read the holder of lock '" + lockKey + "'", ex);
 			return null;
 		}
+	}
+
+	@Override
+	public Map<String, Integer> locksPerHolder() {
+		Map<String, Integer> counts = new TreeMap<>();
+		this.jdbc.query(this.countQuery, (row) -> {
+			counts.put(row.getString(1).strip(), row.getInt(2));
+		}, this.region, LocalDateTime.now(ZoneOffset.UTC));
+		return counts;
 	}
 
 	@Override
