@@ -75,7 +75,9 @@ public final class CheckpointWriter implements AutoCloseable {
 			this.saved.putAll(batch);
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Could not save checkpoints " + batch.keySet() + "; retrying with the next batch", ex);
+			// a store down for minutes must not flood the log with a stack trace per interval
+			logger.warn("Could not save checkpoints " + batch.keySet() + " (" + ex + "); retrying with the next batch");
+			logger.debug("Checkpoint store failure", ex);
 			synchronized (this) {
 				batch.forEach(this.pending::putIfAbsent);
 			}

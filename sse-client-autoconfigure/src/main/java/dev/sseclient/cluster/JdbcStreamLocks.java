@@ -127,8 +127,8 @@ public final class JdbcStreamLocks implements StreamLocks {
 		try {
 			this.repository.close();
 		}
-		catch (DataAccessException ex) {
-			logger.warn("Could not delete this instance's stream locks; they expire after the lock's time to live", ex);
+		catch (RuntimeException ex) {
+			logger.warn("Could not delete this instance's stream locks (" + ex + "); they expire after the lock's time to live");
 		}
 	}
 

@@ -22,8 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import dev.sseclient.postgres.PostgresTestServer;
-import dev.sseclient.test.RecordedRequest;
-import dev.sseclient.test.SseScript;
 import dev.sseclient.test.SseTestServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,7 +42,8 @@ class ClusterFailoverTests {
 
 	private static final Duration EVENT_INTERVAL = Duration.ofMillis(20);
 
-	private final SseTestServer feed = SseTestServer.start().dispatcher(ClusterFailoverTests::numberedEvents);
+	private final SseTestServer feed = SseTestServer.start()
+		.dispatcher((request) -> NumberedFeed.from(request, 500, EVENT_INTERVAL));
 
 	private final List<Node> nodes = new ArrayList<>();
 
@@ -69,17 +68,6 @@ class ClusterFailoverTests {
 		List<Delivery> deliveries = new ArrayList<>();
 		this.nodes.forEach((node) -> deliveries.addAll(node.deliveries()));
 		return deliveries;
-	}
-
-	/** From the event after {@code Last-Event-ID}, one every 20 ms; 500 per connection, then it ends. */
-	private static SseScript numberedEvents(RecordedRequest request) {
-		String lastId = request.header("Last-Event-ID");
-		long next = (lastId == null || lastId.isEmpty()) ? 1 : Long.parseLong(lastId) + 1;
-		SseScript script = SseScript.stream();
-		for (long id = next; id < next + 500; id++) {
-			script.event(Long.toString(id), null, Long.toString(id)).pause(EVENT_INTERVAL);
-		}
-		return script.end();
 	}
 
 	@Test
