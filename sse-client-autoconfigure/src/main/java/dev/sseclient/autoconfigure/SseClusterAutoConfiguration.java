@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
@@ -66,11 +67,12 @@ public final class SseClusterAutoConfiguration {
 					"Add org.springframework.integration:spring-integration-jdbc (locks in the application's "
 							+ "database) or spring-integration-redis (locks in Redis).");
 		}
-		checkSharedCheckpoints(checkpointStore);
 		checkTimings(cluster);
 		checkStreams(cluster.getStreams(), properties.getStreams().keySet());
 		String instanceId = instanceId(cluster.getInstanceId());
-		StreamLocks locks = locks(cluster, instanceId, dataSources, beanFactory);
+		Supplier<StreamLocks> lockRegistry = locks(cluster, instanceId, dataSources, beanFactory);
+		checkSharedCheckpoints(checkpointStore);
+		StreamLocks locks = lockRegistry.get();
 		Duration rebalance = cluster.getRebalanceInterval();
 		return new LockRegistryStreamCoordinator(locks, instanceId, cluster.getStreams(), cluster.getHeartbeat(),
 				cluster.getPollInterval(), (rebalance.isZero() || rebalance.isNegative()) ? null : rebalance,
@@ -134,8 +136,9 @@ public final class SseClusterAutoConfiguration {
 		return ((host.length() > room) ? host.substring(0, room) : host) + "-" + pid;
 	}
 
-	private static StreamLocks locks(SseClientProperties.Cluster cluster,
-			String instanceId, ObjectProvider<DataSource> dataSources, ListableBeanFactory beanFactory) {
+	/** Checks that the chosen lock registry can be built, and builds it when asked. */
+	private static Supplier<StreamLocks> locks(SseClientProperties.Cluster cluster, String instanceId,
+			ObjectProvider<DataSource> dataSources, ListableBeanFactory beanFactory) {
 		boolean jdbcPresent = ClassUtils.isPresent(JDBC_LOCKS, null);
 		boolean redisPresent = ClassUtils.isPresent(REDIS_LOCKS, null) && ClassUtils.isPresent(REDIS_CONNECTION_FACTORY, null);
 		DataSource dataSource = jdbcPresent ? dataSources.getIfUnique() : null;
@@ -147,7 +150,8 @@ public final class SseClusterAutoConfiguration {
 					throw new InvalidSseConfigurationException(property, "is jdbc, but spring-integration-jdbc is missing",
 							"Add org.springframework.integration:spring-integration-jdbc.");
 				}
-				yield jdbc(cluster, instanceId, requireDataSource(dataSource, property, "is jdbc"));
+				DataSource required = requireDataSource(dataSource, property, "is jdbc");
+				yield () -> jdbc(cluster, instanceId, required);
 			}
 			case REDIS -> {
 				if (!redisPresent) {
@@ -155,14 +159,15 @@ public final class SseClusterAutoConfiguration {
 							"is redis, but spring-integration-redis or Spring Data Redis is missing",
 							"Add org.springframework.integration:spring-integration-redis and spring-boot-starter-data-redis.");
 				}
-				yield redis(cluster, requireRedis(redis, property, "is redis"));
+				Object required = requireRedis(redis, property, "is redis");
+				yield () -> redis(cluster, required);
 			}
 			case AUTO -> {
 				if (dataSource != null) {
-					yield jdbc(cluster, instanceId, dataSource);
+					yield () -> jdbc(cluster, instanceId, dataSource);
 				}
 				if (redis != null) {
-					yield redis(cluster, redis);
+					yield () -> redis(cluster, redis);
 				}
 				throw new InvalidSseConfigurationException(PREFIX + "enabled",
 						"is true, but no lock registry can be built: " + missing(jdbcPresent, redisPresent),

@@ -1,7 +1,5 @@
 package dev.sseclient.cluster;
 
-import java.util.function.Consumer;
-
 import javax.sql.DataSource;
 
 import org.junit.jupiter.api.Test;
@@ -14,6 +12,7 @@ import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ContextConsumer;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
@@ -114,7 +113,7 @@ class ClusterConfigurationTests {
 			.run(failsWith("sse.client.cluster.jdbc.table-prefix", "does not make a plain table name"));
 	}
 
-	private static Consumer<AssertableApplicationContext> failsWith(String property, String problem) {
+	private static ContextConsumer<AssertableApplicationContext> failsWith(String property, String problem) {
 		return (context) -> {
 			assertThat(context).hasFailed();
 			Throwable failure = context.getStartupFailure();
