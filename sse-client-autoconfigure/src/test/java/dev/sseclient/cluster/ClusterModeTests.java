@@ -97,6 +97,26 @@ class ClusterModeTests {
 	}
 
 	@Test
+	void stoppingThroughTheEndpointHandsTheStreamOverAndStartingCompetesAgain() {
+		ConfigurableApplicationContext a = start("node-a");
+		await().until(() -> received(a).size() >= 5);
+		ConfigurableApplicationContext b = start("node-b");
+		await().until(() -> "node-a".equals(endpoint(b).get("holder")));
+
+		a.getBean(SseEndpoint.class).control("prices", "stop");
+		List<String> byA = received(a);
+		await().until(() -> !received(b).isEmpty());
+		assertThat(received(b).get(0)).isEqualTo(Long.toString(Long.parseLong(byA.get(byA.size() - 1)) + 1));
+		assertThat(received(a)).isEqualTo(byA);
+		await().until(() -> "node-b".equals(endpoint(a).get("holder")));
+		assertThat(endpoint(a)).containsEntry("role", "STANDBY").containsEntry("state", "CLOSED");
+
+		a.getBean(SseEndpoint.class).control("prices", "start");
+		b.getBean(SseEndpoint.class).control("prices", "stop");
+		await().until(() -> "ACTIVE".equals(endpoint(a).get("role")) && received(a).size() > byA.size());
+	}
+
+	@Test
 	void aStreamRunsOnlyOnTheInstancesThatListIt() {
 		ConfigurableApplicationContext a = startWithNews("node-a", "sse.client.cluster.streams=prices");
 		await().until(() -> received(a).size() >= 5);
