@@ -78,6 +78,17 @@ public final class EventStreamParser {
 
 	private int dataLength;
 
+	/**
+	 * An event's first data line, not copied yet: most events have one, and it becomes the
+	 * payload straight from the chunk when the event ends in the same chunk. Copied into
+	 * {@link #data} when a second line comes or the chunk ends first.
+	 */
+	private byte @Nullable [] firstLine;
+
+	private int firstLineOffset;
+
+	private int firstLineLength;
+
 	private @Nullable String eventType;
 
 	private byte @Nullable [] lastTypeBytes;
@@ -148,6 +159,7 @@ public final class EventStreamParser {
 	public void endOfStream() {
 		this.lineLength = 0;
 		this.dataLength = 0;
+		this.firstLine = null;
 		this.eventType = null;
 		this.lastEventIdBuffer = this.lastEventId;
 		this.line = shrink(this.line);
@@ -215,6 +227,8 @@ public final class EventStreamParser {
 		if (lineStart < end) {
 			appendToLine(bytes, lineStart, end - lineStart);
 		}
+		// the caller may reuse its array once this returns
+		copyFirstLine();
 	}
 
 	/**
@@ -275,6 +289,10 @@ public final class EventStreamParser {
 			setId(bytes, valueStart(bytes, offset + 3, end), end);
 			return;
 		}
+		if (length >= 6 && bytes[offset + 5] == COLON && matches(bytes, offset, "event")) {
+			this.eventType = decodeType(bytes, valueStart(bytes, offset + 6, end), end);
+			return;
+		}
 		int colon = indexOf(bytes, offset, end, COLON);
 		int nameEnd = (colon < 0) ? end : colon;
 		int valueStart = (colon < 0) ? end : valueStart(bytes, colon + 1, end);
@@ -308,6 +326,28 @@ public final class EventStreamParser {
 	}
 
 	private void appendData(byte[] bytes, int offset, int length) {
+		if (this.dataLength == 0 && this.firstLine == null && bytes != this.line) {
+			if (length > this.maxEventSize) {
+				throw new EventStreamLimitException("an event", this.maxEventSize);
+			}
+			this.firstLine = bytes;
+			this.firstLineOffset = offset;
+			this.firstLineLength = length;
+			return;
+		}
+		copyFirstLine();
+		copyData(bytes, offset, length);
+	}
+
+	private void copyFirstLine() {
+		byte[] first = this.firstLine;
+		if (first != null) {
+			this.firstLine = null;
+			copyData(first, this.firstLineOffset, this.firstLineLength);
+		}
+	}
+
+	private void copyData(byte[] bytes, int offset, int length) {
 		int needed = this.dataLength + length + 1;
 		if (needed - 1 > this.maxEventSize) {
 			throw new EventStreamLimitException("an event", this.maxEventSize);
@@ -344,11 +384,19 @@ public final class EventStreamParser {
 			this.lastEventId = this.lastEventIdBuffer;
 			this.handler.onLastEventIdChanged(this.lastEventId);
 		}
-		if (this.dataLength == 0) {
+		String payload;
+		byte[] first = this.firstLine;
+		if (first != null) {
+			this.firstLine = null;
+			payload = new String(first, this.firstLineOffset, this.firstLineLength, StandardCharsets.UTF_8);
+		}
+		else if (this.dataLength == 0) {
 			this.eventType = null;
 			return;
 		}
-		String payload = new String(this.data, 0, this.dataLength - 1, StandardCharsets.UTF_8);
+		else {
+			payload = new String(this.data, 0, this.dataLength - 1, StandardCharsets.UTF_8);
+		}
 		String type = (this.eventType == null || this.eventType.isEmpty()) ? "message" : this.eventType;
 		this.dataLength = 0;
 		this.eventType = null;
