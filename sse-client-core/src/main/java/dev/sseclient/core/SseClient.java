@@ -38,14 +38,14 @@ public final class SseClient {
 
 	/**
 	 * A Reactor Netty client made for streams, which {@link #create()} uses: a connection of its
-	 * own per stream (no pool, whose per-host limit would leave streams waiting), and the HTTP
-	 * chunks of each socket read joined before they enter the reactive pipeline (servers often
-	 * send every event as a chunk of its own). Customize it (proxy, SSL) and wrap it in a
+	 * own per stream (no pool, whose per-host limit would leave streams waiting), and chunked
+	 * response bodies unchunked a socket read at a time rather than a chunk at a time (servers
+	 * often send every event as a chunk of its own). Customize it (proxy, SSL) and wrap it in a
 	 * {@link ReactorClientHttpConnector} for {@link #create(WebClient.Builder)}.
 	 */
 	public static HttpClient newHttpClient() {
 		return HttpClient.newConnection()
-			.doOnConnected((connection) -> connection.addHandlerLast(HttpChunkCoalescer.NAME, new HttpChunkCoalescer()));
+			.doOnConnected((connection) -> ChunkedBodyDecoder.install(connection.channel().pipeline()));
 	}
 
 	/**

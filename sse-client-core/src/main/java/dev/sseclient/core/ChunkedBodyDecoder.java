@@ -1,0 +1,290 @@
+package dev.sseclient.core;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import reactor.netty.NettyPipeline;
+
+/**
+ * Takes the chunked transfer coding of a response body off Netty's HTTP decoder, which makes a
+ * buffer and an {@code HttpContent} per chunk: SSE servers often send every event as a chunk of
+ * its own. Sits before the HTTP codec; the response head still goes through the codec, and once
+ * the codec has read a head announcing a chunked body, this decoder unchunks each socket read in
+ * one pass into one heap array (which the parser reads in place) and hands it on as one
+ * {@code HttpContent} after the codec; the last chunk ends the response with
+ * {@code LastHttpContent}. Responses without a chunked body pass through untouched.
+ */
+final class ChunkedBodyDecoder extends ChannelInboundHandlerAdapter {
+
+	static final String NAME = "sse.chunkedBodyDecoder";
+
+	static final String HEAD_WATCHER_NAME = "sse.responseHeadWatcher";
+
+	/** A chunk-size line longer than this (extensions included) is a broken stream. */
+	private static final int MAX_SIZE_LINE = 4096;
+
+	private static final byte CR = '\r';
+
+	private static final byte LF = '\n';
+
+	private enum State {
+
+		/** Before a final response head: bytes go to the codec, the end of a head is looked for. */
+		HEAD,
+		/** In a chunk-size line. */
+		SIZE,
+		/** After the size digits: an extension, skipped up to the line end. */
+		SIZE_EXTENSION,
+		/** In a chunk's data. */
+		DATA,
+		/** After a chunk's data: its CRLF. */
+		DATA_END,
+		/** After the last chunk: trailer lines up to an empty one. */
+		TRAILER,
+		/** Not a chunked body, or it ended: everything goes to the codec. */
+		PASS
+
+	}
+
+	private State state = State.HEAD;
+
+	/** While in a head: whether the current line is empty so far. */
+	private boolean headLineEmpty;
+
+	private long chunkRemaining;
+
+	private int sizeLineLength;
+
+	private boolean sizeDigits;
+
+	private boolean trailerLineEmpty;
+
+	/** Add the decoder before the HTTP/1.1 codec and its head watcher after it, when there is one. */
+	static void install(ChannelPipeline pipeline) {
+		if (pipeline.get(NettyPipeline.HttpCodec) == null || pipeline.get(NAME) != null) {
+			return;
+		}
+		ChunkedBodyDecoder decoder = new ChunkedBodyDecoder();
+		pipeline.addBefore(NettyPipeline.HttpCodec, NAME, decoder);
+		pipeline.addAfter(NettyPipeline.HttpCodec, HEAD_WATCHER_NAME, decoder.new HeadWatcher());
+	}
+
+	@Override
+	public void channelRead(ChannelHandlerContext context, Object message) {
+		if (!(message instanceof ByteBuf in) || this.state == State.PASS) {
+			context.fireChannelRead(message);
+			return;
+		}
+		while (this.state == State.HEAD) {
+			int headEnd = headEnd(in);
+			if (headEnd < 0) {
+				context.fireChannelRead(in);
+				return;
+			}
+			ByteBuf head = in.retainedSlice(in.readerIndex(), headEnd - in.readerIndex());
+			in.readerIndex(headEnd);
+			// the codec reads the head now; the watcher after it sets the state
+			context.fireChannelRead(head);
+			if (!in.isReadable()) {
+				in.release();
+				return;
+			}
+		}
+		if (this.state == State.PASS) {
+			context.fireChannelRead(in);
+			return;
+		}
+		unchunk(context, in);
+	}
+
+	/** The index after the empty line ending a head in {@code in}, or -1. */
+	private int headEnd(ByteBuf in) {
+		int end = in.writerIndex();
+		for (int i = in.readerIndex(); i < end; i++) {
+			byte b = in.getByte(i);
+			if (b == LF) {
+				if (this.headLineEmpty) {
+					this.headLineEmpty = false;
+					return i + 1;
+				}
+				this.headLineEmpty = true;
+			}
+			else if (b != CR) {
+				this.headLineEmpty = false;
+			}
+		}
+		return -1;
+	}
+
+	/** The codec read a response head. */
+	void headRead(HttpResponse response) {
+		HttpResponseStatus status = response.status();
+		if (status.codeClass() == HttpStatusClass.INFORMATIONAL) {
+			return;
+		}
+		boolean body = status.code() != 204 && status.code() != 304;
+		if (body && HttpUtil.isTransferEncodingChunked(response)) {
+			this.state = State.SIZE;
+			this.chunkRemaining = 0;
+			this.sizeLineLength = 0;
+			this.sizeDigits = false;
+		}
+		else {
+			this.state = State.PASS;
+		}
+	}
+
+	/**
+	 * Copy the read into a heap array, then walk its chunk framing once, moving the data left
+	 * over the framing, so that the array holds the body's bytes alone.
+	 */
+	private void unchunk(ChannelHandlerContext context, ByteBuf in) {
+		int length = in.readableBytes();
+		byte[] bytes = new byte[length];
+		in.getBytes(in.readerIndex(), bytes);
+		in.release();
+		int body = 0;
+		int i = 0;
+		boolean ended = false;
+		try {
+			while (i < length && !ended) {
+				switch (this.state) {
+					case SIZE -> i = size(bytes, i, length);
+					case SIZE_EXTENSION -> i = sizeExtension(bytes, i, length);
+					case DATA -> {
+						int n = (int) Math.min(this.chunkRemaining, length - i);
+						if (i != body) {
+							System.arraycopy(bytes, i, bytes, body, n);
+						}
+						body += n;
+						i += n;
+						this.chunkRemaining -= n;
+						if (this.chunkRemaining == 0) {
+							this.state = State.DATA_END;
+						}
+					}
+					case DATA_END -> {
+						byte b = bytes[i++];
+						if (b == LF) {
+							this.state = State.SIZE;
+						}
+						else if (b != CR) {
+							throw broken("no line end after a chunk's data");
+						}
+					}
+					case TRAILER -> {
+						byte b = bytes[i++];
+						if (b == LF) {
+							ended = this.trailerLineEmpty;
+							this.trailerLineEmpty = true;
+						}
+						else if (b != CR) {
+							this.trailerLineEmpty = false;
+						}
+					}
+					default -> throw new IllegalStateException(this.state.name());
+				}
+			}
+		}
+		catch (DecoderException ex) {
+			this.state = State.PASS;
+			context.fireExceptionCaught(ex);
+			context.close();
+			return;
+		}
+		ChannelHandlerContext codec = context.pipeline().context(NettyPipeline.HttpCodec);
+		if (body > 0) {
+			codec.fireChannelRead(new DefaultHttpContent(Unpooled.wrappedBuffer(bytes, 0, body)));
+		}
+		if (ended) {
+			this.state = State.PASS;
+			codec.fireChannelRead(LastHttpContent.EMPTY_LAST_CONTENT);
+		}
+	}
+
+	private int size(byte[] bytes, int from, int length) {
+		int i = from;
+		while (i < length) {
+			byte b = bytes[i++];
+			if (++this.sizeLineLength > MAX_SIZE_LINE) {
+				throw broken("a chunk-size line over " + MAX_SIZE_LINE + " bytes");
+			}
+			int digit = Character.digit(b, 16);
+			if (digit >= 0) {
+				if (this.chunkRemaining > (Long.MAX_VALUE >> 4)) {
+					throw broken("a chunk size too large");
+				}
+				this.chunkRemaining = (this.chunkRemaining << 4) | digit;
+				this.sizeDigits = true;
+			}
+			else if (b == LF) {
+				return sizeLineEnded(i);
+			}
+			else if (b == ';' || b == ' ' || b == '\t') {
+				this.state = State.SIZE_EXTENSION;
+				return i;
+			}
+			else if (b != CR) {
+				throw broken("a chunk size that is not hexadecimal: '" + (char) (b & 0xFF) + "'");
+			}
+		}
+		return i;
+	}
+
+	private int sizeExtension(byte[] bytes, int from, int length) {
+		int i = from;
+		while (i < length) {
+			byte b = bytes[i++];
+			if (++this.sizeLineLength > MAX_SIZE_LINE) {
+				throw broken("a chunk-size line over " + MAX_SIZE_LINE + " bytes");
+			}
+			if (b == LF) {
+				return sizeLineEnded(i);
+			}
+		}
+		return i;
+	}
+
+	private int sizeLineEnded(int next) {
+		if (!this.sizeDigits) {
+			throw broken("a chunk-size line without a size");
+		}
+		this.sizeLineLength = 0;
+		this.sizeDigits = false;
+		if (this.chunkRemaining == 0) {
+			this.state = State.TRAILER;
+			this.trailerLineEmpty = true;
+		}
+		else {
+			this.state = State.DATA;
+		}
+		return next;
+	}
+
+	private static DecoderException broken(String what) {
+		return new DecoderException("Broken chunked response body: " + what);
+	}
+
+	/** After the codec: tells the decoder what the head it just read announces. */
+	private final class HeadWatcher extends ChannelInboundHandlerAdapter {
+
+		@Override
+		public void channelRead(ChannelHandlerContext context, Object message) {
+			if (message instanceof HttpResponse response) {
+				headRead(response);
+			}
+			context.fireChannelRead(message);
+		}
+
+	}
+
+}
