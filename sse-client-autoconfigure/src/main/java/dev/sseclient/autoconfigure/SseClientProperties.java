@@ -541,7 +541,7 @@ public class SseClientProperties {
 		private String table = "sse_checkpoint";
 
 		/**
-		 * Save after this many processed events.
+		 * Save a stream's checkpoint after this many of its processed events.
 		 */
 		private int batchSize = 100;
 

@@ -1,8 +1,11 @@
 package dev.sseclient.checkpoint;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -10,10 +13,11 @@ import reactor.core.Disposable;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Batches checkpoint writes: the ids recorded since the last write are saved every
- * {@code batchSize} records, every {@code interval}, and on {@link #flush()} (stop, shutdown),
- * so following a feed does not cost a write per event. A failed write is logged and retried
- * with the next batch; it never stops a stream.
+ * Batches checkpoint writes: a stream's latest id is saved after {@code batchSize} of its
+ * events, every {@code interval}, and on {@link #flush()} (stop, shutdown), so following a feed
+ * does not cost a write per event. Recording takes no lock: each stream records into a
+ * {@link Slot} of its own. A failed write is logged and retried with the next one; it never
+ * stops a stream.
  */
 public final class CheckpointWriter implements AutoCloseable {
 
@@ -25,18 +29,15 @@ public final class CheckpointWriter implements AutoCloseable {
 
 	private final Disposable timer;
 
-	private Map<String, String> pending = new LinkedHashMap<>();
+	private final Map<String, Slot> slots = new ConcurrentHashMap<>();
 
-	private final Map<String, String> saved = new java.util.concurrent.ConcurrentHashMap<>();
-
-	private int recorded;
+	private final Object saving = new Object();
 
 	public CheckpointWriter(SseCheckpointStore store, int batchSize, Duration interval) {
 		this.store = store;
 		this.batchSize = batchSize;
 		this.timer = Schedulers.parallel()
-			.schedulePeriodically(this::flush, interval.toMillis(), interval.toMillis(),
-					java.util.concurrent.TimeUnit.MILLISECONDS);
+			.schedulePeriodically(this::flush, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	/** The store the writer saves to. */
@@ -44,42 +45,32 @@ public final class CheckpointWriter implements AutoCloseable {
 		return this.store;
 	}
 
-	/** Record that every listener got through event {@code id} of {@code stream}. */
-	public void record(String stream, String id) {
-		if (id.equals(this.saved.get(stream))) {
-			return;
-		}
-		boolean full;
-		synchronized (this) {
-			this.pending.put(stream, id);
-			full = ++this.recorded >= this.batchSize;
-		}
-		if (full) {
-			flush();
-		}
+	/** The slot a stream records into; one per stream name. */
+	public Slot slot(String stream) {
+		return this.slots.computeIfAbsent(stream, Slot::new);
 	}
 
-	/** Save what was recorded since the last save. */
+	/** Save the streams' ids recorded since their last save, one save at a time. */
 	public void flush() {
-		Map<String, String> batch;
-		synchronized (this) {
-			if (this.pending.isEmpty()) {
+		synchronized (this.saving) {
+			Map<String, String> batch = new TreeMap<>();
+			this.slots.values().forEach((slot) -> {
+				String latest = slot.latest.get();
+				if (latest != null && !latest.equals(slot.saved)) {
+					batch.put(slot.stream, latest);
+				}
+			});
+			if (batch.isEmpty()) {
 				return;
 			}
-			batch = this.pending;
-			this.pending = new LinkedHashMap<>();
-			this.recorded = 0;
-		}
-		try {
-			this.store.save(batch);
-			this.saved.putAll(batch);
-		}
-		catch (RuntimeException ex) {
-			// a store down for minutes must not flood the log with a stack trace per interval
-			logger.warn("Could not save checkpoints " + batch.keySet() + " (" + ex + "); retrying with the next batch");
-			logger.debug("Checkpoint store failure", ex);
-			synchronized (this) {
-				batch.forEach(this.pending::putIfAbsent);
+			try {
+				this.store.save(batch);
+				batch.forEach((stream, id) -> this.slots.get(stream).saved = id);
+			}
+			catch (RuntimeException ex) {
+				// a store down for minutes must not flood the log with a stack trace per interval
+				logger.warn("Could not save checkpoints " + batch.keySet() + " (" + ex + "); retrying with the next save");
+				logger.debug("Checkpoint store failure", ex);
 			}
 		}
 	}
@@ -88,6 +79,35 @@ public final class CheckpointWriter implements AutoCloseable {
 	public void close() {
 		this.timer.dispose();
 		flush();
+	}
+
+	/** One stream's latest id, recorded by the thread handing its events to the listeners. */
+	public final class Slot {
+
+		private final String stream;
+
+		private final AtomicReference<String> latest = new AtomicReference<>();
+
+		/** Written under the save lock, read there too. */
+		private String saved;
+
+		/** Touched by the recording thread only. */
+		private int sinceSave;
+
+		private Slot(String stream) {
+			this.stream = stream;
+		}
+
+		/** Every listener got through event {@code id}. */
+		public void record(String id) {
+			// an ordered store is enough: the next save reads it, and the id is immutable
+			this.latest.lazySet(id);
+			if (++this.sinceSave >= CheckpointWriter.this.batchSize) {
+				this.sinceSave = 0;
+				flush();
+			}
+		}
+
 	}
 
 }

@@ -61,6 +61,8 @@ public final class SseStreamContainer {
 
 	private final CheckpointWriter checkpoints;
 
+	private final CheckpointWriter.Slot checkpoint;
+
 	/** Counted up by the connection's thread, down by the dispatch thread: striped, not one contended word. */
 	private final LongAdder buffered = new LongAdder();
 
@@ -83,7 +85,11 @@ public final class SseStreamContainer {
 
 	private volatile @Nullable Thread dispatchThread;
 
-	private int inFlight;
+	/** Whether a listener call is running; events are dispatched one at a time. */
+	private volatile boolean dispatching;
+
+	/** Whether a stop waits for the call in flight, and wants to be woken when it ends. */
+	private volatile boolean stopWaiting;
 
 	private volatile String lastProcessedId;
 
@@ -102,6 +108,7 @@ public final class SseStreamContainer {
 		this.listeners = List.copyOf(listeners);
 		this.scheduler = scheduler;
 		this.errorHandler = errorHandler;
+		this.checkpoint = checkpoints.slot(definition.name());
 		this.lastProcessedId = checkpoints.getStore().load(definition.name()).orElse(definition.request().lastEventId());
 	}
 
@@ -154,6 +161,7 @@ public final class SseStreamContainer {
 			this.buffered.reset();
 			SseStream started = this.definition.client().stream(request);
 			this.stopping = false;
+			this.stopWaiting = false;
 			this.stoppedByOperator = false;
 			this.stream = started;
 			started.signals().publishOn(this.scheduler).subscribe(this::publish);
@@ -334,7 +342,9 @@ public final class SseStreamContainer {
 	private void awaitInFlight(Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		synchronized (this.lock) {
-			while (this.inFlight > 0) {
+			// the dispatch thread clears its flag before it reads this one: one of the two sees the other
+			this.stopWaiting = true;
+			while (this.dispatching) {
 				long remaining = deadline - System.nanoTime();
 				if (remaining <= 0) {
 					logger.warn("Stream '" + getName() + "': a listener call was still running after " + timeout.toMillis()
@@ -342,7 +352,7 @@ public final class SseStreamContainer {
 					return;
 				}
 				try {
-					this.lock.wait(Math.max(1, remaining / 1_000_000));
+					this.lock.wait(Math.max(1, Math.min(10, remaining / 1_000_000)));
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();
@@ -393,9 +403,7 @@ public final class SseStreamContainer {
 			logger.debug("Stream '" + getName() + "': event '" + event.id() + "' (" + event.type() + ", "
 					+ event.data().length() + " chars)");
 		}
-		synchronized (this.lock) {
-			this.inFlight++;
-		}
+		this.dispatching = true;
 		this.dispatchThread = Thread.currentThread();
 		Mono<Void> rest;
 		try {
@@ -447,15 +455,17 @@ public final class SseStreamContainer {
 
 	private void dispatchEnded() {
 		this.dispatchThread = null;
-		synchronized (this.lock) {
-			this.inFlight--;
-			this.lock.notifyAll();
+		this.dispatching = false;
+		if (this.stopWaiting) {
+			synchronized (this.lock) {
+				this.lock.notifyAll();
+			}
 		}
 	}
 
 	private void processed(SseEvent event) {
 		this.lastProcessedId = event.id();
-		this.checkpoints.record(getName(), event.id());
+		this.checkpoint.record(event.id());
 	}
 
 	private Mono<Void> invoke(SseListenerEndpoint listener, SseEvent event, int attempt) {

@@ -77,8 +77,9 @@ class FileCheckpointStoreTests {
 	}
 
 	@Test
-	void writerSavesInBatchesAndOnFlushSkippingUnchangedIds() {
+	void writerSavesAStreamAfterItsBatchAndOnFlushSkippingUnchangedIdsAndRetryingFailures() {
 		List<Map<String, String>> saves = new ArrayList<>();
+		boolean[] down = { false };
 		SseCheckpointStore recording = new SseCheckpointStore() {
 			@Override
 			public Optional<String> load(String stream) {
@@ -87,21 +88,30 @@ class FileCheckpointStoreTests {
 
 			@Override
 			public void save(Map<String, String> ids) {
+				if (down[0]) {
+					throw new IllegalStateException("store down");
+				}
 				saves.add(Map.copyOf(ids));
 			}
 		};
 		try (CheckpointWriter writer = new CheckpointWriter(recording, 3, Duration.ofHours(1))) {
-			writer.record("a", "1");
-			writer.record("a", "2");
-			assertThat(saves).isEmpty();
-			writer.record("b", "9");
-			assertThat(saves).containsExactly(Map.of("a", "2", "b", "9"));
-			writer.record("a", "2");
+			CheckpointWriter.Slot a = writer.slot("a");
+			CheckpointWriter.Slot b = writer.slot("b");
+			a.record("1");
+			a.record("2");
+			b.record("9");
+			assertThat(saves).as("no stream reached its batch").isEmpty();
+			a.record("3");
+			assertThat(saves).containsExactly(Map.of("a", "3", "b", "9"));
 			writer.flush();
-			assertThat(saves).hasSize(1);
-			writer.record("a", "3");
+			assertThat(saves).as("nothing new").hasSize(1);
+			down[0] = true;
+			a.record("4");
+			writer.flush();
+			down[0] = false;
+			b.record("10");
 		}
-		assertThat(saves).containsExactly(Map.of("a", "2", "b", "9"), Map.of("a", "3"));
+		assertThat(saves).containsExactly(Map.of("a", "3", "b", "9"), Map.of("a", "4", "b", "10"));
 	}
 
 }
