@@ -1,5 +1,7 @@
 package dev.sseclient.core;
 
+import java.util.Arrays;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -35,6 +37,17 @@ final class ChunkedBodyDecoder extends ChannelInboundHandlerAdapter {
 	private static final byte CR = '\r';
 
 	private static final byte LF = '\n';
+
+	/** Hexadecimal digit values by byte, -1 for other bytes. */
+	private static final byte[] HEX = new byte[256];
+
+	static {
+		Arrays.fill(HEX, (byte) -1);
+		for (int i = 0; i < 16; i++) {
+			HEX["0123456789abcdef".charAt(i)] = (byte) i;
+			HEX["0123456789ABCDEF".charAt(i)] = (byte) i;
+		}
+	}
 
 	private enum State {
 
@@ -218,7 +231,7 @@ final class ChunkedBodyDecoder extends ChannelInboundHandlerAdapter {
 			if (++this.sizeLineLength > MAX_SIZE_LINE) {
 				throw broken("a chunk-size line over " + MAX_SIZE_LINE + " bytes");
 			}
-			int digit = Character.digit(b, 16);
+			int digit = HEX[b & 0xFF];
 			if (digit >= 0) {
 				if (this.chunkRemaining > (Long.MAX_VALUE >> 4)) {
 					throw broken("a chunk size too large");

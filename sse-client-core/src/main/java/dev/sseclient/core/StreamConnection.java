@@ -106,6 +106,9 @@ final class StreamConnection implements EventStreamHandler {
 
 	private @Nullable List<Object> pending;
 
+	/** Items of the previous read: the next list starts that large, not growing item by item. */
+	private int previousItems = 4;
+
 	private @Nullable Instant chunkReceivedAt;
 
 	private @Nullable String pendingIdChange;
@@ -275,7 +278,11 @@ final class StreamConnection implements EventStreamHandler {
 			flushIdChange();
 			List<Object> items = this.pending;
 			this.pending = null;
-			return (items != null) ? items : List.of();
+			if (items == null) {
+				return List.of();
+			}
+			this.previousItems = Math.max(4, items.size());
+			return items;
 		}
 		finally {
 			DataBufferUtils.release(buffer);
@@ -337,7 +344,7 @@ final class StreamConnection implements EventStreamHandler {
 	private List<Object> pendingItems() {
 		List<Object> items = this.pending;
 		if (items == null) {
-			items = new ArrayList<>(4);
+			items = new ArrayList<>(this.previousItems);
 			this.pending = items;
 		}
 		return items;
