@@ -1,10 +1,9 @@
 package dev.sseclient.container;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -46,9 +45,6 @@ public final class SseStreamContainer {
 
 	private static final Log logger = LogFactory.getLog(SseStreamContainer.class);
 
-	/** Slices of a read's events that may wait at once on the {@code block} hand-off. */
-	private static final int SLICES_BUFFERED = 4;
-
 	private final StreamDefinition definition;
 
 	private final List<SseListenerEndpoint> listeners;
@@ -67,16 +63,8 @@ public final class SseStreamContainer {
 
 	private final CheckpointWriter.Slot checkpoint;
 
-	/*
-	 * Buffered events = received - dropped - taken. Each count has one writer at a time (the
-	 * connection's thread, or the thread dispatching), so it is a plain add with an ordered
-	 * store: no atomic instruction per event, and no cache line fought over by two threads.
-	 */
-	private final AtomicLong received = new AtomicLong();
-
-	private final AtomicLong dropped = new AtomicLong();
-
-	private final AtomicLong taken = new AtomicLong();
+	/** Counted up by the connection's thread, down by the dispatch thread: striped, not one contended word. */
+	private final LongAdder buffered = new LongAdder();
 
 	private volatile long bytesOfEarlierStreams;
 
@@ -95,11 +83,7 @@ public final class SseStreamContainer {
 	/** The cause a reconnecting event reports: the failure signalled just before it. */
 	private @Nullable SseException lastSignalledFailure;
 
-	/**
-	 * The thread calling the listeners, for a stop from within a listener. Plain: only that
-	 * thread needs to see its own write; any other thread sees another thread or none.
-	 */
-	private @Nullable Thread dispatchThread;
+	private volatile @Nullable Thread dispatchThread;
 
 	/** Whether a listener call is running; events are dispatched one at a time. */
 	private volatile boolean dispatching;
@@ -174,16 +158,15 @@ public final class SseStreamContainer {
 			if (previous != null) {
 				this.bytesOfEarlierStreams += previous.bytesReceived();
 			}
-			this.received.set(0);
-			this.dropped.set(0);
-			this.taken.set(0);
+			this.buffered.reset();
 			SseStream started = this.definition.client().stream(request);
 			this.stopping = false;
 			this.stopWaiting = false;
 			this.stoppedByOperator = false;
 			this.stream = started;
 			started.signals().publishOn(this.scheduler).subscribe(this::publish);
-			this.subscription = handOver(started)
+			this.subscription = buffer(started.events().doOnNext((event) -> this.buffered.increment()))
+				.concatMap(this::dispatch, 1)
 				.subscribe(null, (error) -> {
 					// the stream itself logs why it stopped
 				}, this::completed);
@@ -212,7 +195,7 @@ public final class SseStreamContainer {
 
 	/** Events received but not yet handed to the listeners. */
 	public int getBufferedEvents() {
-		return (int) Math.max(0, this.received.get() - this.dropped.get() - this.taken.get());
+		return (int) Math.max(0, this.buffered.sum());
 	}
 
 	/** What health and the endpoint show about this stream now. */
@@ -243,38 +226,7 @@ public final class SseStreamContainer {
 		stop(timeout);
 	}
 
-	/**
-	 * The bounded hand-off between the connection and the listeners, per the overflow policy.
-	 * With {@code block} (and a buffer of at least {@value #SLICES_BUFFERED} events) each read's
-	 * events cross in slices of a quarter of the buffer and are dispatched a slice at a time:
-	 * one hand-off and one Reactor step per slice rather than per event, while what waits stays
-	 * within the buffer (two slices queued, one being dispatched).
-	 */
-	private Flux<Void> handOver(SseStream stream) {
-		int size = this.definition.bufferSize();
-		if (this.definition.overflow() != OverflowPolicy.BLOCK || size < SLICES_BUFFERED) {
-			return buffer(stream.events().doOnNext((event) -> add(this.received, 1))).concatMap(this::dispatch, 1);
-		}
-		int slice = size / SLICES_BUFFERED;
-		return stream.eventBatches()
-			.concatMapIterable((batch) -> slices(batch, slice), 1)
-			.doOnNext((events) -> add(this.received, events.size()))
-			.publishOn(this.scheduler, 2)
-			.concatMap((events) -> dispatchAll(events, 0), 1);
-	}
-
-	private static List<List<SseEvent>> slices(List<SseEvent> batch, int slice) {
-		if (batch.size() <= slice) {
-			return List.of(batch);
-		}
-		List<List<SseEvent>> slices = new ArrayList<>(batch.size() / slice + 1);
-		for (int from = 0; from < batch.size(); from += slice) {
-			slices.add(batch.subList(from, Math.min(batch.size(), from + slice)));
-		}
-		return slices;
-	}
-
-	/** The per-event hand-off, for the policies that drop or fail on single events. */
+	/** The bounded hand-off between the connection and the listeners, per the overflow policy. */
 	private Flux<SseEvent> buffer(Flux<SseEvent> events) {
 		int size = this.definition.bufferSize();
 		return switch (this.definition.overflow()) {
@@ -289,12 +241,12 @@ public final class SseStreamContainer {
 				// gap-free run and the reconnect resumes right after it
 				yield events.filter((event) -> {
 					if (overflowed.get()) {
-						add(this.dropped, 1);
+						this.buffered.decrement();
 						return false;
 					}
 					return true;
 				}).onBackpressureBuffer(size, (event) -> {
-					add(this.dropped, 1);
+					this.buffered.decrement();
 					if (overflowed.compareAndSet(false, true)) {
 						this.scheduler.schedule(this::closeAfterOverflow);
 					}
@@ -345,7 +297,7 @@ public final class SseStreamContainer {
 	}
 
 	private void droppedOnOverflow(SseEvent event) {
-		add(this.dropped, 1);
+		this.buffered.decrement();
 		for (SseStreamObserver observer : this.observers) {
 			observer.onDropped(this, event, "overflow");
 		}
@@ -439,40 +391,10 @@ public final class SseStreamContainer {
 		}
 	}
 
-	/** One count's single writer adds to it. */
-	private static void add(AtomicLong count, long n) {
-		count.lazySet(count.get() + n);
-	}
-
 	private Mono<Void> dispatch(SseEvent event) {
-		Mono<Void> rest = dispatchNow(event);
-		return (rest != null) ? rest : Mono.empty();
-	}
-
-	/**
-	 * The events of one slice, one after another, synchronous listeners called right here with
-	 * no Reactor operator per event; from the first async listener or failure on, a
-	 * {@code Mono} that goes on with the rest.
-	 */
-	private Mono<Void> dispatchAll(List<SseEvent> events, int from) {
-		for (int i = from; i < events.size(); i++) {
-			Mono<Void> rest = dispatchNow(events.get(i));
-			if (rest != null) {
-				int next = i + 1;
-				return rest.then(Mono.defer(() -> dispatchAll(events, next)));
-			}
-		}
-		return Mono.empty();
-	}
-
-	/** Hand one event to its listeners; {@code null} when that is done already. */
-	private @Nullable Mono<Void> dispatchNow(SseEvent event) {
-		add(this.taken, 1);
-		// flag first, then look at stopping: a stop sets stopping, then looks at the flag
-		this.dispatching = true;
+		this.buffered.decrement();
 		if (this.stopping) {
-			dispatchEnded();
-			return null;
+			return Mono.empty();
 		}
 		for (SseStreamObserver observer : this.observers) {
 			observer.onEvent(this, event);
@@ -481,6 +403,7 @@ public final class SseStreamContainer {
 			logger.debug("Stream '" + getName() + "': event '" + event.id() + "' (" + event.type() + ", "
 					+ event.data().length() + " chars)");
 		}
+		this.dispatching = true;
 		this.dispatchThread = Thread.currentThread();
 		Mono<Void> rest;
 		try {
@@ -493,7 +416,7 @@ public final class SseStreamContainer {
 		if (rest == null) {
 			processed(event);
 			dispatchEnded();
-			return null;
+			return Mono.empty();
 		}
 		return rest.then(Mono.<Void>fromRunnable(() -> processed(event))).doFinally((signal) -> dispatchEnded());
 	}
