@@ -2,7 +2,7 @@ package dev.sseclient.checkpoint;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.HashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -53,14 +53,17 @@ public final class CheckpointWriter implements AutoCloseable {
 	/** Save the streams' ids recorded since their last save, one save at a time. */
 	public void flush() {
 		synchronized (this.saving) {
-			Map<String, String> batch = new TreeMap<>();
-			this.slots.values().forEach((slot) -> {
+			Map<String, String> batch = null;
+			for (Slot slot : this.slots.values()) {
 				String latest = slot.latest.get();
 				if (latest != null && !latest.equals(slot.saved)) {
+					if (batch == null) {
+						batch = new HashMap<>();
+					}
 					batch.put(slot.stream, latest);
 				}
-			});
-			if (batch.isEmpty()) {
+			}
+			if (batch == null) {
 				return;
 			}
 			try {

@@ -3,7 +3,7 @@ package dev.sseclient.container;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -63,8 +63,16 @@ public final class SseStreamContainer {
 
 	private final CheckpointWriter.Slot checkpoint;
 
-	/** Counted up by the connection's thread, down by the dispatch thread: striped, not one contended word. */
-	private final LongAdder buffered = new LongAdder();
+	/*
+	 * Buffered events = received - dropped - taken. Each count has one writer at a time (the
+	 * connection's thread, or the thread dispatching), so it is a plain add with an ordered
+	 * store: no atomic instruction per event, and no cache line fought over by two threads.
+	 */
+	private final AtomicLong received = new AtomicLong();
+
+	private final AtomicLong dropped = new AtomicLong();
+
+	private final AtomicLong taken = new AtomicLong();
 
 	private volatile long bytesOfEarlierStreams;
 
@@ -83,7 +91,11 @@ public final class SseStreamContainer {
 	/** The cause a reconnecting event reports: the failure signalled just before it. */
 	private @Nullable SseException lastSignalledFailure;
 
-	private volatile @Nullable Thread dispatchThread;
+	/**
+	 * The thread calling the listeners, for a stop from within a listener. Plain: only that
+	 * thread needs to see its own write; any other thread sees another thread or none.
+	 */
+	private @Nullable Thread dispatchThread;
 
 	/** Whether a listener call is running; events are dispatched one at a time. */
 	private volatile boolean dispatching;
@@ -158,14 +170,16 @@ public final class SseStreamContainer {
 			if (previous != null) {
 				this.bytesOfEarlierStreams += previous.bytesReceived();
 			}
-			this.buffered.reset();
+			this.received.set(0);
+			this.dropped.set(0);
+			this.taken.set(0);
 			SseStream started = this.definition.client().stream(request);
 			this.stopping = false;
 			this.stopWaiting = false;
 			this.stoppedByOperator = false;
 			this.stream = started;
 			started.signals().publishOn(this.scheduler).subscribe(this::publish);
-			this.subscription = buffer(started.events().doOnNext((event) -> this.buffered.increment()))
+			this.subscription = buffer(started.events().doOnNext((event) -> add(this.received, 1)))
 				.concatMap(this::dispatch, 1)
 				.subscribe(null, (error) -> {
 					// the stream itself logs why it stopped
@@ -195,7 +209,7 @@ public final class SseStreamContainer {
 
 	/** Events received but not yet handed to the listeners. */
 	public int getBufferedEvents() {
-		return (int) Math.max(0, this.buffered.sum());
+		return (int) Math.max(0, this.received.get() - this.dropped.get() - this.taken.get());
 	}
 
 	/** What health and the endpoint show about this stream now. */
@@ -241,12 +255,12 @@ public final class SseStreamContainer {
 				// gap-free run and the reconnect resumes right after it
 				yield events.filter((event) -> {
 					if (overflowed.get()) {
-						this.buffered.decrement();
+						add(this.dropped, 1);
 						return false;
 					}
 					return true;
 				}).onBackpressureBuffer(size, (event) -> {
-					this.buffered.decrement();
+					add(this.dropped, 1);
 					if (overflowed.compareAndSet(false, true)) {
 						this.scheduler.schedule(this::closeAfterOverflow);
 					}
@@ -297,7 +311,7 @@ public final class SseStreamContainer {
 	}
 
 	private void droppedOnOverflow(SseEvent event) {
-		this.buffered.decrement();
+		add(this.dropped, 1);
 		for (SseStreamObserver observer : this.observers) {
 			observer.onDropped(this, event, "overflow");
 		}
@@ -391,9 +405,17 @@ public final class SseStreamContainer {
 		}
 	}
 
+	/** One count's single writer adds to it. */
+	private static void add(AtomicLong count, long n) {
+		count.lazySet(count.get() + n);
+	}
+
 	private Mono<Void> dispatch(SseEvent event) {
-		this.buffered.decrement();
+		add(this.taken, 1);
+		// flag first, then look at stopping: a stop sets stopping, then looks at the flag
+		this.dispatching = true;
 		if (this.stopping) {
+			dispatchEnded();
 			return Mono.empty();
 		}
 		for (SseStreamObserver observer : this.observers) {
@@ -403,7 +425,6 @@ public final class SseStreamContainer {
 			logger.debug("Stream '" + getName() + "': event '" + event.id() + "' (" + event.type() + ", "
 					+ event.data().length() + " chars)");
 		}
-		this.dispatching = true;
 		this.dispatchThread = Thread.currentThread();
 		Mono<Void> rest;
 		try {
