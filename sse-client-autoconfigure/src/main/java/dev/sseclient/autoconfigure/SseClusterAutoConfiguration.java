@@ -21,6 +21,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.util.ClassUtils;
 
 import dev.sseclient.checkpoint.FileCheckpointStore;
@@ -216,7 +217,7 @@ public final class SseClusterAutoConfiguration {
 	}
 
 	private static RedisStreamLocks redis(SseClientProperties.Cluster cluster, Object connectionFactory) {
-		return new RedisStreamLocks((org.springframework.data.redis.connection.RedisConnectionFactory) connectionFactory,
+		return new RedisStreamLocks((RedisConnectionFactory) connectionFactory,
 				cluster.getRedis().getRegistryKey(), cluster.getLockTtl(), cluster.getPollInterval());
 	}
 

@@ -110,11 +110,6 @@ public final class LockRegistryStreamCoordinator implements SseStreamCoordinator
 		this.share = (rebalanceInterval != null) ? 0 : Integer.MAX_VALUE;
 	}
 
-	/** This instance's id in the lock registry. */
-	public String getInstanceId() {
-		return this.instanceId;
-	}
-
 	@Override
 	public boolean isCandidate(String stream) {
 		return this.candidateStreams.isEmpty() || this.candidateStreams.contains(stream);

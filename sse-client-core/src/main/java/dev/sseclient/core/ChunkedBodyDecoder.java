@@ -228,9 +228,7 @@ final class ChunkedBodyDecoder extends ChannelInboundHandlerAdapter {
 		int i = from;
 		while (i < length) {
 			byte b = bytes[i++];
-			if (++this.sizeLineLength > MAX_SIZE_LINE) {
-				throw broken("a chunk-size line over " + MAX_SIZE_LINE + " bytes");
-			}
+			countSizeLineByte();
 			int digit = HEX[b & 0xFF];
 			if (digit >= 0) {
 				if (this.chunkRemaining > (Long.MAX_VALUE >> 4)) {
@@ -257,14 +255,18 @@ final class ChunkedBodyDecoder extends ChannelInboundHandlerAdapter {
 		int i = from;
 		while (i < length) {
 			byte b = bytes[i++];
-			if (++this.sizeLineLength > MAX_SIZE_LINE) {
-				throw broken("a chunk-size line over " + MAX_SIZE_LINE + " bytes");
-			}
+			countSizeLineByte();
 			if (b == LF) {
 				return sizeLineEnded(i);
 			}
 		}
 		return i;
+	}
+
+	private void countSizeLineByte() {
+		if (++this.sizeLineLength > MAX_SIZE_LINE) {
+			throw broken("a chunk-size line over " + MAX_SIZE_LINE + " bytes");
+		}
 	}
 
 	private int sizeLineEnded(int next) {
