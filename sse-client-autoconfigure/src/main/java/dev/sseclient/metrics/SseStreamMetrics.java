@@ -192,7 +192,10 @@ public class SseStreamMetrics implements SseStreamObserver {
 				.increment();
 		}
 
-		/** Role changes of one stream come from its election's thread, one at a time. */
+		/**
+		 * Role changes come from the registry joining the stream and then from its election's
+		 * thread; registering a meter twice gives back the same meter, so a race costs nothing.
+		 */
 		void roleChanged(StreamRole.Role role) {
 			Counter counter = this.takeovers;
 			if (counter == null) {
