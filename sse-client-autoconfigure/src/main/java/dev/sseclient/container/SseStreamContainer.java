@@ -2,6 +2,7 @@ package dev.sseclient.container;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -49,6 +50,9 @@ public final class SseStreamContainer {
 
 	private final List<SseListenerEndpoint> listeners;
 
+	private final Executor pool;
+
+	/** The same pool, for the rare work that goes through Reactor (signals, async results, retries). */
 	private final Scheduler scheduler;
 
 	private final SseListenerErrorHandler errorHandler;
@@ -107,7 +111,8 @@ public final class SseStreamContainer {
 
 	private final @Nullable SseStreamCoordinator coordinator;
 
-	SseStreamContainer(StreamDefinition definition, List<SseListenerEndpoint> listeners, Scheduler scheduler,
+	SseStreamContainer(StreamDefinition definition, List<SseListenerEndpoint> listeners, Executor pool,
+			Scheduler scheduler,
 			SseListenerErrorHandler errorHandler, ApplicationEventPublisher eventPublisher,
 			List<SseStreamObserver> observers, ListenerObservations observations, CheckpointWriter checkpoints,
 			@Nullable SseStreamCoordinator coordinator) {
@@ -118,6 +123,7 @@ public final class SseStreamContainer {
 		this.observers = List.copyOf(observers);
 		this.observations = observations;
 		this.listeners = List.copyOf(listeners);
+		this.pool = pool;
 		this.scheduler = scheduler;
 		this.errorHandler = errorHandler;
 		this.checkpoint = checkpoints.slot(definition.name());
@@ -178,12 +184,13 @@ public final class SseStreamContainer {
 			this.stopWaiting = false;
 			this.stoppedByOperator = false;
 			this.stream = started;
-			started.signals().publishOn(this.scheduler).subscribe(this::publish);
-			this.subscription = buffer(started.events().doOnNext((event) -> add(this.received, 1)))
-				.concatMap(this::dispatch, 1)
-				.subscribe(null, (error) -> {
-					// the stream itself logs why it stopped
-				}, this::completed);
+			started.signals().publishOn(this.scheduler).subscribe(this::publish, (error) ->
+			// the pool refuses work once the application is closing: the last signals go unpublished
+			logger.debug("Stream '" + getName() + "': signal not published", error));
+			// an error ends the loop quietly: the stream itself logs why it stopped
+			DispatchLoop loop = new DispatchLoop(getName(), this.pool, prefetch(), this::dispatch, this::completed);
+			buffer(started.events().doOnNext((event) -> add(this.received, 1))).subscribe(loop);
+			this.subscription = loop;
 		}
 	}
 
@@ -240,15 +247,18 @@ public final class SseStreamContainer {
 		stop(timeout);
 	}
 
-	/** The bounded hand-off between the connection and the listeners, per the overflow policy. */
+	/**
+	 * The events as the dispatch loop takes them, per the overflow policy: with {@code block}
+	 * the loop's own queue is the buffer and its demand reaches the socket; the dropping
+	 * policies buffer (or drop) in front of it and the loop takes one event at a time.
+	 */
 	private Flux<SseEvent> buffer(Flux<SseEvent> events) {
 		int size = this.definition.bufferSize();
 		return switch (this.definition.overflow()) {
-			case BLOCK -> events.publishOn(this.scheduler, size);
-			case DROP_LATEST -> events.onBackpressureDrop(this::droppedOnOverflow).publishOn(this.scheduler, size);
-			case DROP_OLDEST -> events
-				.onBackpressureBuffer(size, this::droppedOnOverflow, BufferOverflowStrategy.DROP_OLDEST)
-				.publishOn(this.scheduler, 1);
+			case BLOCK -> events;
+			case DROP_LATEST -> events.onBackpressureDrop(this::droppedOnOverflow);
+			case DROP_OLDEST -> events.onBackpressureBuffer(size, this::droppedOnOverflow,
+					BufferOverflowStrategy.DROP_OLDEST);
 			case FAIL -> {
 				AtomicBoolean overflowed = new AtomicBoolean();
 				// after the first overflow nothing more is taken, so what is buffered stays a
@@ -264,8 +274,16 @@ public final class SseStreamContainer {
 					if (overflowed.compareAndSet(false, true)) {
 						this.scheduler.schedule(this::closeAfterOverflow);
 					}
-				}, BufferOverflowStrategy.DROP_LATEST).publishOn(this.scheduler, 1);
+				}, BufferOverflowStrategy.DROP_LATEST);
 			}
+		};
+	}
+
+	/** How many events the dispatch loop asks for ahead: the buffer, or one behind a buffering policy. */
+	private int prefetch() {
+		return switch (this.definition.overflow()) {
+			case BLOCK, DROP_LATEST -> this.definition.bufferSize();
+			case DROP_OLDEST, FAIL -> 1;
 		};
 	}
 
@@ -410,20 +428,17 @@ public final class SseStreamContainer {
 		count.lazySet(count.get() + n);
 	}
 
-	private Mono<Void> dispatch(SseEvent event) {
+	/** Hands one event to the listeners; {@code null} when done with it, else what is left to wait for. */
+	private @Nullable Mono<Void> dispatch(SseEvent event) {
 		add(this.taken, 1);
 		// flag first, then look at stopping: a stop sets stopping, then looks at the flag
 		this.dispatching = true;
 		if (this.stopping) {
 			dispatchEnded();
-			return Mono.empty();
+			return null;
 		}
 		for (SseStreamObserver observer : this.observers) {
 			observer.onEvent(this, event);
-		}
-		if (logger.isDebugEnabled()) {
-			logger.debug("Stream '" + getName() + "': event '" + event.id() + "' (" + event.type() + ", "
-					+ event.data().length() + " chars)");
 		}
 		this.dispatchThread = Thread.currentThread();
 		Mono<Void> rest;
@@ -437,7 +452,7 @@ public final class SseStreamContainer {
 		if (rest == null) {
 			processed(event);
 			dispatchEnded();
-			return Mono.empty();
+			return null;
 		}
 		return rest.then(Mono.<Void>fromRunnable(() -> processed(event))).doFinally((signal) -> dispatchEnded());
 	}

@@ -22,6 +22,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.aop.framework.autoproxy.BeanNameAutoProxyCreator;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -111,6 +112,64 @@ class DeclarativeStreamsTests {
 					List.of(new Tick("A", 1), new Tick("B", 2)), "3:{up=3, down=1}", 42, "plain text, not JSON");
 			assertThat(listeners.threads).allMatch((name) -> name.startsWith("sse-listener-"));
 		});
+	}
+
+	static class BlockingListeners {
+
+		final CountDownLatch release = new CountDownLatch(1);
+
+		final AtomicInteger inCall = new AtomicInteger();
+
+		final AtomicInteger mostInCall = new AtomicInteger();
+
+		final List<String> called = new CopyOnWriteArrayList<>();
+
+		final List<ClassLoader> classLoaders = new CopyOnWriteArrayList<>();
+
+		@SseListener(stream = "a")
+		void onA(String data) throws InterruptedException {
+			block(data);
+		}
+
+		@SseListener(stream = "b")
+		void onB(String data) throws InterruptedException {
+			block(data);
+		}
+
+		@SseListener(stream = "c")
+		void onC(String data) throws InterruptedException {
+			block(data);
+		}
+
+		private void block(String data) throws InterruptedException {
+			this.mostInCall.accumulateAndGet(this.inCall.incrementAndGet(), Math::max);
+			this.classLoaders.add(Thread.currentThread().getContextClassLoader());
+			this.called.add(data);
+			this.release.await(10, TimeUnit.SECONDS);
+			this.inCall.decrementAndGet();
+		}
+
+	}
+
+	@Test
+	void blockingListenersUseNoMoreThreadsThanConfiguredAndTheApplicationClassLoader() {
+		this.server.dispatcher((request) -> SseScript.stream().event("1", "message", request.target().substring(1)).hold());
+		this.contextRunner.withBean(BlockingListeners.class)
+			.withClassLoader(new FilteredClassLoader(getClass().getClassLoader()))
+			.withPropertyValues("sse.client.listener.max-threads=2", "sse.client.streams.a.url=" + this.server.url("/a"),
+					"sse.client.streams.b.url=" + this.server.url("/b"), "sse.client.streams.c.url=" + this.server.url("/c"))
+			.run((context) -> {
+				BlockingListeners listeners = context.getBean(BlockingListeners.class);
+				await().until(() -> listeners.inCall.get() == 2);
+				// the third stream waits for a thread while two listeners block theirs
+				Thread.sleep(300);
+				assertThat(listeners.called).hasSize(2);
+				listeners.release.countDown();
+				await().until(() -> listeners.called.size() == 3);
+				assertThat(listeners.called).containsExactlyInAnyOrder("a", "b", "c");
+				assertThat(listeners.mostInCall).hasValue(2);
+				assertThat(listeners.classLoaders).containsOnly(context.getClassLoader());
+			});
 	}
 
 	static class FailingListeners {
