@@ -153,7 +153,7 @@ public class SseClientProperties {
 
 		/**
 		 * Events buffered between the connection and the listeners; when full, reading from the
-		 * socket pauses.
+		 * socket pauses (the rest of the network read that filled it is kept as well).
 		 */
 		private int bufferSize = 256;
 

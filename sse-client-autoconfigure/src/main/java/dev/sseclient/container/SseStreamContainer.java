@@ -68,15 +68,12 @@ public final class SseStreamContainer {
 	private final CheckpointWriter.Slot checkpoint;
 
 	/*
-	 * Buffered events = received - dropped - taken. Each count has one writer at a time (the
-	 * connection's thread, or the thread dispatching), so it is a plain add with an ordered
-	 * store: no atomic instruction per event, and no cache line fought over by two threads.
+	 * Buffered events = arrived - dropped - taken (by the dispatch loop). Each count has one
+	 * writer at a time and is written with an ordered store: no atomic instruction per event.
 	 */
-	private final AtomicLong received = new AtomicLong();
+	private final AtomicLong arrived = new AtomicLong();
 
 	private final AtomicLong dropped = new AtomicLong();
-
-	private final AtomicLong taken = new AtomicLong();
 
 	private volatile long bytesOfEarlierStreams;
 
@@ -84,7 +81,7 @@ public final class SseStreamContainer {
 
 	private @Nullable SseStream stream;
 
-	private @Nullable Disposable subscription;
+	private @Nullable DispatchLoop loop;
 
 	private volatile boolean stopping;
 
@@ -176,9 +173,6 @@ public final class SseStreamContainer {
 			if (previous != null) {
 				this.bytesOfEarlierStreams += previous.bytesReceived();
 			}
-			this.received.set(0);
-			this.dropped.set(0);
-			this.taken.set(0);
 			SseStream started = this.definition.client().stream(request);
 			this.stopping = false;
 			this.stopWaiting = false;
@@ -187,10 +181,12 @@ public final class SseStreamContainer {
 			started.signals().publishOn(this.scheduler).subscribe(this::publish, (error) ->
 			// the pool refuses work once the application is closing: the last signals go unpublished
 			logger.debug("Stream '" + getName() + "': signal not published", error));
+			this.arrived.set(0);
+			this.dropped.set(0);
 			// an error ends the loop quietly: the stream itself logs why it stopped
-			DispatchLoop loop = new DispatchLoop(getName(), this.pool, prefetch(), this::dispatch, this::completed);
-			buffer(started.events().doOnNext((event) -> add(this.received, 1))).subscribe(loop);
-			this.subscription = loop;
+			DispatchLoop loop = new DispatchLoop(getName(), this.pool, loopCapacity(), this::dispatch, this::completed);
+			buffer(started).subscribe(loop);
+			this.loop = loop;
 		}
 	}
 
@@ -216,7 +212,9 @@ public final class SseStreamContainer {
 
 	/** Events received but not yet handed to the listeners. */
 	public int getBufferedEvents() {
-		return (int) Math.max(0, this.received.get() - this.dropped.get() - this.taken.get());
+		DispatchLoop current = this.loop;
+		long taken = (current != null) ? current.taken() : 0;
+		return (int) Math.max(0, this.arrived.get() - this.dropped.get() - taken);
 	}
 
 	/** What health and the endpoint show about this stream now. */
@@ -248,18 +246,22 @@ public final class SseStreamContainer {
 	}
 
 	/**
-	 * The events as the dispatch loop takes them, per the overflow policy: with {@code block}
-	 * the loop's own queue is the buffer and its demand reaches the socket; the dropping
-	 * policies buffer (or drop) in front of it and the loop takes one event at a time.
+	 * The events for the dispatch loop, per the overflow policy. With {@code block}, a list per
+	 * read, and the loop's own bounded demand reaches the socket. The dropping policies are
+	 * Reactor's operators on single events, each passed on as a list of one.
 	 */
-	private Flux<SseEvent> buffer(Flux<SseEvent> events) {
+	private Flux<List<SseEvent>> buffer(SseStream stream) {
+		OverflowPolicy overflow = this.definition.overflow();
+		if (overflow == OverflowPolicy.BLOCK) {
+			return stream.eventBatches().doOnNext((events) -> add(this.arrived, events.size()));
+		}
 		int size = this.definition.bufferSize();
-		return switch (this.definition.overflow()) {
-			case BLOCK -> events;
+		Flux<SseEvent> events = stream.events().doOnNext((event) -> add(this.arrived, 1));
+		Flux<SseEvent> buffered = switch (overflow) {
 			case DROP_LATEST -> events.onBackpressureDrop(this::droppedOnOverflow);
 			case DROP_OLDEST -> events.onBackpressureBuffer(size, this::droppedOnOverflow,
 					BufferOverflowStrategy.DROP_OLDEST);
-			case FAIL -> {
+			default -> {
 				AtomicBoolean overflowed = new AtomicBoolean();
 				// after the first overflow nothing more is taken, so what is buffered stays a
 				// gap-free run and the reconnect resumes right after it
@@ -277,14 +279,20 @@ public final class SseStreamContainer {
 				}, BufferOverflowStrategy.DROP_LATEST);
 			}
 		};
+		return buffered.map(List::of);
 	}
 
-	/** How many events the dispatch loop asks for ahead: the buffer, or one behind a buffering policy. */
-	private int prefetch() {
+	/** Events the loop holds: the buffer, or one behind an operator that buffers them itself. */
+	private int loopCapacity() {
 		return switch (this.definition.overflow()) {
 			case BLOCK, DROP_LATEST -> this.definition.bufferSize();
 			case DROP_OLDEST, FAIL -> 1;
 		};
+	}
+
+	/** One count's single writer adds to it. */
+	private static void add(AtomicLong count, long n) {
+		count.lazySet(count.get() + n);
 	}
 
 	/**
@@ -356,7 +364,7 @@ public final class SseStreamContainer {
 		Disposable active;
 		synchronized (this.lock) {
 			current = this.stream;
-			active = this.subscription;
+			active = this.loop;
 			if (current == null || this.stopping) {
 				return;
 			}
@@ -423,14 +431,8 @@ public final class SseStreamContainer {
 		}
 	}
 
-	/** One count's single writer adds to it. */
-	private static void add(AtomicLong count, long n) {
-		count.lazySet(count.get() + n);
-	}
-
 	/** Hands one event to the listeners; {@code null} when done with it, else what is left to wait for. */
 	private @Nullable Mono<Void> dispatch(SseEvent event) {
-		add(this.taken, 1);
 		// flag first, then look at stopping: a stop sets stopping, then looks at the flag
 		this.dispatching = true;
 		if (this.stopping) {

@@ -91,7 +91,8 @@ class OverflowPolicyTests {
 				return listener.ids.size() == 1500;
 			});
 			assertThat(listener.ids).containsExactlyElementsOf(IntStream.rangeClosed(1, 1500).boxed().toList());
-			assertThat(maxBuffered.get()).as("events held between socket and listener").isLessThanOrEqualTo(16 + 1);
+			// the buffer, plus the rest of the read that filled it (at most 64 KiB of 1 KiB events)
+			assertThat(maxBuffered.get()).as("events held between socket and listener").isLessThanOrEqualTo(16 + 64);
 			assertThat(this.server.requestCount()).isEqualTo(1);
 		});
 	}

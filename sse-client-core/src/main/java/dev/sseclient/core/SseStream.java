@@ -163,9 +163,21 @@ public final class SseStream implements AutoCloseable {
 	/**
 	 * The events, in order; subscribing connects. Completes when the stream completes or is
 	 * closed, and fails with an {@link SseException} when it stops on an error. Demand is
-	 * honoured: a slow subscriber slows reading from the socket. One subscriber per stream.
+	 * honoured: a slow subscriber slows reading from the socket. One subscriber per stream, of
+	 * this or of {@link #eventBatches()}.
 	 */
 	public Flux<SseEvent> events() {
+		return eventBatches().concatMapIterable(Function.identity(), BATCHES_PREFETCHED)
+			.takeWhile((event) -> !this.closeRequested);
+	}
+
+	/**
+	 * The events as they arrive, a list per network read, never empty: for consumers that hand
+	 * events on to other threads, where one hand-off per read costs far less than one per event.
+	 * Otherwise as {@link #events()}, except that a list being consumed when the stream is closed
+	 * is not cut short.
+	 */
+	public Flux<List<SseEvent>> eventBatches() {
 		return Flux.defer(() -> {
 			if (this.closeRequested) {
 				return Flux.empty();
@@ -179,8 +191,6 @@ public final class SseStream implements AutoCloseable {
 				.onErrorResume(this::endsNormally, (error) -> Flux.empty())
 				.onErrorMap((error) -> toSseException(error))
 				.takeUntilOther(this.closeRequest.asMono())
-				.concatMapIterable(Function.identity(), BATCHES_PREFETCHED)
-				.takeWhile((event) -> !this.closeRequested)
 				.doOnError((error) -> this.lastFailure = (SseException) error)
 				.doFinally(this::finish);
 		});

@@ -2,11 +2,13 @@ package dev.sseclient.core;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
 import reactor.test.StepVerifier;
 
 import dev.sseclient.core.parse.EventStreamLimitException;
@@ -15,6 +17,7 @@ import dev.sseclient.test.SseScript;
 import dev.sseclient.test.SseTestServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -650,6 +653,33 @@ class SseStreamTests {
 		assertThat(this.error.get().getMessage()).doesNotContain("hunter2")
 			.doesNotContain("abc")
 			.contains("http://******@127.0.0.1:" + this.server.port() + "/feed?access_token=******&page=2");
+	}
+
+	@Test
+	void eventBatchesCarryAReadsEventsTogetherInOrderAcrossReconnects() {
+		this.server.enqueue(SseScript.stream()
+			.send(SseScript.format("1", null, "a") + SseScript.format("2", null, "b") + SseScript.format("3", null, "c"))
+			.pause(Duration.ofMillis(100))
+			.event("4", null, "d")
+			.end());
+		this.server.enqueue(SseScript.stream().event("5", null, "e").hold());
+		SseStream stream = this.client.stream(request().build());
+		List<List<SseEvent>> batches = new CopyOnWriteArrayList<>();
+		Disposable subscription = stream.eventBatches().subscribe(batches::add);
+		try {
+			await().until(() -> batches.stream().mapToInt(List::size).sum() == 5);
+			assertThat(batches).allSatisfy((batch) -> assertThat(batch).isNotEmpty());
+			assertThat(batches.get(0)).extracting(SseEvent::id).containsExactly("1", "2", "3");
+			assertThat(batches.stream().flatMap(List::stream).map(SseEvent::id)).containsExactly("1", "2", "3", "4", "5");
+			assertThat(this.server.takeRequest().header("Last-Event-ID")).isNull();
+			assertThat(this.server.takeRequest().header("Last-Event-ID")).isEqualTo("4");
+			assertThatIllegalStateException().isThrownBy(() -> stream.events().blockFirst())
+				.withMessageContaining("can be subscribed only once");
+		}
+		finally {
+			subscription.dispose();
+			stream.close();
+		}
 	}
 
 	private SseRequest.Builder request() {
