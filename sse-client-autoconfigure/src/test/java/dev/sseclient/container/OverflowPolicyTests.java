@@ -1,6 +1,7 @@
 package dev.sseclient.container;
 
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -95,6 +96,40 @@ class OverflowPolicyTests {
 			assertThat(maxBuffered.get()).as("events held between socket and listener").isLessThanOrEqualTo(16 + 64);
 			assertThat(this.server.requestCount()).isEqualTo(1);
 		});
+	}
+
+	static class CountingListener {
+
+		final AtomicInteger received = new AtomicInteger();
+
+		volatile int firstOutOfOrder;
+
+		@SseListener(stream = "fast")
+		void on(SseEvent event) {
+			int expected = this.received.get() + 1;
+			if (Integer.parseInt(event.id()) != expected && this.firstOutOfOrder == 0) {
+				this.firstOutOfOrder = expected;
+			}
+			this.received.set(expected);
+		}
+
+	}
+
+	@Test
+	void blockWithATinyBufferNeverStallsOrReorders() {
+		// the listener and the connection race for who asks for the next read, 100,000 times
+		int events = 100_000;
+		this.server.enqueue(SseScript.stream()
+			.generate(events, (index) -> SseScript.format(String.valueOf(index + 1), null, "x"))
+			.hold());
+		CountingListener listener = new CountingListener();
+		this.contextRunner.withPropertyValues("sse.client.streams.fast.buffer-size=2")
+			.withBean(CountingListener.class, () -> listener)
+			.run((context) -> {
+				await().atMost(Duration.ofSeconds(30)).until(() -> listener.received.get() == events);
+				assertThat(listener.firstOutOfOrder).isZero();
+				assertThat(this.server.requestCount()).isEqualTo(1);
+			});
 	}
 
 	@Test
