@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Schedulers;
 
@@ -55,26 +56,39 @@ public final class CheckpointWriter implements AutoCloseable {
 		synchronized (this.saving) {
 			Map<String, String> batch = null;
 			for (Slot slot : this.slots.values()) {
-				String latest = slot.latest.get();
-				if (latest != null && !latest.equals(slot.saved)) {
+				String latest = slot.unsaved();
+				if (latest != null) {
 					if (batch == null) {
 						batch = new HashMap<>();
 					}
 					batch.put(slot.stream, latest);
 				}
 			}
-			if (batch == null) {
-				return;
+			if (batch != null) {
+				save(batch);
 			}
-			try {
-				this.store.save(batch);
-				batch.forEach((stream, id) -> this.slots.get(stream).saved = id);
+		}
+	}
+
+	/** Save one stream's id, when its batch is full: no look at the other streams. */
+	private void flush(Slot slot) {
+		synchronized (this.saving) {
+			String latest = slot.unsaved();
+			if (latest != null) {
+				save(Map.of(slot.stream, latest));
 			}
-			catch (RuntimeException ex) {
-				// a store down for minutes must not flood the log with a stack trace per interval
-				logger.warn("Could not save checkpoints " + batch.keySet() + " (" + ex + "); retrying with the next save");
-				logger.debug("Checkpoint store failure", ex);
-			}
+		}
+	}
+
+	private void save(Map<String, String> batch) {
+		try {
+			this.store.save(batch);
+			batch.forEach((stream, id) -> this.slots.get(stream).saved = id);
+		}
+		catch (RuntimeException ex) {
+			// a store down for minutes must not flood the log with a stack trace per interval
+			logger.warn("Could not save checkpoints " + batch.keySet() + " (" + ex + "); retrying with the next save");
+			logger.debug("Checkpoint store failure", ex);
 		}
 	}
 
@@ -92,7 +106,7 @@ public final class CheckpointWriter implements AutoCloseable {
 		private final AtomicReference<String> latest = new AtomicReference<>();
 
 		/** Written under the save lock, read there too. */
-		private String saved;
+		private @Nullable String saved;
 
 		/** Touched by the recording thread only. */
 		private int sinceSave;
@@ -107,8 +121,14 @@ public final class CheckpointWriter implements AutoCloseable {
 			this.latest.lazySet(id);
 			if (++this.sinceSave >= CheckpointWriter.this.batchSize) {
 				this.sinceSave = 0;
-				flush();
+				flush(this);
 			}
+		}
+
+		/** The id recorded since the last save, or {@code null}; under the save lock. */
+		private @Nullable String unsaved() {
+			String latest = this.latest.get();
+			return (latest != null && !latest.equals(this.saved)) ? latest : null;
 		}
 
 	}
