@@ -172,6 +172,38 @@ class DeclarativeStreamsTests {
 			});
 	}
 
+	static class CountingListener {
+
+		final AtomicInteger received = new AtomicInteger();
+
+		@SseListener(stream = "prices")
+		void on(String data) {
+			this.received.incrementAndGet();
+		}
+
+	}
+
+	@Test
+	void aStreamStartedRightAfterItWasStoppedRunsAgain() {
+		// a busy stream: its connection's thread is handing on events when the stop comes
+		this.server.dispatcher((request) -> SseScript.stream()
+			.generate(200_000, (index) -> SseScript.format(String.valueOf(index + 1), null, "x"))
+			.hold());
+		this.contextRunner.withBean(CountingListener.class).run((context) -> {
+			CountingListener listener = context.getBean(CountingListener.class);
+			SseStreamRegistry registry = context.getBean(SseStreamRegistry.class);
+			for (int i = 0; i < 10; i++) {
+				int before = listener.received.get();
+				await().until(() -> listener.received.get() > before);
+				registry.stop("prices");
+				registry.start("prices");
+				assertThat(registry.getContainer("prices").isRunning()).isTrue();
+			}
+			int before = listener.received.get();
+			await().until(() -> listener.received.get() > before);
+		});
+	}
+
 	static class FailingListeners {
 
 		final List<String> received = new CopyOnWriteArrayList<>();

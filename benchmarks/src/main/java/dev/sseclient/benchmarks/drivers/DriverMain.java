@@ -1,6 +1,7 @@
 package dev.sseclient.benchmarks.drivers;
 
 import java.net.URI;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -36,7 +37,9 @@ public final class DriverMain {
 		}
 		URI url = URI.create(options.get("url"));
 		String result = switch (scenario) {
-			case "throughput" -> throughput(driver(driverName), url, Integer.parseInt(options.get("count")));
+			case "throughput" -> throughput(driver(driverName), url, Integer.parseInt(options.get("count")),
+					Integer.parseInt(options.getOrDefault("warmup-seconds", "5")),
+					Integer.parseInt(options.getOrDefault("passes", "3")));
 			case "latency" -> latency(driver(driverName), url, Integer.parseInt(options.get("count")),
 					Integer.parseInt(options.get("warmup")));
 			case "streams" -> ManyStreams.run(url, Integer.parseInt(options.get("streams")),
@@ -57,23 +60,44 @@ public final class DriverMain {
 	}
 
 	/**
-	 * A warm-up pass of as many events (same for every driver: a feed followed for days runs
-	 * compiled code), then the timed pass, on a new connection.
+	 * The first pass of {@code count} events in this fresh JVM (startup and compilation
+	 * included), then more passes until {@code warmupSeconds} have gone by, then {@code passes}
+	 * timed passes whose median is the warm rate: a feed followed for days runs compiled code.
+	 * Every pass is a new connection; every driver gets the same.
 	 */
-	private static String throughput(Driver driver, URI url, int count) throws Exception {
+	private static String throughput(Driver driver, URI url, int count, int warmupSeconds, int passes)
+			throws Exception {
 		int[] sink = { 0 };
-		driver.consume(url, count, (data) -> sink[0] += data.length(), false);
+		driver.prepare(url);
+		long started = System.nanoTime();
+		double first = pass(driver, url, count, sink);
+		int warmupPasses = 1;
+		while (System.nanoTime() - started < TimeUnit.SECONDS.toNanos(warmupSeconds)) {
+			pass(driver, url, count, sink);
+			warmupPasses++;
+		}
+		double[] rates = new double[passes];
+		for (int i = 0; i < passes; i++) {
+			rates[i] = pass(driver, url, count, sink);
+		}
+		Arrays.sort(rates);
+		double median = (passes % 2 == 1) ? rates[passes / 2] : (rates[passes / 2 - 1] + rates[passes / 2]) / 2;
+		return String.format(Locale.ROOT, "events=%d rate=%.0f first=%.0f warmupPasses=%d passes=%d check=%d", count,
+				median, first, warmupPasses, passes, sink[0]);
+	}
+
+	/** Events per second of one pass. */
+	private static double pass(Driver driver, URI url, int count, int[] sink) throws Exception {
 		long start = System.nanoTime();
 		driver.consume(url, count, (data) -> sink[0] += data.length(), false);
-		double seconds = (System.nanoTime() - start) / 1e9;
-		return String.format(Locale.ROOT, "events=%d seconds=%.3f rate=%.0f check=%d", count, seconds, count / seconds,
-				sink[0]);
+		return count / ((System.nanoTime() - start) / 1e9);
 	}
 
 	/** Server write to the driver's callback, per event, after the first {@code warmup} events. */
 	private static String latency(Driver driver, URI url, int count, int warmup) throws Exception {
 		Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
 		int[] seen = { 0 };
+		driver.prepare(url);
 		driver.consume(url, count, (data) -> {
 			long now = System.nanoTime();
 			int end = data.indexOf(' ');

@@ -4,6 +4,8 @@ import java.net.URI;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -15,27 +17,70 @@ import dev.sseclient.listener.SseListener;
 
 /**
  * This project's declarative path in a small Boot application: a stream from properties and an
- * {@code @SseListener} method. The stream is started once the context is up, so Boot's startup
- * is not timed.
+ * {@code @SseListener} method. The application starts once per JVM, in {@link #prepare}, and
+ * is not timed; each pass starts the stream, waits for its events and stops it, as the other
+ * drivers open and close a connection per pass.
  */
 final class ListenerDriver implements Driver {
 
+	private final Target target = new Target();
+
+	private @Nullable ConfigurableApplicationContext context;
+
+	private @Nullable URI contextUrl;
+
 	@Override
-	public void consume(URI url, int count, Consumer<String> onData) throws Exception {
-		Target target = new Target(count, onData);
-		SpringApplication application = new SpringApplication(ListenerApplication.class);
-		application.addInitializers(
-				(context) -> ((GenericApplicationContext) context).registerBean(Target.class, () -> target));
-		try (ConfigurableApplicationContext context = application.run("--spring.main.web-application-type=none",
-				"--spring.main.banner-mode=off", "--logging.level.root=warn",
-				"--sse.client.streams.bench.url=" + url, "--sse.client.streams.bench.auto-startup=false")) {
-			context.getBean(SseStreamRegistry.class).start("bench");
-			target.done.await();
-		}
+	public void prepare(URI url) {
+		start(url);
 	}
 
-	/** Where the listener method hands each event's data. */
+	@Override
+	public void consume(URI url, int count, Consumer<String> onData) throws Exception {
+		SseStreamRegistry registry = start(url).getBean(SseStreamRegistry.class);
+		CountDownLatch done = this.target.expect(count, onData);
+		registry.start("bench");
+		done.await();
+		registry.stop("bench");
+	}
+
+	private ConfigurableApplicationContext start(URI url) {
+		if (this.context != null) {
+			if (!url.equals(this.contextUrl)) {
+				throw new IllegalStateException("One URL per JVM: started with " + this.contextUrl + ", asked for " + url);
+			}
+			return this.context;
+		}
+		SpringApplication application = new SpringApplication(ListenerApplication.class);
+		application.addInitializers(
+				(context) -> ((GenericApplicationContext) context).registerBean(Target.class, () -> this.target));
+		this.context = application.run("--spring.main.web-application-type=none", "--spring.main.banner-mode=off",
+				"--logging.level.root=warn", "--sse.client.streams.bench.url=" + url,
+				"--sse.client.streams.bench.auto-startup=false");
+		this.contextUrl = url;
+		return this.context;
+	}
+
+	/** Where the listener method hands each event's data, for the pass under way. */
 	static final class Target {
+
+		private volatile Pass pass = new Pass(0, (data) -> {
+		});
+
+		CountDownLatch expect(int count, Consumer<String> onData) {
+			Pass next = new Pass(count, onData);
+			this.pass = next;
+			return next.done;
+		}
+
+		@SseListener(stream = "bench")
+		void on(String data) {
+			this.pass.accept(data);
+		}
+
+	}
+
+	/** One pass's count; only the listener thread counts. */
+	static final class Pass {
 
 		final CountDownLatch done = new CountDownLatch(1);
 
@@ -45,13 +90,12 @@ final class ListenerDriver implements Driver {
 
 		private int received;
 
-		Target(int count, Consumer<String> onData) {
+		Pass(int count, Consumer<String> onData) {
 			this.count = count;
 			this.onData = onData;
 		}
 
-		@SseListener(stream = "bench")
-		void on(String data) {
+		void accept(String data) {
 			this.onData.accept(data);
 			if (++this.received == this.count) {
 				this.done.countDown();

@@ -37,15 +37,21 @@ final class Report {
 		md.append(String.format(Locale.ROOT, "Measured %s with `benchmarks/run.sh%s` (%d rounds, %.0f s): %s.%n%n",
 				LocalDate.now(), this.settings.quick() ? " --quick" : "", this.settings.rounds(), this.seconds, machine()));
 		md.append("### Throughput (events per second, median; ratio to the best peer taken within each round)\n\n");
-		md.append("| client | 64 B events | 1 KiB events |\n|---|---|---|\n");
+		md.append("| client | 64 B events | 1 KiB events | 64 B, first pass | 1 KiB, first pass |\n"
+				+ "|---|---|---|---|---|\n");
 		for (String client : SuiteMain.CLIENTS) {
 			md.append("| ").append(client).append(" | ")
 				.append(rateCell("throughput-64B", client)).append(" | ")
-				.append(rateCell("throughput-1KiB", client)).append(" |\n");
+				.append(rateCell("throughput-1KiB", client)).append(" | ")
+				.append(firstPassCell("throughput-64B", client)).append(" | ")
+				.append(firstPassCell("throughput-1KiB", client)).append(" |\n");
 		}
-		md.append(String.format(Locale.ROOT, "%nOne HTTP chunk per event, %,d events of 64 B and %,d of 1 KiB per run, "
-				+ "after a warm-up pass of as many in the same JVM.%n%n", this.settings.smallEvents(),
-				this.settings.largeEvents()));
+		md.append(String.format(Locale.ROOT, "%nOne HTTP chunk per event, %,d events of 64 B and %,d of 1 KiB per pass, "
+				+ "each pass a new connection. The first two columns: the median of 3 timed passes, after passes "
+				+ "for %d s in the same JVM (every client alike: a feed followed for days runs compiled code). "
+				+ "First pass: the first pass of a fresh JVM, the start of the client's code and its compilation "
+				+ "included.%n%n", this.settings.smallEvents(), this.settings.largeEvents(),
+				this.settings.throughputWarmupSeconds()));
 		md.append("### Latency, server write to callback, at 10,000 events/s (µs, median of rounds)\n\n");
 		md.append("| client | p50 | p99 | p99.9 | max |\n|---|---|---|---|---|\n");
 		for (String client : SuiteMain.CLIENTS) {
@@ -153,6 +159,11 @@ final class Report {
 				.orElse(Double.NaN);
 			return Results.value(round, client, "rate") / best;
 		});
+	}
+
+	private String firstPassCell(String scenario, String client) {
+		OptionalDouble first = this.results.median(scenario, client, "first");
+		return first.isPresent() ? millions(first.getAsDouble()) + " M" : "failed";
 	}
 
 	private String rateCell(String scenario, String client) {

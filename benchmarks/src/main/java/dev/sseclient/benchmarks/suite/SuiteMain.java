@@ -30,8 +30,8 @@ public final class SuiteMain {
 	}
 
 	/** How much to run: {@code --quick} stays under five minutes on two cores. */
-	record Settings(boolean quick, int rounds, int smallEvents, int largeEvents, int latencyWarmupSeconds,
-			int latencySeconds, int streamRounds, int streams, int ticks) {
+	record Settings(boolean quick, int rounds, int smallEvents, int largeEvents, int throughputWarmupSeconds,
+			int latencyWarmupSeconds, int latencySeconds, int streamRounds, int streams, int ticks) {
 
 		static Settings from(String[] args) {
 			boolean quick = List.of(args).contains("--quick");
@@ -41,8 +41,8 @@ public final class SuiteMain {
 					rounds = Integer.parseInt(arg.substring("--rounds=".length()));
 				}
 			}
-			return quick ? new Settings(true, rounds, 1_000_000, 200_000, 2, 3, 1, 10_000, 8)
-					: new Settings(false, rounds, 1_000_000, 200_000, 5, 10, 3, 10_000, 15);
+			return quick ? new Settings(true, rounds, 1_000_000, 200_000, 1, 2, 3, 1, 10_000, 8)
+					: new Settings(false, rounds, 1_000_000, 200_000, 5, 5, 10, 3, 10_000, 15);
 		}
 
 	}
@@ -67,8 +67,10 @@ public final class SuiteMain {
 				List<String> order = orderFor(round);
 				System.out.println("round " + (round + 1) + "/" + settings.rounds() + ": " + order);
 				for (String client : order) {
-					throughput(jvm, results, client, round, "64B", fast, settings.smallEvents(), 64);
-					throughput(jvm, results, client, round, "1KiB", fast, settings.largeEvents(), 1024);
+					throughput(jvm, results, client, round, "64B", fast, settings.smallEvents(), 64,
+							settings.throughputWarmupSeconds());
+					throughput(jvm, results, client, round, "1KiB", fast, settings.largeEvents(), 1024,
+							settings.throughputWarmupSeconds());
 					latency(jvm, results, client, round, fast, settings.latencyWarmupSeconds(), settings.latencySeconds());
 				}
 			}
@@ -106,13 +108,15 @@ public final class SuiteMain {
 	}
 
 	private static void throughput(Jvm jvm, Results results, String client, int round, String size, String base,
-			int events, int bytes) throws Exception {
+			int events, int bytes, int warmupSeconds) throws Exception {
 		Map<String, String> result = jvm.run("throughput-" + size + "-" + client + "-" + round, "1g",
-				DriverMain.class.getName(), List.of(client, "throughput",
-						"url=" + base + "/events?count=" + events + "&size=" + bytes, "count=" + events),
+				DriverMain.class.getName(),
+				List.of(client, "throughput", "url=" + base + "/events?count=" + events + "&size=" + bytes,
+						"count=" + events, "warmup-seconds=" + warmupSeconds, "passes=3"),
 				180);
 		results.add("throughput-" + size, client, round, result);
-		System.out.printf("  %-18s %-5s %s%n", client, size, result.getOrDefault("rate", "failed"));
+		System.out.printf("  %-18s %-5s %s (first pass %s)%n", client, size, result.getOrDefault("rate", "failed"),
+				result.getOrDefault("first", "?"));
 	}
 
 	private static void latency(Jvm jvm, Results results, String client, int round, String base, int warmupSeconds,
