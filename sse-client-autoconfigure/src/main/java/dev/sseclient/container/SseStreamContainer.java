@@ -159,7 +159,8 @@ public final class SseStreamContainer {
 	/** Whether the stream is connected or trying to be. */
 	public boolean isRunning() {
 		SseStream current = this.stream;
-		return current != null && !current.state().isFinal();
+		// once stopped, not running, even while the stream's own end is still on its way
+		return current != null && !this.stopping && !current.state().isFinal();
 	}
 
 	/** Connect, unless running; resumes from {@link #getLastEventId()}. */

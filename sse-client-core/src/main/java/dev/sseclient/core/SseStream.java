@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
@@ -51,8 +52,8 @@ public final class SseStream implements AutoCloseable {
 	/** Reads parsed ahead of the subscriber: each holds the events of one chunk of bytes. */
 	private static final int BATCHES_PREFETCHED = 2;
 
-	private static final Sinks.EmitFailureHandler RETRY_WHEN_CONCURRENT = Sinks.EmitFailureHandler
-		.busyLooping(Duration.ofSeconds(1));
+	/** How long an emission waits for another thread's emission into the same sink to end. */
+	private static final Duration CONCURRENT_EMISSION_WAIT = Duration.ofSeconds(1);
 
 	private final WebClient webClient;
 
@@ -74,7 +75,7 @@ public final class SseStream implements AutoCloseable {
 
 	private final StreamConnection.Listener connectionListener = new ConnectionListener();
 
-	private volatile StreamState state = StreamState.NEW;
+	private final AtomicReference<StreamState> state = new AtomicReference<>(StreamState.NEW);
 
 	private volatile String lastEventId;
 
@@ -122,7 +123,15 @@ public final class SseStream implements AutoCloseable {
 
 	/** Where the stream is now. */
 	public StreamState state() {
-		return this.state;
+		return this.state.get();
+	}
+
+	/**
+	 * Move to a state on the way, unless the stream has ended: a close on another thread may
+	 * have ended it while the connection's thread was still handling a failure.
+	 */
+	private void moveTo(StreamState next) {
+		this.state.getAndUpdate((current) -> current.isFinal() ? current : next);
 	}
 
 	/** The last-event-ID the next connection would resume from; empty for none. */
@@ -210,9 +219,9 @@ public final class SseStream implements AutoCloseable {
 	 * failure; events already received are still delivered.
 	 */
 	public void restart() {
-		if (!this.state.isFinal()) {
+		if (!this.state.get().isFinal()) {
 			logger.debug("Restarting stream '" + this.request.name() + "'");
-			this.restarts.emitNext(this.restartGeneration.incrementAndGet(), RETRY_WHEN_CONCURRENT);
+			this.restarts.emitNext(this.restartGeneration.incrementAndGet(), retryWhenConcurrent());
 		}
 	}
 
@@ -241,7 +250,7 @@ public final class SseStream implements AutoCloseable {
 		if (this.disconnectedSince == null) {
 			this.disconnectedSince = Instant.now();
 		}
-		this.state = StreamState.CONNECTING;
+		moveTo(StreamState.CONNECTING);
 		return connection.connect(restartsAfter(generation)).handle(this::deliver);
 	}
 
@@ -321,7 +330,7 @@ public final class SseStream implements AutoCloseable {
 		Duration retryAfter = (failure instanceof SseHttpStatusException status) ? status.getRetryAfter() : null;
 		Duration delay = this.backoff.delay(this.failuresInRow, this.serverRetry, retryAfter,
 				ThreadLocalRandom.current().nextDouble());
-		this.state = StreamState.RECONNECTING;
+		moveTo(StreamState.RECONNECTING);
 		emit(new SseSignal.Retrying(delay, this.failuresInRow + 1));
 		logAttempt(failure, delay);
 		long generation = this.restartGeneration.get();
@@ -438,7 +447,7 @@ public final class SseStream implements AutoCloseable {
 		else {
 			end = StreamState.CLOSED;
 		}
-		this.state = end;
+		this.state.set(end);
 		this.current = null;
 		this.connectedSince = null;
 		this.disconnectedSince = null;
@@ -450,11 +459,19 @@ public final class SseStream implements AutoCloseable {
 			logger.info("Stream '" + this.request.name() + "' " + end.name().toLowerCase(java.util.Locale.ROOT));
 		}
 		emit(new SseSignal.Closed(end, cause));
-		this.signals.emitComplete(RETRY_WHEN_CONCURRENT);
+		this.signals.emitComplete(retryWhenConcurrent());
 	}
 
 	private void emit(SseSignal signal) {
-		this.signals.emitNext(signal, RETRY_WHEN_CONCURRENT);
+		this.signals.emitNext(signal, retryWhenConcurrent());
+	}
+
+	/**
+	 * A new handler per emission: Reactor's busy-looping handler fixes its deadline when it is
+	 * created, so a shared one stops retrying for good a second after it was made.
+	 */
+	private static Sinks.EmitFailureHandler retryWhenConcurrent() {
+		return Sinks.EmitFailureHandler.busyLooping(CONCURRENT_EMISSION_WAIT);
 	}
 
 	private final class ConnectionListener implements StreamConnection.Listener {
@@ -463,7 +480,7 @@ public final class SseStream implements AutoCloseable {
 		public void opened(StreamConnection connection, String maskedUrl) {
 			SseStream.this.connectedSince = Instant.now();
 			SseStream.this.disconnectedSince = null;
-			SseStream.this.state = StreamState.OPEN;
+			moveTo(StreamState.OPEN);
 			if (logger.isInfoEnabled()) {
 				logger.info("Stream '" + SseStream.this.request.name() + "' opened " + maskedUrl
 						+ (SseStream.this.lastEventId.isEmpty() ? "" : " from id " + SseStream.this.lastEventId));

@@ -3,6 +3,9 @@ package dev.sseclient.core;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -679,6 +682,97 @@ class SseStreamTests {
 		finally {
 			subscription.dispose();
 			stream.close();
+		}
+	}
+
+	@Test
+	void closingWhileAnotherThreadEmitsASignalStillEndsTheSignals() throws InterruptedException {
+		this.server.enqueue(SseScript.stream().event("1", null, "a").hold());
+		SseStream stream = this.client.stream(request().build());
+		CountDownLatch opening = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		List<SseSignal> seen = new CopyOnWriteArrayList<>();
+		AtomicBoolean completed = new AtomicBoolean();
+		stream.signals().subscribe((signal) -> {
+			seen.add(signal);
+			if (signal instanceof SseSignal.Opened) {
+				// the I/O thread stays inside the signal sink while the test thread closes
+				opening.countDown();
+				awaitQuietly(release);
+			}
+		}, (failure) -> {
+		}, () -> completed.set(true));
+		Disposable subscription = stream.events().subscribe();
+		try {
+			assertThat(opening.await(5, TimeUnit.SECONDS)).isTrue();
+			// well over a second after the stream's class was loaded: a retry deadline fixed
+			// then would have passed
+			Thread.sleep(1200);
+			Thread releaser = new Thread(() -> {
+				sleepQuietly(300);
+				release.countDown();
+			});
+			releaser.start();
+			stream.close();
+			await().untilTrue(completed);
+			assertThat(seen).last().isInstanceOf(SseSignal.Closed.class);
+			assertThat(stream.state()).isEqualTo(StreamState.CLOSED);
+		}
+		finally {
+			release.countDown();
+			subscription.dispose();
+		}
+	}
+
+	@Test
+	void aStreamClosedWhileItsConnectionThreadHandlesAFailureStaysClosed() throws InterruptedException {
+		this.server.enqueue(SseScript.stream().event("1", null, "a").end());
+		this.server.enqueue(SseScript.stream().event("2", null, "b").hold());
+		SseStream stream = this.client.stream(request().build());
+		CountDownLatch failing = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		stream.signals().subscribe((signal) -> {
+			if (signal instanceof SseSignal.Failed) {
+				// the I/O thread is between the failure and its move to reconnecting
+				failing.countDown();
+				awaitQuietly(release);
+			}
+		});
+		Disposable subscription = stream.events().subscribe();
+		try {
+			assertThat(failing.await(5, TimeUnit.SECONDS)).isTrue();
+			Thread releaser = new Thread(() -> {
+				sleepQuietly(200);
+				release.countDown();
+			});
+			releaser.start();
+			stream.close();
+			releaser.join();
+			Thread.sleep(200);
+			assertThat(stream.state()).isEqualTo(StreamState.CLOSED);
+			assertThat(this.server.requestCount()).isEqualTo(1);
+		}
+		finally {
+			release.countDown();
+			subscription.dispose();
+		}
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await(5, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static void sleepQuietly(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 

@@ -35,13 +35,13 @@ public final class SuiteMain {
 
 		static Settings from(String[] args) {
 			boolean quick = List.of(args).contains("--quick");
-			int rounds = quick ? 3 : 5;
+			int rounds = quick ? 2 : 5;
 			for (String arg : args) {
 				if (arg.startsWith("--rounds=")) {
 					rounds = Integer.parseInt(arg.substring("--rounds=".length()));
 				}
 			}
-			return quick ? new Settings(true, rounds, 1_000_000, 200_000, 1, 2, 3, 1, 10_000, 8)
+			return quick ? new Settings(true, rounds, 1_000_000, 200_000, 1, 2, 2, 1, 10_000, 8)
 					: new Settings(false, rounds, 1_000_000, 200_000, 5, 5, 10, 3, 10_000, 15);
 		}
 
