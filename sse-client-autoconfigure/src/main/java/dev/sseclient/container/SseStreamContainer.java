@@ -109,8 +109,7 @@ public final class SseStreamContainer {
 	private final @Nullable SseStreamCoordinator coordinator;
 
 	SseStreamContainer(StreamDefinition definition, List<SseListenerEndpoint> listeners, Executor pool,
-			Scheduler scheduler,
-			SseListenerErrorHandler errorHandler, ApplicationEventPublisher eventPublisher,
+			Scheduler scheduler, SseListenerErrorHandler errorHandler, ApplicationEventPublisher eventPublisher,
 			List<SseStreamObserver> observers, ListenerObservations observations, CheckpointWriter checkpoints,
 			@Nullable SseStreamCoordinator coordinator) {
 		this.definition = definition;
@@ -179,9 +178,10 @@ public final class SseStreamContainer {
 			this.stopWaiting = false;
 			this.stoppedByOperator = false;
 			this.stream = started;
-			started.signals().publishOn(this.scheduler).subscribe(this::publish, (error) ->
 			// the pool refuses work once the application is closing: the last signals go unpublished
-			logger.debug("Stream '" + getName() + "': signal not published", error));
+			started.signals()
+				.publishOn(this.scheduler)
+				.subscribe(this::publish, (error) -> logger.debug("Stream '" + getName() + "': signal not published", error));
 			this.arrived.set(0);
 			this.dropped.set(0);
 			// an error ends the loop quietly: the stream itself logs why it stopped
