@@ -2,8 +2,8 @@
 # The benchmark suite: builds what it needs, runs every client against the same loopback
 # server (each in a fresh JVM), prints a markdown table and one TARGET line per goal, and
 # writes docs/benchmarks.md and docs/benchmarks.png.
-#   benchmarks/run.sh            full: 5 rounds (about 25 minutes on 2 cores)
-#   benchmarks/run.sh --quick    2 rounds, shorter runs (under 5 minutes)
+#   benchmarks/run.sh            full: 5 rounds (about 20 minutes on 2 cores)
+#   benchmarks/run.sh --quick    2 rounds, shorter runs (about 3 minutes)
 #   benchmarks/run.sh --rounds=N
 set -euo pipefail
 cd "$(dirname "$0")/.."
