@@ -1,11 +1,11 @@
 package dev.sseclient.container;
 
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -42,17 +42,6 @@ final class DispatchLoop implements CoreSubscriber<List<SseEvent>>, Disposable, 
 
 	private static final Log logger = LogFactory.getLog(DispatchLoop.class);
 
-	private static final VarHandle LIST_REQUESTED;
-
-	static {
-		try {
-			LIST_REQUESTED = MethodHandles.lookup().findVarHandle(DispatchLoop.class, "listRequested", boolean.class);
-		}
-		catch (ReflectiveOperationException ex) {
-			throw new ExceptionInInitializerError(ex);
-		}
-	}
-
 	private final String streamName;
 
 	private final Executor pool;
@@ -77,8 +66,7 @@ final class DispatchLoop implements CoreSubscriber<List<SseEvent>>, Disposable, 
 	private final AtomicLong taken = new AtomicLong();
 
 	/** Whether a list is asked for and not yet delivered. */
-	@SuppressWarnings("unused")
-	private volatile boolean listRequested;
+	private final AtomicBoolean listRequested = new AtomicBoolean();
 
 	private volatile @Nullable Subscription upstream;
 
@@ -129,7 +117,7 @@ final class DispatchLoop implements CoreSubscriber<List<SseEvent>>, Disposable, 
 		add(this.received, events.size());
 		this.queue.offer(events);
 		// cleared first, then the count read: the loop, after a list, does the reverse
-		this.listRequested = false;
+		this.listRequested.set(false);
 		schedule();
 		if (waiting() < this.capacity) {
 			requestList();
@@ -173,7 +161,7 @@ final class DispatchLoop implements CoreSubscriber<List<SseEvent>>, Disposable, 
 
 	private void requestList() {
 		Subscription subscription = this.upstream;
-		if (subscription != null && LIST_REQUESTED.compareAndSet(this, false, true)) {
+		if (subscription != null && this.listRequested.compareAndSet(false, true)) {
 			subscription.request(1);
 		}
 	}
@@ -246,7 +234,7 @@ final class DispatchLoop implements CoreSubscriber<List<SseEvent>>, Disposable, 
 	 */
 	private void requestMoreIfRoom() {
 		VarHandle.fullFence();
-		if (!this.listRequested && waiting() < this.capacity) {
+		if (!this.listRequested.get() && waiting() < this.capacity) {
 			requestList();
 		}
 	}
