@@ -3,7 +3,9 @@ package dev.sseclient.core.parse;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -259,7 +261,7 @@ class EventStreamParserTests {
 
 	@Test
 	void lineBreakSearchEightBytesAtATimeFindsTheFirstCrOrLfAnywhere() {
-		java.util.Random random = new java.util.Random(42);
+		Random random = new Random(42);
 		byte[] alphabet = { '\n', '\r', 0, 1, 0x0B, 0x0C, 0x0E, (byte) 0x8A, (byte) 0x8D, (byte) 0xFF, 'a', ':' };
 		for (int round = 0; round < 20_000; round++) {
 			byte[] bytes = new byte[random.nextInt(40)];
@@ -276,6 +278,26 @@ class EventStreamParserTests {
 				}
 			}
 			assertThat(EventStreamParser.nextLineBreak(bytes, from, end)).as("round %d", round).isEqualTo(expected);
+		}
+	}
+
+	@Test
+	void randomStreamsParseAlikeWholeAndInRandomChunks() {
+		Random random = new Random(7);
+		String[] lines = { "data: a", "data: \u00e9t\u00e9 long enough to span words", "data", "id: 12", "id",
+				"event: tick", "event:", ": comment", "retry: 30", "", "", "x: y", "data:x\ry" };
+		String[] ends = { "\n", "\r", "\r\n" };
+		for (int round = 0; round < 2_000; round++) {
+			StringBuilder text = new StringBuilder();
+			for (int i = random.nextInt(30); i > 0; i--) {
+				text.append(lines[random.nextInt(lines.length)]).append(ends[random.nextInt(ends.length)]);
+			}
+			byte[] input = utf8(text.toString());
+			List<String> whole = parseInChunks(input, Math.max(1, input.length));
+			int[] splits = random.ints(random.nextInt(6), 0, input.length + 1).sorted().toArray();
+			assertThat(parse(input, splits)).as("%s split at %s", text, Arrays.toString(splits))
+				.isEqualTo(whole);
+			assertThat(parseInChunks(input, 1)).as("%s byte by byte", text).isEqualTo(whole);
 		}
 	}
 
