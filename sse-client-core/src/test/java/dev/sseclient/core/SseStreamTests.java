@@ -14,6 +14,9 @@ import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.test.StepVerifier;
 
+import org.springframework.http.client.reactive.JdkClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
+
 import dev.sseclient.core.parse.EventStreamLimitException;
 import dev.sseclient.test.RecordedRequest;
 import dev.sseclient.test.SseScript;
@@ -60,6 +63,23 @@ class SseStreamTests {
 			.containsExactly(tuple("1", "message", "a"), tuple("2", "tick", "b"), tuple("3", "message", "c"));
 		assertThat(this.server.takeRequest().header("Last-Event-ID")).isNull();
 		assertThat(this.server.takeRequest().header("Last-Event-ID")).isEqualTo("2");
+	}
+
+	@Test
+	void buffersOfAnotherConnectorAreParsedAlike() {
+		// the JDK connector's buffers are read-only views, not Netty's heap buffers read in place
+		SseClient jdkClient = SseClient.create(WebClient.builder().clientConnector(new JdkClientHttpConnector()));
+		this.server.enqueue(SseScript.stream()
+			.event("1", null, "caf\u00e9")
+			.send("id: 2\nevent: tick\ndata: split")
+			.send(" across\ndata: writes\n\n")
+			.end());
+		List<SseEvent> received = jdkClient.events(SseRequest.get(this.server.url("/feed")).reconnect(FAST).build())
+			.take(2)
+			.collectList()
+			.block(Duration.ofSeconds(10));
+		assertThat(received).extracting(SseEvent::id, SseEvent::type, SseEvent::data)
+			.containsExactly(tuple("1", "message", "caf\u00e9"), tuple("2", "tick", "split across\nwrites"));
 	}
 
 	@Test

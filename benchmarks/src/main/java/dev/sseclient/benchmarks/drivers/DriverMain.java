@@ -93,22 +93,40 @@ public final class DriverMain {
 		return count / ((System.nanoTime() - start) / 1e9);
 	}
 
-	/** Server write to the driver's callback, per event, after the first {@code warmup} events. */
+	/**
+	 * Server write to the driver's callback, per event, after the first {@code warmup} events.
+	 * Also counts stalls: runs of consecutive events more than 1 ms late. Events paced 100 µs
+	 * apart that wait behind one hole in the client's progress (a pause, a descheduled thread)
+	 * arrive late together, so a stall count far below the count of late events says the tail is
+	 * a few holes, not a slow path taken now and then.
+	 */
+	private static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
 	private static String latency(Driver driver, URI url, int count, int warmup) throws Exception {
 		Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
 		int[] seen = { 0 };
+		long[] stalls = { 0 };
+		boolean[] stalling = { false };
 		driver.prepare(url);
 		driver.consume(url, count, (data) -> {
 			long now = System.nanoTime();
 			int end = data.indexOf(' ');
 			long stamp = Long.parseLong((end < 0) ? data : data.substring(0, end));
 			if (seen[0]++ >= warmup) {
-				histogram.recordValue(Math.max(0, now - stamp));
+				long latency = Math.max(0, now - stamp);
+				histogram.recordValue(latency);
+				boolean late = latency > STALL_NANOS;
+				if (late && !stalling[0]) {
+					stalls[0]++;
+				}
+				stalling[0] = late;
 			}
 		}, true);
-		return String.format(Locale.ROOT, "events=%d p50=%.1f p99=%.1f p999=%.1f max=%.1f", histogram.getTotalCount(),
-				histogram.getValueAtPercentile(50) / 1e3, histogram.getValueAtPercentile(99) / 1e3,
-				histogram.getValueAtPercentile(99.9) / 1e3, histogram.getMaxValue() / 1e3);
+		return String.format(Locale.ROOT, "events=%d p50=%.1f p99=%.1f p999=%.1f max=%.1f over1ms=%d stalls=%d",
+				histogram.getTotalCount(), histogram.getValueAtPercentile(50) / 1e3,
+				histogram.getValueAtPercentile(99) / 1e3, histogram.getValueAtPercentile(99.9) / 1e3,
+				histogram.getMaxValue() / 1e3, histogram.getTotalCount() - histogram.getCountBetweenValues(0, STALL_NANOS),
+				stalls[0]);
 	}
 
 }

@@ -54,16 +54,19 @@ final class Report {
 				+ "included.%n%n", this.settings.smallEvents(), this.settings.largeEvents(),
 				this.settings.throughputWarmupSeconds()));
 		md.append("### Latency, server write to callback, at 10,000 events/s (µs, median of rounds)\n\n");
-		md.append("| client | p50 | p99 | p99.9 | max |\n|---|---|---|---|---|\n");
+		md.append("| client | p50 | p99 | p99.9 | max | events over 1 ms | stalls over 1 ms |\n");
+		md.append("|---|---|---|---|---|---|---|\n");
 		for (String client : SuiteMain.CLIENTS) {
 			md.append("| ").append(client);
-			for (String key : List.of("p50", "p99", "p999", "max")) {
+			for (String key : List.of("p50", "p99", "p999", "max", "over1ms", "stalls")) {
 				md.append(" | ").append(number(this.results.median("latency", client, key), "%.0f"));
 			}
 			md.append(" |\n");
 		}
-		md.append(String.format(Locale.ROOT, "%n%d s recorded per run, after %d s of warm-up at the same rate.%n%n",
-				this.settings.latencySeconds(), this.settings.latencyWarmupSeconds()));
+		md.append(String.format(Locale.ROOT, "%n%d s recorded per run, after %d s of warm-up at the same rate. "
+				+ "A stall: consecutive events each more than 1 ms late (the events that queued behind one "
+				+ "hole in the client's progress).%n%n", this.settings.latencySeconds(),
+				this.settings.latencyWarmupSeconds()));
 		md.append("### Many streams, this client (each stream 1 event/s)\n\n");
 		md.append("| streams | all open after | threads before → during | heap per stream | RSS | events lost |\n");
 		md.append("|---|---|---|---|---|---|\n");

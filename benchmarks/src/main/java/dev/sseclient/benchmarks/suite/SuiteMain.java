@@ -128,8 +128,8 @@ public final class SuiteMain {
 						"count=" + events, "warmup=" + rate * warmupSeconds),
 				warmupSeconds + seconds + 120L);
 		results.add("latency", client, round, result);
-		System.out.printf("  %-18s p99 %s us, p99.9 %s us%n", client, result.getOrDefault("p99", "?"),
-				result.getOrDefault("p999", "?"));
+		System.out.printf("  %-18s p99 %s us, p99.9 %s us, %s stalls over 1 ms%n", client,
+				result.getOrDefault("p99", "?"), result.getOrDefault("p999", "?"), result.getOrDefault("stalls", "?"));
 	}
 
 	private static void drain(InputStream output) {
