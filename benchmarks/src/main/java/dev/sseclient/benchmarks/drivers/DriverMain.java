@@ -24,6 +24,9 @@ public final class DriverMain {
 			new ListenerDriver(), "webclient", new WebClientDriver(), "okhttp-eventsource", new EventSourceDriver(),
 			"okhttp-sse", new OkHttpSseDriver(), "raw-socket", new RawSocketDriver());
 
+	/** Later than this, an event counts as late, and consecutive late events as one stall. */
+	private static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
 	private DriverMain() {
 	}
 
@@ -100,11 +103,10 @@ public final class DriverMain {
 	 * arrive late together, so a stall count far below the count of late events says the tail is
 	 * a few holes, not a slow path taken now and then.
 	 */
-	private static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-
 	private static String latency(Driver driver, URI url, int count, int warmup) throws Exception {
 		Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
 		int[] seen = { 0 };
+		long[] late = { 0 };
 		long[] stalls = { 0 };
 		boolean[] stalling = { false };
 		driver.prepare(url);
@@ -115,18 +117,20 @@ public final class DriverMain {
 			if (seen[0]++ >= warmup) {
 				long latency = Math.max(0, now - stamp);
 				histogram.recordValue(latency);
-				boolean late = latency > STALL_NANOS;
-				if (late && !stalling[0]) {
-					stalls[0]++;
+				boolean isLate = latency > STALL_NANOS;
+				if (isLate) {
+					late[0]++;
+					if (!stalling[0]) {
+						stalls[0]++;
+					}
 				}
-				stalling[0] = late;
+				stalling[0] = isLate;
 			}
 		}, true);
 		return String.format(Locale.ROOT, "events=%d p50=%.1f p99=%.1f p999=%.1f max=%.1f over1ms=%d stalls=%d",
 				histogram.getTotalCount(), histogram.getValueAtPercentile(50) / 1e3,
 				histogram.getValueAtPercentile(99) / 1e3, histogram.getValueAtPercentile(99.9) / 1e3,
-				histogram.getMaxValue() / 1e3, histogram.getTotalCount() - histogram.getCountBetweenValues(0, STALL_NANOS),
-				stalls[0]);
+				histogram.getMaxValue() / 1e3, late[0], stalls[0]);
 	}
 
 }
