@@ -279,8 +279,11 @@ final class DispatchLoop implements CoreSubscriber<List<SseEvent>>, Disposable, 
 		rest.subscribe(resume);
 	}
 
-	/** One count's single writer adds to it. */
-	private static void add(AtomicLong count, long n) {
+	/**
+	 * Adds to a count that only one thread at a time writes: an ordered store, no atomic
+	 * instruction. The container's counts of arrived and dropped events are kept the same way.
+	 */
+	static void add(AtomicLong count, long n) {
 		count.lazySet(count.get() + n);
 	}
 

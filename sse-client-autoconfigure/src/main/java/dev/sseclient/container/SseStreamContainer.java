@@ -254,10 +254,10 @@ public final class SseStreamContainer {
 	private Flux<List<SseEvent>> buffer(SseStream stream) {
 		OverflowPolicy overflow = this.definition.overflow();
 		if (overflow == OverflowPolicy.BLOCK) {
-			return stream.eventBatches().doOnNext((events) -> add(this.arrived, events.size()));
+			return stream.eventBatches().doOnNext((events) -> DispatchLoop.add(this.arrived, events.size()));
 		}
 		int size = this.definition.bufferSize();
-		Flux<SseEvent> events = stream.events().doOnNext((event) -> add(this.arrived, 1));
+		Flux<SseEvent> events = stream.events().doOnNext((event) -> DispatchLoop.add(this.arrived, 1));
 		Flux<SseEvent> buffered = switch (overflow) {
 			case DROP_LATEST -> events.onBackpressureDrop(this::droppedOnOverflow);
 			case DROP_OLDEST -> events.onBackpressureBuffer(size, this::droppedOnOverflow,
@@ -268,12 +268,12 @@ public final class SseStreamContainer {
 				// gap-free run and the reconnect resumes right after it
 				yield events.filter((event) -> {
 					if (overflowed.get()) {
-						add(this.dropped, 1);
+						DispatchLoop.add(this.dropped, 1);
 						return false;
 					}
 					return true;
 				}).onBackpressureBuffer(size, (event) -> {
-					add(this.dropped, 1);
+					DispatchLoop.add(this.dropped, 1);
 					if (overflowed.compareAndSet(false, true)) {
 						this.scheduler.schedule(this::closeAfterOverflow);
 					}
@@ -289,11 +289,6 @@ public final class SseStreamContainer {
 			case BLOCK, DROP_LATEST -> this.definition.bufferSize();
 			case DROP_OLDEST, FAIL -> 1;
 		};
-	}
-
-	/** One count's single writer adds to it. */
-	private static void add(AtomicLong count, long n) {
-		count.lazySet(count.get() + n);
 	}
 
 	/**
@@ -338,7 +333,7 @@ public final class SseStreamContainer {
 	}
 
 	private void droppedOnOverflow(SseEvent event) {
-		add(this.dropped, 1);
+		DispatchLoop.add(this.dropped, 1);
 		for (SseStreamObserver observer : this.observers) {
 			observer.onDropped(this, event, "overflow");
 		}

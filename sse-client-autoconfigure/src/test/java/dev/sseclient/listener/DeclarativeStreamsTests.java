@@ -162,7 +162,7 @@ class DeclarativeStreamsTests {
 				BlockingListeners listeners = context.getBean(BlockingListeners.class);
 				await().until(() -> listeners.inCall.get() == 2);
 				// the third stream waits for a thread while two listeners block theirs
-				Thread.sleep(300);
+				await().during(Duration.ofMillis(300)).until(() -> listeners.called.size() == 2);
 				assertThat(listeners.called).hasSize(2);
 				listeners.release.countDown();
 				await().until(() -> listeners.called.size() == 3);
