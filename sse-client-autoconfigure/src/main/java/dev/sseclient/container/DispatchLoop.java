@@ -21,24 +21,26 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 import reactor.util.concurrent.Queues;
 
-import dev.sseclient.core.SseEvent;
+import dev.sseclient.core.SseItem;
 
 /**
- * The hand-off between a stream's connection and its listeners. The connection's thread puts
- * the events of each network read, as one list, into a queue; the listener pool takes them out
- * and hands the events to the listeners one at a time, in order. One queue operation and at
- * most one pool task per read, not per event: what {@code concatMapIterable}, {@code publishOn}
- * and {@code concatMap} cost per event was most of the listener path's overhead.
+ * The hand-off between a stream's connection and its listeners: the one ordered path on which
+ * a stream's events and signals (opened, failed, retrying, closed) reach the application. The
+ * connection's thread puts the items of each network read, as one list, into a queue; the
+ * listener pool takes them out and hands them on one at a time, in order, so a signal is
+ * handled after every event before it. One queue operation and at most one pool task per read,
+ * not per event: what {@code concatMapIterable}, {@code publishOn} and {@code concatMap} cost
+ * per event was most of the listener path's overhead.
  *
- * <p>The buffer is counted in events, not reads: one list is asked for at a time, and only while
- * fewer than {@code capacity} events wait, so a slow listener stops reading from the socket; at
- * most the rest of the read that filled the buffer waits beyond it. (The dropping overflow
- * policies are Reactor operators in front, feeding it one event per list.)
+ * <p>The buffer is counted in items, not reads: one list is asked for at a time, and only while
+ * fewer than {@code capacity} items wait, so a slow listener stops reading from the socket; at
+ * most the rest of the read that filled the buffer waits beyond it. With a dropping overflow
+ * policy the loop reads without pause into a {@link DroppingBuffer} instead.
  *
- * <p>The dispatch function handles an event and returns {@code null} when it is done with it,
- * or a {@code Mono} (an async listener, a retry) that the loop waits for before the next event.
+ * <p>The dispatch function handles an item and returns {@code null} when it is done with it,
+ * or a {@code Mono} (an async listener, a retry) that the loop waits for before the next item.
  */
-final class DispatchLoop implements CoreSubscriber<List<SseEvent>>, Disposable, Runnable {
+final class DispatchLoop implements CoreSubscriber<List<SseItem>>, Disposable, Runnable {
 
 	private static final Log logger = LogFactory.getLog(DispatchLoop.class);
 
@@ -48,11 +50,14 @@ final class DispatchLoop implements CoreSubscriber<List<SseEvent>>, Disposable, 
 
 	private final int capacity;
 
-	private final Function<SseEvent, @Nullable Mono<Void>> dispatcher;
+	private final Function<SseItem, @Nullable Mono<Void>> dispatcher;
 
 	private final Runnable onComplete;
 
-	private final Queue<List<SseEvent>> queue = Queues.<List<SseEvent>>unbounded(16).get();
+	private final Queue<List<SseItem>> queue = Queues.<List<SseItem>>unbounded(16).get();
+
+	/** Instead of the queue and its bounded demand, with a dropping overflow policy. */
+	private final @Nullable DroppingBuffer dropping;
 
 	/** Runs of the loop asked for: the one that moves it from 0 submits the loop to the pool. */
 	private final AtomicInteger runsRequested = new AtomicInteger();
@@ -80,28 +85,29 @@ final class DispatchLoop implements CoreSubscriber<List<SseEvent>>, Disposable, 
 	/** Set while an event's async work is pending; its end runs the loop again. */
 	private volatile @Nullable Disposable pending;
 
-	// The loop's own: the read being dispatched and the next event in it.
-	private @Nullable List<SseEvent> current;
+	// The loop's own: the read being dispatched and the next item in it.
+	private @Nullable List<SseItem> current;
 
 	private int next;
 
 	private boolean terminated;
 
-	DispatchLoop(String streamName, Executor pool, int capacity, Function<SseEvent, @Nullable Mono<Void>> dispatcher,
-			Runnable onComplete) {
+	DispatchLoop(String streamName, Executor pool, int capacity, @Nullable DroppingBuffer dropping,
+			Function<SseItem, @Nullable Mono<Void>> dispatcher, Runnable onComplete) {
 		this.streamName = streamName;
 		this.pool = pool;
 		this.capacity = capacity;
+		this.dropping = dropping;
 		this.dispatcher = dispatcher;
 		this.onComplete = onComplete;
 	}
 
-	/** Events taken out to be dispatched so far. */
+	/** Items taken out to be dispatched so far. */
 	long taken() {
 		return this.taken.get();
 	}
 
-	/** Events received and not yet taken out. */
+	/** Items received and not yet taken out. */
 	private long waiting() {
 		return this.received.get() - this.taken.get();
 	}
@@ -109,13 +115,24 @@ final class DispatchLoop implements CoreSubscriber<List<SseEvent>>, Disposable, 
 	@Override
 	public void onSubscribe(Subscription subscription) {
 		this.upstream = subscription;
-		requestList();
+		if (this.dropping != null) {
+			subscription.request(Long.MAX_VALUE);
+		}
+		else {
+			requestList();
+		}
 	}
 
 	@Override
-	public void onNext(List<SseEvent> events) {
-		add(this.received, events.size());
-		this.queue.offer(events);
+	public void onNext(List<SseItem> items) {
+		DroppingBuffer buffer = this.dropping;
+		if (buffer != null) {
+			buffer.offer(items);
+			schedule();
+			return;
+		}
+		add(this.received, items.size());
+		this.queue.offer(items);
 		// cleared first, then the count read: the loop, after a list, does the reverse
 		this.listRequested.set(false);
 		schedule();
@@ -175,9 +192,8 @@ final class DispatchLoop implements CoreSubscriber<List<SseEvent>>, Disposable, 
 		}
 		catch (RejectedExecutionException ex) {
 			// the pool is shut down: the application is closing
-			logger.debug("Stream '" + this.streamName + "': listener pool closed, " + waiting()
-					+ " buffered events not dispatched");
-			this.queue.clear();
+			logger.debug("Stream '" + this.streamName + "': listener pool closed, buffered events not dispatched");
+			clear();
 		}
 	}
 
@@ -193,37 +209,56 @@ final class DispatchLoop implements CoreSubscriber<List<SseEvent>>, Disposable, 
 
 	private void drain() {
 		while (!this.cancelled && this.pending == null) {
-			List<SseEvent> events = this.current;
-			if (events == null) {
-				boolean finished = this.done;
-				events = this.queue.poll();
-				if (events == null) {
-					if (finished) {
-						terminate();
-					}
-					return;
+			// read before taking: done and nothing left to take means everything was dispatched
+			boolean finished = this.done;
+			SseItem item = take();
+			if (item == null) {
+				if (finished) {
+					terminate();
 				}
-				this.current = events;
-				this.next = 0;
+				return;
 			}
-			while (this.next < events.size()) {
-				if (this.cancelled) {
-					break;
-				}
-				SseEvent event = events.get(this.next++);
-				add(this.taken, 1);
-				Mono<Void> rest = dispatch(event);
-				if (rest != null) {
-					awaitThenResume(rest);
-					return;
-				}
+			add(this.taken, 1);
+			Mono<Void> rest = dispatch(item);
+			if (rest != null) {
+				awaitThenResume(rest);
+				return;
+			}
+		}
+		if (this.cancelled) {
+			clear();
+		}
+	}
+
+	/** The next item: from the read being dispatched, else the next read (asking for more when there is room). */
+	private @Nullable SseItem take() {
+		DroppingBuffer buffer = this.dropping;
+		if (buffer != null) {
+			return buffer.poll();
+		}
+		List<SseItem> items = this.current;
+		if (items != null) {
+			if (this.next < items.size()) {
+				return items.get(this.next++);
 			}
 			this.current = null;
 			requestMoreIfRoom();
 		}
-		if (this.cancelled) {
-			this.current = null;
-			this.queue.clear();
+		items = this.queue.poll();
+		if (items == null) {
+			return null;
+		}
+		this.current = items;
+		this.next = 1;
+		return items.get(0);
+	}
+
+	private void clear() {
+		this.current = null;
+		this.queue.clear();
+		DroppingBuffer buffer = this.dropping;
+		if (buffer != null) {
+			buffer.clear();
 		}
 	}
 
@@ -249,13 +284,13 @@ final class DispatchLoop implements CoreSubscriber<List<SseEvent>>, Disposable, 
 		}
 	}
 
-	private @Nullable Mono<Void> dispatch(SseEvent event) {
+	private @Nullable Mono<Void> dispatch(SseItem item) {
 		try {
-			return this.dispatcher.apply(event);
+			return this.dispatcher.apply(item);
 		}
 		catch (RuntimeException ex) {
 			// listener failures are the error handler's; this is a fault of our own: keep going
-			logger.error("Stream '" + this.streamName + "': dispatching event '" + event.id() + "' failed", ex);
+			logger.error("Stream '" + this.streamName + "': dispatching " + item + " failed", ex);
 			return null;
 		}
 	}

@@ -10,8 +10,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
-import reactor.core.publisher.BufferOverflowStrategy;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
@@ -21,6 +19,7 @@ import dev.sseclient.core.SseClient;
 import dev.sseclient.checkpoint.CheckpointWriter;
 import dev.sseclient.core.Redaction;
 import dev.sseclient.core.SseEvent;
+import dev.sseclient.core.SseItem;
 import dev.sseclient.core.SseException;
 import dev.sseclient.core.SseRequest;
 import dev.sseclient.core.SseSignal;
@@ -35,8 +34,12 @@ import dev.sseclient.listener.SseListenerErrorHandler;
 /**
  * Runs one declared stream: connects through its {@link SseClient}, buffers up to the
  * stream's buffer size (then reading pauses), and hands each event to the matching listeners,
- * one event at a time, in order, on the listener pool rather than an I/O thread. Not a bean:
- * reach it through {@link SseStreamRegistry}.
+ * one event at a time, in order, on the listener pool rather than an I/O thread. The stream's
+ * lifecycle application events travel the same path: {@link SseStreamEvent.Opened} is
+ * published before the first event of its connection reaches a listener, and
+ * {@link SseStreamEvent.Completed}, {@link SseStreamEvent.Failed} or
+ * {@link SseStreamEvent.Closed} after every listener handled the last event before it. Not a
+ * bean: reach it through {@link SseStreamRegistry}.
  *
  * <p>It remembers the last event every listener got through (and saves it, batched, to the
  * checkpoint store), and a start resumes from there, so events that were buffered but not
@@ -82,6 +85,9 @@ public final class SseStreamContainer {
 	private @Nullable SseStream stream;
 
 	private @Nullable DispatchLoop loop;
+
+	/** Whether the current run's end was published: by its dispatch loop, or by a stop that cut the loop short. */
+	private AtomicBoolean endPublished = new AtomicBoolean();
 
 	private volatile boolean stopping;
 
@@ -178,15 +184,13 @@ public final class SseStreamContainer {
 			this.stopWaiting = false;
 			this.stoppedByOperator = false;
 			this.stream = started;
-			// the pool refuses work once the application is closing: the last signals go unpublished
-			started.signals()
-				.publishOn(this.scheduler)
-				.subscribe(this::publish, (error) -> logger.debug("Stream '" + getName() + "': signal not published", error));
 			this.arrived.set(0);
 			this.dropped.set(0);
-			// an error ends the loop quietly: the stream itself logs why it stopped
-			DispatchLoop loop = new DispatchLoop(getName(), this.pool, loopCapacity(), this::dispatch, this::completed);
-			buffer(started).subscribe(loop);
+			AtomicBoolean ended = new AtomicBoolean();
+			this.endPublished = ended;
+			DispatchLoop loop = new DispatchLoop(getName(), this.pool, this.definition.bufferSize(), droppingBuffer(),
+					(item) -> dispatch(item, ended), this::completed);
+			started.itemBatches().doOnNext((items) -> DispatchLoop.add(this.arrived, items.size())).subscribe(loop);
 			this.loop = loop;
 		}
 	}
@@ -246,49 +250,14 @@ public final class SseStreamContainer {
 		stop(timeout);
 	}
 
-	/**
-	 * The events for the dispatch loop, per the overflow policy. With {@code block}, a list per
-	 * read, and the loop's own bounded demand reaches the socket. The dropping policies are
-	 * Reactor's operators on single events, each passed on as a list of one.
-	 */
-	private Flux<List<SseEvent>> buffer(SseStream stream) {
+	/** For a dropping overflow policy, the buffer that drops; {@code null} for {@code block}. */
+	private @Nullable DroppingBuffer droppingBuffer() {
 		OverflowPolicy overflow = this.definition.overflow();
 		if (overflow == OverflowPolicy.BLOCK) {
-			return stream.eventBatches().doOnNext((events) -> DispatchLoop.add(this.arrived, events.size()));
+			return null;
 		}
-		int size = this.definition.bufferSize();
-		Flux<SseEvent> events = stream.events().doOnNext((event) -> DispatchLoop.add(this.arrived, 1));
-		Flux<SseEvent> buffered = switch (overflow) {
-			case DROP_LATEST -> events.onBackpressureDrop(this::droppedOnOverflow);
-			case DROP_OLDEST -> events.onBackpressureBuffer(size, this::droppedOnOverflow,
-					BufferOverflowStrategy.DROP_OLDEST);
-			default -> {
-				AtomicBoolean overflowed = new AtomicBoolean();
-				// after the first overflow nothing more is taken, so what is buffered stays a
-				// gap-free run and the reconnect resumes right after it
-				yield events.filter((event) -> {
-					if (overflowed.get()) {
-						DispatchLoop.add(this.dropped, 1);
-						return false;
-					}
-					return true;
-				}).onBackpressureBuffer(size, (event) -> {
-					DispatchLoop.add(this.dropped, 1);
-					if (overflowed.compareAndSet(false, true)) {
-						this.scheduler.schedule(this::closeAfterOverflow);
-					}
-				}, BufferOverflowStrategy.DROP_LATEST);
-			}
-		};
-		return buffered.map(List::of);
-	}
-
-	/** Events the loop holds: the buffer, or one behind an operator that buffers them itself. */
-	private int loopCapacity() {
-		return switch (this.definition.overflow()) {
-			case BLOCK, DROP_LATEST -> this.definition.bufferSize();
-			case DROP_OLDEST, FAIL -> 1;
-		};
+		return new DroppingBuffer(overflow, this.definition.bufferSize(), this::droppedOnOverflow,
+				() -> this.scheduler.schedule(this::closeAfterOverflow));
 	}
 
 	/**
@@ -358,9 +327,11 @@ public final class SseStreamContainer {
 	public void stop(Duration timeout) {
 		SseStream current;
 		Disposable active;
+		AtomicBoolean ended;
 		synchronized (this.lock) {
 			current = this.stream;
 			active = this.loop;
+			ended = this.endPublished;
 			if (current == null || this.stopping) {
 				return;
 			}
@@ -373,6 +344,13 @@ public final class SseStreamContainer {
 		if (active != null) {
 			active.dispose();
 		}
+		// the loop is cut short: the end is published here, after the listener call in flight
+		SseException cause = current.lastFailure();
+		publishEnd(ended, switch (current.state()) {
+			case COMPLETED -> new SseSignal.Closed(StreamState.COMPLETED, null);
+			case FAILED -> new SseSignal.Closed(StreamState.FAILED, cause);
+			default -> new SseSignal.Closed(StreamState.CLOSED, null);
+		});
 	}
 
 	private void awaitInFlight(Duration timeout) {
@@ -398,11 +376,43 @@ public final class SseStreamContainer {
 		}
 	}
 
-	private void publish(SseSignal signal) {
-		if (!(signal instanceof SseSignal.Comment)) {
-			for (SseStreamObserver observer : this.observers) {
-				observer.onSignal(this, signal);
+	/** Hands an item on: an event to the listeners, a signal to observers and as an application event. */
+	private @Nullable Mono<Void> dispatch(SseItem item, AtomicBoolean ended) {
+		if (item instanceof SseEvent event) {
+			return dispatch(event);
+		}
+		if (item instanceof SseSignal.Closed closed) {
+			publishEnd(ended, closed);
+		}
+		else if (!(item instanceof SseSignal.Comment)) {
+			publish((SseSignal) item);
+		}
+		return null;
+	}
+
+	/** The end of a run, once: the stream's own {@code Closed}, or a stop's. */
+	private void publishEnd(AtomicBoolean ended, SseSignal.Closed closed) {
+		if (!ended.compareAndSet(false, true)) {
+			return;
+		}
+		if (closed.state() == StreamState.COMPLETED && this.definition.request().isFinite()) {
+			// a finite stream is an answer: the next start asks anew rather than resuming this one
+			this.lastProcessedId = this.definition.request().lastEventId();
+		}
+		if (closed.state() == StreamState.FAILED && closed.cause() != null) {
+			try {
+				this.errorHandler.handleStreamFailure(getName(), closed.cause());
 			}
+			catch (RuntimeException ex) {
+				logger.error("The listener error handler failed on the end of stream '" + getName() + "'", ex);
+			}
+		}
+		publish(closed);
+	}
+
+	private void publish(SseSignal signal) {
+		for (SseStreamObserver observer : this.observers) {
+			observer.onSignal(this, signal);
 		}
 		SseStreamEvent event = null;
 		if (signal instanceof SseSignal.Failed failed) {
@@ -423,7 +433,14 @@ public final class SseStreamContainer {
 			};
 		}
 		if (event != null) {
-			this.eventPublisher.publishEvent(event);
+			try {
+				this.eventPublisher.publishEvent(event);
+			}
+			catch (RuntimeException ex) {
+				// an application listener's failure is not the stream's
+				logger.error("Stream '" + getName() + "': an application listener of " + event.getClass().getSimpleName()
+						+ " failed", ex);
+			}
 		}
 	}
 

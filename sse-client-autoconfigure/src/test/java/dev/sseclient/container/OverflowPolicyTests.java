@@ -162,10 +162,15 @@ class OverflowPolicyTests {
 		});
 	}
 
+	/** The least of three readings after a GC: other tests' leftover threads allocate too. */
 	private static long usedHeapAfterGc() throws InterruptedException {
-		System.gc();
-		Thread.sleep(100);
-		return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+		long least = Long.MAX_VALUE;
+		for (int i = 0; i < 3; i++) {
+			System.gc();
+			Thread.sleep(100);
+			least = Math.min(least, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+		}
+		return least;
 	}
 
 	@Test

@@ -23,12 +23,19 @@ import java.time.Duration;
  * @param jitter the largest random reduction of a delay, as a fraction from 0 to 1
  * @param resetAfter how long a connection without events must stay open to count as stable
  * @param maxAttempts reconnect attempts in a row, with no event and no stable connection between them,
- * before the stream fails; -1 for no limit, 0 to fail at the first lost connection
+ * before the stream fails; -1 for no limit ({@value #FINITE_STREAM_MAX_ATTEMPTS} on a
+ * {@linkplain SseRequest#isFinite() finite} stream), 0 to fail at the first lost connection
  * @param minServerDelay the smallest delay a server may ask for
  * @param maxServerDelay the largest delay a server may ask for
  */
 public record ReconnectOptions(boolean enabled, Duration initialDelay, Duration maxDelay, double multiplier,
 		double jitter, Duration resetAfter, int maxAttempts, Duration minServerDelay, Duration maxServerDelay) {
+
+	/**
+	 * What {@code maxAttempts} of -1 means on a finite stream (one AI answer): a few tries, not
+	 * an endless re-send of a request that may be paid for.
+	 */
+	public static final int FINITE_STREAM_MAX_ATTEMPTS = 3;
 
 	private static final ReconnectOptions DEFAULTS = new ReconnectOptions(true, Duration.ofSeconds(1),
 			Duration.ofSeconds(30), 2.0, 0.5, Duration.ofSeconds(60), -1, Duration.ofMillis(100), Duration.ofMinutes(10));

@@ -12,7 +12,7 @@ import java.time.Instant;
  * @param data the data lines joined with LF
  * @param receivedAt when the bytes that completed it arrived
  */
-public record SseEvent(String stream, String id, String type, String data, Instant receivedAt) {
+public record SseEvent(String stream, String id, String type, String data, Instant receivedAt) implements SseItem {
 
 	@Override
 	public String toString() {

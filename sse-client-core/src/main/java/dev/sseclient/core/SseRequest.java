@@ -45,6 +45,10 @@ public final class SseRequest {
 
 	private final @Nullable String completeOn;
 
+	private final @Nullable String completeOnEvent;
+
+	private final boolean resendIncomplete;
+
 	private final ReconnectOptions reconnect;
 
 	private final Duration connectTimeout;
@@ -69,6 +73,8 @@ public final class SseRequest {
 		this.body = (builder.body != null) ? builder.body.clone() : null;
 		this.lastEventId = builder.lastEventId;
 		this.completeOn = builder.completeOn;
+		this.completeOnEvent = builder.completeOnEvent;
+		this.resendIncomplete = builder.resendIncomplete;
 		this.reconnect = builder.reconnect;
 		this.connectTimeout = builder.connectTimeout;
 		this.idleTimeout = builder.idleTimeout;
@@ -127,6 +133,29 @@ public final class SseRequest {
 		return this.completeOn;
 	}
 
+	/** The event type that ends the stream normally (delivered, then the stream completes), or {@code null}. */
+	public @Nullable String completeOnEvent() {
+		return this.completeOnEvent;
+	}
+
+	/**
+	 * Whether the stream is finite: it has a completion rule ({@link #completeOn()} or
+	 * {@link #completeOnEvent()}), so a response that ends without it is a failure, not a reason
+	 * to reconnect.
+	 */
+	public boolean isFinite() {
+		return this.completeOn != null || this.completeOnEvent != null;
+	}
+
+	/**
+	 * Whether a finite stream whose response ended before completing sends its request again
+	 * (with {@code Last-Event-ID}) instead of failing. Off by default: for an AI answer, a new
+	 * request is a new, paid answer.
+	 */
+	public boolean resendIncomplete() {
+		return this.resendIncomplete;
+	}
+
 	public ReconnectOptions reconnect() {
 		return this.reconnect;
 	}
@@ -172,6 +201,8 @@ public final class SseRequest {
 			.method(this.method)
 			.lastEventId(this.lastEventId)
 			.completeOn(this.completeOn)
+			.completeOnEvent(this.completeOnEvent)
+			.resendIncomplete(this.resendIncomplete)
 			.reconnect(this.reconnect)
 			.connectTimeout(this.connectTimeout)
 			.idleTimeout(this.idleTimeout)
@@ -216,6 +247,10 @@ public final class SseRequest {
 		private String lastEventId = "";
 
 		private @Nullable String completeOn;
+
+		private @Nullable String completeOnEvent;
+
+		private boolean resendIncomplete;
 
 		private ReconnectOptions reconnect = ReconnectOptions.defaults();
 
@@ -281,9 +316,34 @@ public final class SseRequest {
 			return this;
 		}
 
-		/** Event data that ends the stream normally, such as {@code [DONE]}; the event is not delivered. */
+		/**
+		 * Event data that ends the stream normally, such as {@code [DONE]}; the event is not
+		 * delivered. Makes the stream {@linkplain SseRequest#isFinite() finite}.
+		 */
 		public Builder completeOn(@Nullable String data) {
 			this.completeOn = data;
+			return this;
+		}
+
+		/**
+		 * An event type that ends the stream normally, such as {@code message_stop}: the event is
+		 * delivered, then the stream completes. Makes the stream
+		 * {@linkplain SseRequest#isFinite() finite}.
+		 */
+		public Builder completeOnEvent(@Nullable String type) {
+			if (type != null && type.isEmpty()) {
+				throw new IllegalArgumentException("completeOnEvent must not be empty");
+			}
+			this.completeOnEvent = type;
+			return this;
+		}
+
+		/**
+		 * For a finite stream: send the request again (with {@code Last-Event-ID}) when a response
+		 * ends before completing, instead of failing. Off by default.
+		 */
+		public Builder resendIncomplete(boolean resend) {
+			this.resendIncomplete = resend;
 			return this;
 		}
 

@@ -5,10 +5,11 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What happens to a stream besides its events: comments and the life of its connections. See
+ * What happens to a stream besides its events: comments and the life of its connections. They
+ * travel with the events in one ordered sequence ({@link SseStream#items()}); see also
  * {@link SseStream#signals()}.
  */
-public sealed interface SseSignal {
+public sealed interface SseSignal extends SseItem {
 
 	/**
 	 * A connection opened.
@@ -43,12 +44,19 @@ public sealed interface SseSignal {
 	}
 
 	/**
-	 * The stream ended for good; no signal follows.
-	 * @param state {@link StreamState#COMPLETED}, {@link StreamState#FAILED} or
-	 * {@link StreamState#CLOSED}
+	 * The stream ended for good; nothing follows. It comes after every event the stream
+	 * delivered.
+	 * @param state {@link StreamState#COMPLETED} (204, or the completion rule matched),
+	 * {@link StreamState#FAILED} or {@link StreamState#CLOSED} (closed by the caller)
 	 * @param cause why it failed, or {@code null}
 	 */
 	record Closed(StreamState state, @Nullable SseException cause) implements SseSignal {
+
+		/** Whether the stream ended normally: 204, or the completion rule matched. */
+		public boolean completed() {
+			return this.state == StreamState.COMPLETED;
+		}
+
 	}
 
 }

@@ -3,7 +3,6 @@ package dev.sseclient.core;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,8 +18,6 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 import reactor.core.publisher.Sinks;
-import reactor.core.publisher.SynchronousSink;
-import reactor.util.retry.Retry;
 
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.http.HttpHeaders;
@@ -73,6 +70,8 @@ public final class SseStream implements AutoCloseable {
 
 	private final AtomicBoolean finished = new AtomicBoolean();
 
+	private final AtomicBoolean closedMirrored = new AtomicBoolean();
+
 	private final StreamConnection.Listener connectionListener = new ConnectionListener();
 
 	private final AtomicReference<StreamState> state = new AtomicReference<>(StreamState.NEW);
@@ -84,6 +83,13 @@ public final class SseStream implements AutoCloseable {
 	private volatile boolean closeRequested;
 
 	private volatile @Nullable SseException lastFailure;
+
+	/** How the stream ends, decided when the attempts are over; {@code null} while they go on. */
+	private volatile @Nullable StreamState ending;
+
+	private volatile @Nullable SseException endCause;
+
+	private volatile SseSignal.@Nullable Closed closed;
 
 	private volatile @Nullable Instant connectedSince;
 
@@ -170,23 +176,87 @@ public final class SseStream implements AutoCloseable {
 	}
 
 	/**
-	 * The events, in order; subscribing connects. Completes when the stream completes or is
-	 * closed, and fails with an {@link SseException} when it stops on an error. Demand is
-	 * honoured: a slow subscriber slows reading from the socket. One subscriber per stream, of
-	 * this or of {@link #eventBatches()}.
+	 * Everything the stream delivers, in the order it happened on the wire: each connection's
+	 * {@link SseSignal.Opened}, its events and comments, {@link SseSignal.Failed} and
+	 * {@link SseSignal.Retrying} when it ends, and last {@link SseSignal.Closed}, which says how
+	 * the stream ended (completed, failed with its cause, or closed). Subscribing connects; it
+	 * completes after {@code Closed} and never errors. Demand is honoured down to the socket.
+	 * One subscriber per stream, of this, {@link #itemBatches()} or {@link #events()}. Events
+	 * not yet delivered when the stream is closed are not delivered; {@code Closed} still is.
 	 */
-	public Flux<SseEvent> events() {
-		return eventBatches().concatMapIterable(Function.identity(), BATCHES_PREFETCHED)
-			.takeWhile((event) -> !this.closeRequested);
+	public Flux<SseItem> items() {
+		return sequence().concatMapIterable(Function.identity(), BATCHES_PREFETCHED).handle((item, sink) -> {
+			if (item instanceof SseSignal signal) {
+				mirror(signal);
+				sink.next(signal);
+			}
+			else if (!this.closeRequested) {
+				sink.next(item);
+			}
+		});
 	}
 
 	/**
-	 * The events as they arrive, a list per network read, never empty: for consumers that hand
-	 * events on to other threads, where one hand-off per read costs far less than one per event.
-	 * Otherwise as {@link #events()}, except that a list being consumed when the stream is closed
+	 * As {@link #items()}, a list per network read (never empty): for consumers that hand items
+	 * on to other threads, where one hand-off per read costs far less than one per event. The
+	 * order is that of the lists and within them; a list being consumed when the stream is closed
 	 * is not cut short.
 	 */
-	public Flux<List<SseEvent>> eventBatches() {
+	public Flux<List<SseItem>> itemBatches() {
+		return sequence().doOnNext((batch) -> {
+			for (SseItem item : batch) {
+				if (item instanceof SseSignal signal) {
+					mirror(signal);
+				}
+			}
+		});
+	}
+
+	/**
+	 * The events, in order; subscribing connects. Completes when the stream completes or is
+	 * closed, and fails with an {@link SseException} when it stops on an error (an
+	 * {@link SseIncompleteResponseException} when a finite stream's response ended before its
+	 * completion). Demand is honoured: a slow subscriber slows reading from the socket. One
+	 * subscriber per stream, of this, {@link #items()} or {@link #itemBatches()}; comments and
+	 * connection signals still reach {@link #signals()}, each right after the events before it.
+	 */
+	public Flux<SseEvent> events() {
+		return sequence().concatMapIterable(Function.identity(), BATCHES_PREFETCHED).handle((item, sink) -> {
+			if (item instanceof SseEvent event) {
+				if (this.closeRequested) {
+					sink.complete();
+				}
+				else {
+					sink.next(event);
+				}
+				return;
+			}
+			SseSignal signal = (SseSignal) item;
+			mirror(signal);
+			if (signal instanceof SseSignal.Closed closed && closed.state() == StreamState.FAILED
+					&& closed.cause() != null) {
+				sink.error(closed.cause());
+			}
+		});
+	}
+
+	/**
+	 * Comments and connection signals (opened, failed, retrying, closed), in order with the
+	 * events: each is emitted when the subscriber of {@link #events()} or {@link #items()} has
+	 * been handed the events before it (with {@link #itemBatches()}, when its list is). Hot:
+	 * subscribe before the events to see everything; a subscriber that cannot keep up misses
+	 * signals rather than slowing the stream. Completes after {@link SseSignal.Closed}.
+	 */
+	public Flux<SseSignal> signals() {
+		return this.signals.asFlux();
+	}
+
+	/**
+	 * The one ordered path: a list per read, each connection's items and what ended it, then the
+	 * stream's {@code Closed}. Attempts follow each other through {@code repeat}, so a stream
+	 * that reconnects for days keeps a fixed chain of operators.
+	 */
+	private Flux<List<SseItem>> sequence() {
 		return Flux.defer(() -> {
 			if (this.closeRequested) {
 				return Flux.empty();
@@ -195,23 +265,17 @@ public final class SseStream implements AutoCloseable {
 				return Flux.error(new IllegalStateException(
 						"The events of stream '" + this.request.name() + "' can be subscribed only once"));
 			}
-			return Flux.defer(this::connectOnce)
-				.retryWhen(Retry.from((failures) -> failures.concatMap((signal) -> afterFailure(signal.failure()), 0)))
-				.onErrorResume(this::endsNormally, (error) -> Flux.empty())
-				.onErrorMap((error) -> toSseException(error))
+			return Flux.defer(this::attempt)
+				.repeat(() -> this.ending == null)
 				.takeUntilOther(this.closeRequest.asMono())
-				.doOnError((error) -> this.lastFailure = (SseException) error)
+				.onErrorResume((error) -> {
+					// a fault of our own: end the stream visibly rather than leave it hanging
+					endWith(StreamState.FAILED, toSseException(error));
+					return Flux.empty();
+				})
+				.concatWith(Mono.fromSupplier(this::closing))
 				.doFinally(this::finish);
 		});
-	}
-
-	/**
-	 * Comments and connection signals (opened, failed, retrying, closed), as they happen. Hot:
-	 * subscribe before {@link #events()} to see everything; a subscriber that cannot keep up
-	 * misses signals rather than slowing the stream. Completes after {@link SseSignal.Closed}.
-	 */
-	public Flux<SseSignal> signals() {
-		return this.signals.asFlux();
 	}
 
 	/**
@@ -235,7 +299,14 @@ public final class SseStream implements AutoCloseable {
 		}
 	}
 
-	private Flux<List<SseEvent>> connectOnce() {
+	/** One connection attempt, then what its end means: items of its own, a wait, or the stream's end. */
+	private Flux<List<SseItem>> attempt() {
+		return Flux.defer(this::connectOnce)
+			.concatWith(Mono.fromRunnable(() -> endWith(StreamState.COMPLETED, null)))
+			.onErrorResume(this::afterFailure);
+	}
+
+	private Flux<List<SseItem>> connectOnce() {
 		this.attemptNumber++;
 		HttpHeaders headers = this.refreshedHeaders;
 		this.refreshedHeaders = null;
@@ -251,90 +322,74 @@ public final class SseStream implements AutoCloseable {
 			this.disconnectedSince = Instant.now();
 		}
 		moveTo(StreamState.CONNECTING);
-		return connection.connect(restartsAfter(generation)).handle(this::deliver);
+		return connection.connect(restartsAfter(generation));
 	}
 
 	/**
-	 * What one read completed: the events go on as one batch; comments and id moves are handled
-	 * here. The stream's last id and time move once per read (they are volatile: a write per
-	 * event would be a memory fence per event).
+	 * Decides what an attempt's end means: the {@code Failed} and {@code Retrying} signals and
+	 * the back-off wait, or the {@code Failed} signal and the stream's end. Items, so that they
+	 * reach the application after the events before them.
 	 */
-	private void deliver(List<Object> items, SynchronousSink<List<SseEvent>> sink) {
-		List<SseEvent> events = new ArrayList<>(items.size());
-		String lastId = null;
-		SseEvent lastEvent = null;
-		boolean completed = false;
-		for (Object item : items) {
-			if (item instanceof SseEvent event) {
-				lastId = event.id();
-				lastEvent = event;
-				if (event.data().equals(this.request.completeOn())) {
-					completed = true;
-					break;
-				}
-				events.add(event);
-			}
-			else if (item instanceof SseSignal.Comment comment) {
-				emit(comment);
-			}
-			else if (item instanceof StreamConnection.LastEventIdUpdate update) {
-				lastId = update.id();
-			}
-		}
-		if (lastId != null) {
-			this.lastEventId = lastId;
-		}
-		if (lastEvent != null) {
-			this.lastEventAt = lastEvent.receivedAt();
-			if (!this.deliveredOnConnection) {
-				// progress: the failures before this connection no longer count
-				this.deliveredOnConnection = true;
-				this.failuresInRow = 0;
-			}
-		}
-		if (!events.isEmpty()) {
-			sink.next(events);
-		}
-		if (completed) {
-			sink.complete();
-		}
-	}
-
-	private Mono<Long> afterFailure(Throwable error) {
+	private Flux<List<SseItem>> afterFailure(Throwable error) {
 		if (this.connectedSince != null) {
 			this.connectedSince = null;
 			this.disconnectedSince = Instant.now();
 		}
 		if (error instanceof StreamConnection.RestartRequested) {
 			this.failuresInRow = 0;
-			return Mono.just(0L);
+			return Flux.empty();
 		}
 		SseException failure = toSseException(error);
 		StreamConnection ended = this.current;
 		ReconnectOptions options = this.request.reconnect();
-		if (this.deliveredOnConnection || (ended != null && ended.wasOpenFor(options.resetAfter()))) {
+		boolean finite = this.request.isFinite();
+		if (finite && ended != null && ended.opened()) {
+			failure = new SseIncompleteResponseException(this.request.name(), ended.eventsReceived(), failure,
+					this.request.resendIncomplete() && options.enabled());
+		}
+		else if (!options.enabled() && failure instanceof StreamConnection.EndOfStream) {
+			// without reconnection, the end of a long-lived stream's response is its normal end
+			endWith(StreamState.COMPLETED, null);
+			return Flux.empty();
+		}
+		// progress, for a long-lived stream: events, or a connection that stayed open; a finite
+		// stream makes progress only by completing
+		if (!finite && (this.deliveredOnConnection || (ended != null && ended.wasOpenFor(options.resetAfter())))) {
 			this.failuresInRow = 0;
 		}
 		this.failuresInRow++;
 		this.lastFailure = failure;
-		emit(new SseSignal.Failed(failure, this.failuresInRow));
-		if (!options.enabled()) {
-			return Mono.error(failure);
+		SseSignal.Failed failed = new SseSignal.Failed(failure, this.failuresInRow);
+		int maxAttempts = (finite && options.maxAttempts() < 0) ? ReconnectOptions.FINITE_STREAM_MAX_ATTEMPTS
+				: options.maxAttempts();
+		if (!options.enabled() || (!failure.isRetryable() && !credentialsRefreshed(failure, ended))) {
+			endWith(StreamState.FAILED, failure);
+			return Flux.just(List.of(failed));
 		}
-		if (!failure.isRetryable() && !credentialsRefreshed(failure, ended)) {
-			return Mono.error(failure);
-		}
-		if (options.maxAttempts() >= 0 && this.failuresInRow > options.maxAttempts()) {
-			return Mono.error(new SseReconnectExhaustedException(this.failuresInRow, failure));
+		if (maxAttempts >= 0 && this.failuresInRow > maxAttempts) {
+			endWith(StreamState.FAILED, new SseReconnectExhaustedException(this.failuresInRow, failure));
+			return Flux.just(List.of(failed));
 		}
 		Duration retryAfter = (failure instanceof SseHttpStatusException status) ? status.getRetryAfter() : null;
 		Duration delay = this.backoff.delay(this.failuresInRow, this.serverRetry, retryAfter,
 				ThreadLocalRandom.current().nextDouble());
 		moveTo(StreamState.RECONNECTING);
-		emit(new SseSignal.Retrying(delay, this.failuresInRow + 1));
 		logAttempt(failure, delay);
 		long generation = this.restartGeneration.get();
-		return Mono.delay(delay).or(restartsAfter(generation).next().map((restart) -> 0L));
+		Mono<List<SseItem>> wait = Mono.delay(delay)
+			.or(restartsAfter(generation).next().map((restart) -> 0L))
+			.then(Mono.empty());
+		return Flux.just(List.<SseItem>of(failed, new SseSignal.Retrying(delay, this.failuresInRow + 1)))
+			.concatWith(wait);
+	}
+
+	/** How the stream ends, once the attempts are over. */
+	private void endWith(StreamState end, @Nullable SseException cause) {
+		if (cause != null) {
+			this.lastFailure = cause;
+		}
+		this.endCause = cause;
+		this.ending = end;
 	}
 
 	/**
@@ -362,11 +417,6 @@ public final class SseStream implements AutoCloseable {
 			this.warningsHeldBack++;
 			logger.debug(message);
 		}
-	}
-
-	/** Without reconnection, the server ending the response is the stream's normal end. */
-	private boolean endsNormally(Throwable error) {
-		return error instanceof StreamConnection.EndOfStream && !this.request.reconnect().enabled();
 	}
 
 	/** After a 401 or 403: ask the customizer for new headers, and retry only if they changed. */
@@ -431,21 +481,28 @@ public final class SseStream implements AutoCloseable {
 				"Connection to " + Redaction.url(this.request.url()) + " failed: " + reason, error);
 	}
 
+	/** The stream's last item, once every item before it went out. */
+	private @Nullable List<SseItem> closing() {
+		StreamState end = this.ending;
+		SseSignal.Closed closed = end(((end != null) ? end : StreamState.CLOSED), this.endCause);
+		return (closed != null) ? List.of(closed) : null;
+	}
+
+	/** When the sequence is over: ends the stream if {@link #closing()} did not (a cancelled subscriber). */
 	private void finish(SignalType signal) {
+		SseSignal.Closed closed = end(StreamState.CLOSED, null);
+		if (closed == null) {
+			closed = this.closed;
+		}
+		if (closed != null) {
+			mirror(closed);
+		}
+	}
+
+	/** Ends the stream once: its final state and the {@code Closed} signal; {@code null} if it had ended. */
+	private SseSignal.@Nullable Closed end(StreamState end, @Nullable SseException cause) {
 		if (!this.finished.compareAndSet(false, true)) {
-			return;
-		}
-		StreamState end;
-		SseException cause = null;
-		if (signal == SignalType.ON_ERROR) {
-			end = StreamState.FAILED;
-			cause = this.lastFailure;
-		}
-		else if (signal == SignalType.ON_COMPLETE && !this.closeRequested) {
-			end = StreamState.COMPLETED;
-		}
-		else {
-			end = StreamState.CLOSED;
+			return null;
 		}
 		this.state.set(end);
 		this.current = null;
@@ -458,12 +515,20 @@ public final class SseStream implements AutoCloseable {
 		else if (logger.isInfoEnabled()) {
 			logger.info("Stream '" + this.request.name() + "' " + end.name().toLowerCase(java.util.Locale.ROOT));
 		}
-		emit(new SseSignal.Closed(end, cause));
-		this.signals.emitComplete(retryWhenConcurrent());
+		SseSignal.Closed closed = new SseSignal.Closed(end, cause);
+		this.closed = closed;
+		return closed;
 	}
 
-	private void emit(SseSignal signal) {
-		this.signals.emitNext(signal, retryWhenConcurrent());
+	/** Passes a signal on to {@link #signals()} as the subscriber of the items is handed it. */
+	private void mirror(SseSignal signal) {
+		if (!(signal instanceof SseSignal.Closed)) {
+			this.signals.emitNext(signal, retryWhenConcurrent());
+		}
+		else if (this.closedMirrored.compareAndSet(false, true)) {
+			this.signals.emitNext(signal, retryWhenConcurrent());
+			this.signals.emitComplete(retryWhenConcurrent());
+		}
 	}
 
 	/**
@@ -477,7 +542,7 @@ public final class SseStream implements AutoCloseable {
 	private final class ConnectionListener implements StreamConnection.Listener {
 
 		@Override
-		public void opened(StreamConnection connection, String maskedUrl) {
+		public SseSignal.Opened opened(StreamConnection connection, String maskedUrl) {
 			SseStream.this.connectedSince = Instant.now();
 			SseStream.this.disconnectedSince = null;
 			moveTo(StreamState.OPEN);
@@ -485,7 +550,7 @@ public final class SseStream implements AutoCloseable {
 				logger.info("Stream '" + SseStream.this.request.name() + "' opened " + maskedUrl
 						+ (SseStream.this.lastEventId.isEmpty() ? "" : " from id " + SseStream.this.lastEventId));
 			}
-			emit(new SseSignal.Opened(maskedUrl, SseStream.this.failuresInRow + 1));
+			return new SseSignal.Opened(maskedUrl, SseStream.this.failuresInRow + 1);
 		}
 
 		@Override
@@ -496,6 +561,28 @@ public final class SseStream implements AutoCloseable {
 		@Override
 		public void received(int bytes) {
 			SseStream.this.bytesReceived.add(bytes);
+		}
+
+		/**
+		 * The stream's last id and time move once per read (they are volatile: a write per event
+		 * would be a memory fence per event).
+		 */
+		@Override
+		public void readParsed(@Nullable String lastEventId, @Nullable Instant lastEventAt) {
+			if (lastEventId != null) {
+				SseStream.this.lastEventId = lastEventId;
+			}
+			if (lastEventAt != null) {
+				SseStream.this.lastEventAt = lastEventAt;
+				if (!SseStream.this.deliveredOnConnection) {
+					// progress: the failures before this connection no longer count (a finite
+					// stream progresses only by completing)
+					SseStream.this.deliveredOnConnection = true;
+					if (!SseStream.this.request.isFinite()) {
+						SseStream.this.failuresInRow = 0;
+					}
+				}
+			}
 		}
 
 	}

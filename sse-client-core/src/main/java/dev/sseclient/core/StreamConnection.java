@@ -29,11 +29,12 @@ import dev.sseclient.core.parse.EventStreamHandler;
 import dev.sseclient.core.parse.EventStreamParser;
 
 /**
- * One connection attempt of a stream and, when it opens, its response body. Emits, for each
- * chunk of bytes read, the {@link SseEvent}s, {@link SseSignal.Comment}s and
- * {@link LastEventIdUpdate}s it completed, in stream order (one list per chunk, so that the
- * operators downstream run per read rather than per event), then ends with the reason the
- * connection ended: an error, or completion after a 204.
+ * One connection attempt of a stream and, when it opens, its response body. Emits
+ * {@link SseSignal.Opened} when the response opened, then, for each chunk of bytes read, the
+ * {@link SseEvent}s and {@link SseSignal.Comment}s it completed, in stream order (one list per
+ * chunk, so that the operators downstream run per read rather than per event), then ends with the
+ * reason the connection ended: an error, or completion after a 204 or the request's completion
+ * rule (the rest of that read is ignored).
  *
  * <p>Bytes received before the connection broke are still parsed and emitted before the
  * error, so nothing that arrived is lost. A watchdog enforces the connect timeout (until the
@@ -41,10 +42,6 @@ import dev.sseclient.core.parse.EventStreamParser;
  * subscriber is ready for more: a slow subscriber is not mistaken for a silent server).
  */
 final class StreamConnection implements EventStreamHandler {
-
-	/** A dispatch point moved the last-event-ID without delivering an event. */
-	record LastEventIdUpdate(String id) {
-	}
 
 	/** The server ended the response normally. */
 	static final class EndOfStream extends SseConnectionException {
@@ -106,23 +103,36 @@ final class StreamConnection implements EventStreamHandler {
 
 	private volatile String openedUrl;
 
-	private @Nullable List<Object> pending;
+	private @Nullable List<SseItem> pending;
 
 	/** Items of the previous read: the next list starts that large, not growing item by item. */
 	private int previousItems = 4;
 
 	private @Nullable Instant chunkReceivedAt;
 
-	private @Nullable String pendingIdChange;
+	/** The last-event-ID in effect at the end of the read being parsed, if the read moved it. */
+	private @Nullable String idAtEndOfRead;
+
+	/** Events parsed on this connection: plain, written and read on the connection's thread. */
+	private int eventsReceived;
+
+	private volatile boolean completed;
 
 	/** What the stream learns from its connection as it happens. */
 	interface Listener {
 
-		void opened(StreamConnection connection, String maskedUrl);
+		/** The response opened; returns the signal that goes ahead of the connection's events. */
+		SseSignal.Opened opened(StreamConnection connection, String maskedUrl);
 
 		void serverRetry(Duration retry);
 
 		void received(int bytes);
+
+		/**
+		 * A read was parsed: where the last-event-ID stands after it ({@code null} when it did not
+		 * move) and when its last event arrived ({@code null} when it completed none).
+		 */
+		void readParsed(@Nullable String lastEventId, @Nullable Instant lastEventAt);
 
 	}
 
@@ -142,6 +152,16 @@ final class StreamConnection implements EventStreamHandler {
 		return this.headers;
 	}
 
+	/** Whether the response opened (200 with {@code text/event-stream}). */
+	boolean opened() {
+		return this.openedAtNanos != 0;
+	}
+
+	/** Events this connection delivered. */
+	int eventsReceived() {
+		return this.eventsReceived;
+	}
+
 	/** Whether the connection opened and stayed open for at least {@code period}. */
 	boolean wasOpenFor(Duration period) {
 		long opened = this.openedAtNanos;
@@ -151,7 +171,7 @@ final class StreamConnection implements EventStreamHandler {
 	/**
 	 * Connect, and emit what the stream sends until it ends or {@code restartTrigger} emits.
 	 */
-	Flux<List<Object>> connect(Flux<?> restartTrigger) {
+	Flux<List<SseItem>> connect(Flux<?> restartTrigger) {
 		return Flux.defer(() -> {
 			Flux<?> stop = Flux.merge(watchdog(), restartTrigger.doOnNext((signal) -> this.restarted = true));
 			return exchange(this.request.url(), this.request.method(), this.request.bodyBytes(), this.headers,
@@ -161,22 +181,22 @@ final class StreamConnection implements EventStreamHandler {
 		});
 	}
 
-	private Flux<List<Object>> exchange(URI url, HttpMethod method, byte @Nullable [] body, HttpHeaders headers,
+	private Flux<List<SseItem>> exchange(URI url, HttpMethod method, byte @Nullable [] body, HttpHeaders headers,
 			int redirectsLeft) {
 		WebClient.RequestBodySpec spec = this.webClient.method(method).uri(url).headers((h) -> h.addAll(headers));
 		WebClient.RequestHeadersSpec<?> ready = (body != null) ? spec.bodyValue(body) : spec;
 		return ready.exchangeToFlux((response) -> respond(response, url, method, body, headers, redirectsLeft));
 	}
 
-	private Flux<List<Object>> respond(ClientResponse response, URI url, HttpMethod method, byte @Nullable [] body,
+	private Flux<List<SseItem>> respond(ClientResponse response, URI url, HttpMethod method, byte @Nullable [] body,
 			HttpHeaders headers, int redirectsLeft) {
 		int status = response.statusCode().value();
 		HttpHeaders responseHeaders = response.headers().asHttpHeaders();
 		String maskedUrl = Redaction.url(url);
 		return switch (ResponsePolicy.decide(status, responseHeaders)) {
 			case OPEN -> {
-				open(maskedUrl);
-				yield parse(response.bodyToFlux(DataBuffer.class));
+				List<SseItem> opened = List.of(open(maskedUrl));
+				yield Flux.just(opened).concatWith(parse(response.bodyToFlux(DataBuffer.class)));
 			}
 			case NO_CONTENT -> {
 				this.noContent = true;
@@ -192,7 +212,7 @@ final class StreamConnection implements EventStreamHandler {
 		};
 	}
 
-	private Flux<List<Object>> redirect(URI from, int status, @Nullable String location, HttpMethod method,
+	private Flux<List<SseItem>> redirect(URI from, int status, @Nullable String location, HttpMethod method,
 			byte @Nullable [] body, HttpHeaders headers, int redirectsLeft) {
 		String maskedFrom = Redaction.url(from);
 		if (redirectsLeft == 0) {
@@ -233,17 +253,17 @@ final class StreamConnection implements EventStreamHandler {
 		return exchange(target, nextMethod, nextBody, nextHeaders, redirectsLeft - 1);
 	}
 
-	private void open(String maskedUrl) {
+	private SseSignal.Opened open(String maskedUrl) {
 		long now = System.nanoTime();
 		this.openedUrl = maskedUrl;
 		this.openedAtNanos = now;
 		this.lastActivityNanos = now;
 		this.responded = true;
 		this.openedSignal.tryEmitValue(Boolean.TRUE);
-		this.listener.opened(this, maskedUrl);
+		return this.listener.opened(this, maskedUrl);
 	}
 
-	private Flux<List<Object>> parse(Flux<DataBuffer> body) {
+	private Flux<List<SseItem>> parse(Flux<DataBuffer> body) {
 		return body.doOnRequest(this::demanded)
 			.doOnNext(this::received)
 			.onErrorResume((error) -> {
@@ -251,6 +271,7 @@ final class StreamConnection implements EventStreamHandler {
 				return Mono.empty();
 			})
 			.map(this::parseChunk)
+			.takeUntil((items) -> this.completed)
 			.filter((items) -> !items.isEmpty())
 			.doOnDiscard(DataBuffer.class, DataBufferUtils::release);
 	}
@@ -268,13 +289,14 @@ final class StreamConnection implements EventStreamHandler {
 		this.lastActivityNanos = System.nanoTime();
 	}
 
-	private List<Object> parseChunk(DataBuffer buffer) {
+	private List<SseItem> parseChunk(DataBuffer buffer) {
 		try {
 			this.chunkReceivedAt = null;
+			this.idAtEndOfRead = null;
 			this.listener.received(buffer.readableByteCount());
 			feed(buffer);
-			flushIdChange();
-			List<Object> items = this.pending;
+			this.listener.readParsed(this.idAtEndOfRead, this.chunkReceivedAt);
+			List<SseItem> items = this.pending;
 			this.pending = null;
 			if (items == null) {
 				return List.of();
@@ -320,20 +342,32 @@ final class StreamConnection implements EventStreamHandler {
 
 	@Override
 	public void onEvent(String lastEventId, String type, String data) {
-		// the event carries the id: a pending id change needs no item of its own
-		this.pendingIdChange = null;
+		if (this.completed) {
+			return;
+		}
+		if (data.equals(this.request.completeOn())) {
+			// the completion data is no event of the stream's: not delivered, the id not kept
+			this.completed = true;
+			return;
+		}
+		this.idAtEndOfRead = lastEventId;
 		Instant receivedAt = this.chunkReceivedAt;
 		if (receivedAt == null) {
 			receivedAt = Instant.now();
 			this.chunkReceivedAt = receivedAt;
 		}
+		this.eventsReceived++;
 		pendingItems().add(new SseEvent(this.request.name(), lastEventId, type, data, receivedAt));
+		if (type.equals(this.request.completeOnEvent())) {
+			this.completed = true;
+		}
 	}
 
 	@Override
 	public void onComment(String comment) {
-		flushIdChange();
-		pendingItems().add(new SseSignal.Comment(comment));
+		if (!this.completed) {
+			pendingItems().add(new SseSignal.Comment(comment));
+		}
 	}
 
 	@Override
@@ -343,21 +377,13 @@ final class StreamConnection implements EventStreamHandler {
 
 	@Override
 	public void onLastEventIdChanged(String lastEventId) {
-		flushIdChange();
-		this.pendingIdChange = lastEventId;
-	}
-
-	/** An id change that no event followed becomes an item, so it moves the reconnection point in order. */
-	private void flushIdChange() {
-		String id = this.pendingIdChange;
-		if (id != null) {
-			this.pendingIdChange = null;
-			pendingItems().add(new LastEventIdUpdate(id));
+		if (!this.completed) {
+			this.idAtEndOfRead = lastEventId;
 		}
 	}
 
-	private List<Object> pendingItems() {
-		List<Object> items = this.pending;
+	private List<SseItem> pendingItems() {
+		List<SseItem> items = this.pending;
 		if (items == null) {
 			items = new ArrayList<>(this.previousItems);
 			this.pending = items;
@@ -366,7 +392,7 @@ final class StreamConnection implements EventStreamHandler {
 	}
 
 	/** Why the connection ended, once it ended without an error of its own. */
-	private Mono<List<Object>> ending() {
+	private Mono<List<SseItem>> ending() {
 		if (this.restarted) {
 			return Mono.error(new RestartRequested());
 		}
@@ -374,7 +400,7 @@ final class StreamConnection implements EventStreamHandler {
 		if (timeout != null) {
 			return Mono.error(timeout);
 		}
-		if (this.noContent) {
+		if (this.noContent || this.completed) {
 			return Mono.empty();
 		}
 		Throwable failure = this.bodyFailure;

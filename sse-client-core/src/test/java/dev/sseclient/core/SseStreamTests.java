@@ -679,7 +679,7 @@ class SseStreamTests {
 	}
 
 	@Test
-	void eventBatchesCarryAReadsEventsTogetherInOrderAcrossReconnects() {
+	void itemBatchesCarryAReadTogetherAndEveryConnectionsLifeInOrder() {
 		this.server.enqueue(SseScript.stream()
 			.send(SseScript.format("1", null, "a") + SseScript.format("2", null, "b") + SseScript.format("3", null, "c"))
 			.pause(Duration.ofMillis(100))
@@ -687,13 +687,14 @@ class SseStreamTests {
 			.end());
 		this.server.enqueue(SseScript.stream().event("5", null, "e").hold());
 		SseStream stream = this.client.stream(request().build());
-		List<List<SseEvent>> batches = new CopyOnWriteArrayList<>();
-		Disposable subscription = stream.eventBatches().subscribe(batches::add);
+		List<List<SseItem>> batches = new CopyOnWriteArrayList<>();
+		Disposable subscription = stream.itemBatches().subscribe(batches::add);
 		try {
-			await().until(() -> batches.stream().mapToInt(List::size).sum() == 5);
+			await().until(() -> batches.stream().flatMap(List::stream).filter(SseEvent.class::isInstance).count() == 5);
 			assertThat(batches).allSatisfy((batch) -> assertThat(batch).isNotEmpty());
-			assertThat(batches.get(0)).extracting(SseEvent::id).containsExactly("1", "2", "3");
-			assertThat(batches.stream().flatMap(List::stream).map(SseEvent::id)).containsExactly("1", "2", "3", "4", "5");
+			assertThat(batches.get(1)).extracting((item) -> ((SseEvent) item).id()).containsExactly("1", "2", "3");
+			assertThat(batches.stream().flatMap(List::stream).map(SseStreamTests::describe)).containsExactly("opened",
+					"1", "2", "3", "4", "failed", "retrying", "opened", "5");
 			assertThat(this.server.takeRequest().header("Last-Event-ID")).isNull();
 			assertThat(this.server.takeRequest().header("Last-Event-ID")).isEqualTo("4");
 			assertThatIllegalStateException().isThrownBy(() -> stream.events().blockFirst())
@@ -703,6 +704,13 @@ class SseStreamTests {
 			subscription.dispose();
 			stream.close();
 		}
+	}
+
+	static String describe(SseItem item) {
+		if (item instanceof SseEvent event) {
+			return event.id();
+		}
+		return item.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
 	}
 
 	@Test
