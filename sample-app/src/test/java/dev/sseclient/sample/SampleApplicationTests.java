@@ -8,11 +8,14 @@ import java.time.Duration;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.sseclient.container.SseStreamContainer;
@@ -25,7 +28,10 @@ import static org.awaitility.Awaitility.await;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "demo.feed.interval=20ms", "demo.feed.ticks-per-connection=5" })
+@ExtendWith(OutputCaptureExtension.class)
 class SampleApplicationTests {
+
+	private static final String ANSWER = "Server-Sent Events stream text over one long HTTP response, and clients resume with Last-Event-ID.";
 
 	@Autowired
 	private PriceListener listener;
@@ -43,11 +49,18 @@ class SampleApplicationTests {
 	private MeterRegistry meters;
 
 	@Test
-	void theChatAnswerArrivesTokenByTokenWithItsSpacesAndCompletes() {
-		await().atMost(Duration.ofSeconds(20)).until(() -> this.chat.completedAnswer() != null);
-		assertThat(this.chat.completedAnswer()).isEqualTo(
-				"Server-Sent Events stream text over one long HTTP response, and clients resume with Last-Event-ID.");
+	void theChatAnswerArrivesTokenByTokenWithItsSpacesAndIsLoggedOnceCompleteAlsoAfterARestart(CapturedOutput output) {
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.chat.completedAnswers().size() == 1);
+		assertThat(this.chat.completedAnswers()).containsExactly(ANSWER);
 		assertThat(this.registry.getContainer("chat").getState()).isEqualTo(StreamState.COMPLETED);
+		assertThat(output.getOut().lines().filter((line) -> line.contains("chat answer: "))).containsExactly(
+				output.getOut().lines().filter((line) -> line.endsWith("chat answer: " + ANSWER)).findFirst().orElseThrow());
+		// a second answer, asked for on purpose, is assembled afresh
+		this.registry.start("chat");
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.chat.completedAnswers().size() == 2);
+		assertThat(this.chat.completedAnswers()).containsExactly(ANSWER, ANSWER);
+		assertThat(this.meters.get("sse.client.stream.ends").tags("stream", "chat", "outcome", "completed").counter().count())
+			.isEqualTo(2);
 	}
 
 	@Test

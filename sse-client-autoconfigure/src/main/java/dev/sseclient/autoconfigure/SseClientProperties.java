@@ -126,9 +126,23 @@ public class SseClientProperties {
 		private String lastEventId = "";
 
 		/**
-		 * Event data that ends the stream normally without reconnecting, such as [DONE].
+		 * Event data that ends the stream normally, such as [DONE] (not delivered). Makes the
+		 * stream finite: a response that ends without it fails the stream instead of being
+		 * re-sent.
 		 */
 		private @Nullable String completeOn;
+
+		/**
+		 * Event type that ends the stream normally, such as message_stop (delivered, then the
+		 * stream completes). Makes the stream finite, like complete-on.
+		 */
+		private @Nullable String completeOnEvent;
+
+		/**
+		 * Whether a finite stream whose response ended before completing sends its request again
+		 * (with Last-Event-ID) instead of failing; each send may be a new, paid answer.
+		 */
+		private boolean resendIncomplete;
 
 		/**
 		 * Whether the stream starts with the application.
@@ -225,6 +239,22 @@ public class SseClientProperties {
 
 		public void setCompleteOn(@Nullable String completeOn) {
 			this.completeOn = completeOn;
+		}
+
+		public @Nullable String getCompleteOnEvent() {
+			return this.completeOnEvent;
+		}
+
+		public void setCompleteOnEvent(@Nullable String completeOnEvent) {
+			this.completeOnEvent = completeOnEvent;
+		}
+
+		public boolean isResendIncomplete() {
+			return this.resendIncomplete;
+		}
+
+		public void setResendIncomplete(boolean resendIncomplete) {
+			this.resendIncomplete = resendIncomplete;
 		}
 
 		public boolean isAutoStartup() {
@@ -389,7 +419,9 @@ public class SseClientProperties {
 		private Duration resetAfter = Duration.ofSeconds(60);
 
 		/**
-		 * Reconnect attempts in a row without progress before the stream fails; -1 for no limit.
+		 * Attempts in a row without progress before the stream fails; -1 for no limit on a
+		 * long-lived stream and 3 on a finite one (complete-on or complete-on-event). Progress is
+		 * an event or a stable connection; for a finite stream, only its completion.
 		 */
 		private int maxAttempts = -1;
 

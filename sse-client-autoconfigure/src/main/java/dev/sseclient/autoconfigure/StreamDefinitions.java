@@ -1,7 +1,5 @@
 package dev.sseclient.autoconfigure;
 
-import dev.sseclient.container.InvalidSseConfigurationException;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -11,6 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
@@ -19,6 +19,7 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
 
+import dev.sseclient.container.InvalidSseConfigurationException;
 import dev.sseclient.container.StreamDefinition;
 import dev.sseclient.core.ReconnectOptions;
 import dev.sseclient.core.SseClient;
@@ -71,6 +72,8 @@ public final class StreamDefinitions {
 			.method(method(stream.getMethod(), paths.of("method")))
 			.body(stream.getBody())
 			.completeOn(stream.getCompleteOn())
+			.completeOnEvent(notEmpty(stream.getCompleteOnEvent(), paths.of("complete-on-event")))
+			.resendIncomplete(stream.isResendIncomplete())
 			.reconnect(reconnect(stream.getReconnect(), paths))
 			.connectTimeout(positive(stream.getConnectTimeout(), paths.of("connect-timeout")))
 			.idleTimeout(notNegative(stream.getIdleTimeout(), paths.of("idle-timeout")))
@@ -85,6 +88,14 @@ public final class StreamDefinitions {
 					"Remove the control characters from " + paths.of("last-event-id") + ".");
 		}
 		return builder.build();
+	}
+
+	private static @Nullable String notEmpty(@Nullable String value, String path) {
+		if (value != null && value.isEmpty()) {
+			throw new InvalidSseConfigurationException(path, "is empty",
+					"Set " + path + " to the event type that ends the stream, such as message_stop, or remove it.");
+		}
+		return value;
 	}
 
 	private static URI url(String url, String path) {

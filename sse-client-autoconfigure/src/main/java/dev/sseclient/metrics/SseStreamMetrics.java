@@ -20,6 +20,7 @@ import dev.sseclient.core.SseContentTypeException;
 import dev.sseclient.core.SseEvent;
 import dev.sseclient.core.SseException;
 import dev.sseclient.core.SseHttpStatusException;
+import dev.sseclient.core.SseIncompleteResponseException;
 import dev.sseclient.core.SseRedirectException;
 import dev.sseclient.core.SseSignal;
 import dev.sseclient.core.SseTimeoutException;
@@ -40,6 +41,9 @@ import dev.sseclient.core.parse.EventStreamLimitException;
  * <li>{@code sse.client.time.since.last.event} (time gauge, seconds)</li>
  * <li>{@code sse.client.events.dropped} (counter, tag {@code reason}: {@code too_large} for an
  * event over {@code max-event-size}, {@code overflow} for one dropped by a drop policy)</li>
+ * <li>{@code sse.client.stream.ends} (counter, tag {@code outcome}: {@code completed},
+ * {@code incomplete} for a finite stream whose response ended before completing,
+ * {@code failed}, {@code closed})</li>
  * <li>cluster mode: {@code sse.client.cluster.active} (gauge: 1 while this instance runs the
  * stream, 0 on standby) and {@code sse.client.cluster.takeovers} (counter: times this instance
  * took the stream)</li>
@@ -74,6 +78,17 @@ public class SseStreamMetrics implements SseStreamObserver {
 			}
 			meters.opened = false;
 		}
+		else if (signal instanceof SseSignal.Closed closed) {
+			meters.ended(endOutcome(closed));
+		}
+	}
+
+	static String endOutcome(SseSignal.Closed closed) {
+		return switch (closed.state()) {
+			case COMPLETED -> "completed";
+			case FAILED -> (closed.cause() instanceof SseIncompleteResponseException) ? "incomplete" : "failed";
+			default -> "closed";
+		};
 	}
 
 	@Override
@@ -179,6 +194,14 @@ public class SseStreamMetrics implements SseStreamObserver {
 			Counter.builder("sse.client.events.dropped")
 				.description("Events that did not reach the listeners")
 				.tags("stream", this.stream, "reason", reason)
+				.register(SseStreamMetrics.this.registry)
+				.increment();
+		}
+
+		void ended(String outcome) {
+			Counter.builder("sse.client.stream.ends")
+				.description("Ends of the stream by outcome")
+				.tags("stream", this.stream, "outcome", outcome)
 				.register(SseStreamMetrics.this.registry)
 				.increment();
 		}
