@@ -53,12 +53,13 @@ class SampleApplicationTests {
 		await().atMost(Duration.ofSeconds(20)).until(() -> this.chat.completedAnswers().size() == 1);
 		assertThat(this.chat.completedAnswers()).containsExactly(ANSWER);
 		assertThat(this.registry.getContainer("chat").getState()).isEqualTo(StreamState.COMPLETED);
-		assertThat(output.getOut().lines().filter((line) -> line.contains("chat answer: "))).containsExactly(
-				output.getOut().lines().filter((line) -> line.endsWith("chat answer: " + ANSWER)).findFirst().orElseThrow());
-		// a second answer, asked for on purpose, is assembled afresh
+		// a second answer, asked for on purpose, is assembled afresh and logged once
+		int logged = output.getOut().length();
 		this.registry.start("chat");
 		await().atMost(Duration.ofSeconds(20)).until(() -> this.chat.completedAnswers().size() == 2);
 		assertThat(this.chat.completedAnswers()).containsExactly(ANSWER, ANSWER);
+		assertThat(output.getOut().substring(logged).lines().filter((line) -> line.contains("chat answer"))).singleElement()
+			.satisfies((line) -> assertThat(line).endsWith("chat answer: " + ANSWER));
 		assertThat(this.meters.get("sse.client.stream.ends").tags("stream", "chat", "outcome", "completed").counter().count())
 			.isEqualTo(2);
 	}

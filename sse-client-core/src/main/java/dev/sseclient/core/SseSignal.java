@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
 public sealed interface SseSignal extends SseItem {
 
 	/**
-	 * A connection opened.
+	 * A connection opened; it comes before the connection's first event.
 	 * @param url where it opened (after redirects), with secrets masked
 	 * @param attempt the number of this attempt since the last stable connection, from 1
 	 */
@@ -27,8 +27,8 @@ public sealed interface SseSignal extends SseItem {
 	}
 
 	/**
-	 * A connection attempt failed or an open connection ended. {@link Retrying} or
-	 * {@link Closed} follows.
+	 * A connection attempt failed or an open connection ended, after the connection's last
+	 * event. {@link Retrying} or {@link Closed} follows.
 	 * @param cause what went wrong; {@link SseException#isRetryable()} tells which follows
 	 * @param failures failures in a row since the last stable connection, this one included
 	 */

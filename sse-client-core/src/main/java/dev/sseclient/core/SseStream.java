@@ -26,16 +26,22 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * One followed stream: its events, its signals, and control over its connection. Obtain one from
- * {@link SseClient#stream(SseRequest)}; it connects when {@link #events()} is subscribed.
+ * {@link SseClient#stream(SseRequest)}; it connects when {@link #items()}, {@link #itemBatches()}
+ * or {@link #events()} is subscribed.
  *
  * <p>It keeps the subscription alive: after the server ends the response, the connection
  * breaks, or a retryable status arrives, it waits per {@link ReconnectOptions} and reconnects
  * with {@code Last-Event-ID} set to the id of the last event it delivered. It ends for good on
- * 204, on the {@link SseRequest#completeOn() completion data}, on an error that reconnecting
- * cannot fix, when attempts run out, or on {@link #close()}.
+ * 204, on its completion rule ({@link SseRequest#completeOn()},
+ * {@link SseRequest#completeOnEvent()}), on an error that reconnecting cannot fix, when
+ * attempts run out, or on {@link #close()}. A {@linkplain SseRequest#isFinite() finite} stream
+ * whose response ended before completing fails with {@link SseIncompleteResponseException}
+ * rather than sending its request again.
  *
- * <p>Thread-safe. Events are emitted on the connection's I/O thread, one at a time and in
- * order; use {@code publishOn} before blocking work.
+ * <p>Everything it delivers travels one ordered path: events, comments and what happens to the
+ * connection reach the subscriber in the order they happened on the wire, whatever the chunking
+ * of the bytes. Thread-safe. Items are emitted on the connection's I/O thread, one at a time and
+ * in order; use {@code publishOn} before blocking work.
  */
 public final class SseStream implements AutoCloseable {
 
@@ -46,7 +52,7 @@ public final class SseStream implements AutoCloseable {
 
 	private static final long WARNING_INTERVAL_NANOS = Duration.ofMinutes(1).toNanos();
 
-	/** Reads parsed ahead of the subscriber: each holds the events of one chunk of bytes. */
+	/** Reads parsed ahead of the subscriber: each holds the items of one chunk of bytes. */
 	private static final int BATCHES_PREFETCHED = 2;
 
 	/** How long an emission waits for another thread's emission into the same sink to end. */
