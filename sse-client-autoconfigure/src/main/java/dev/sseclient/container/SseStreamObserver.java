@@ -9,7 +9,10 @@ import dev.sseclient.core.SseSignal;
  */
 public interface SseStreamObserver {
 
-	/** A connection signal: opened, failed, retrying, closed (comments are not passed on). */
+	/**
+	 * A connection signal: opened, failed, retrying, closed (comments are not passed on). Called
+	 * in order with {@link #onEvent}: after the events that arrived before it.
+	 */
 	default void onSignal(SseStreamContainer container, SseSignal signal) {
 	}
 

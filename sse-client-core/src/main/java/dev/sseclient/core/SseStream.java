@@ -210,6 +210,10 @@ public final class SseStream implements AutoCloseable {
 	 */
 	public Flux<List<SseItem>> itemBatches() {
 		return sequence().doOnNext((batch) -> {
+			if (this.signals.currentSubscriberCount() == 0 && !(batch.get(batch.size() - 1) instanceof SseSignal.Closed)) {
+				// nobody to tell, and not the end: no need to look through the read
+				return;
+			}
 			for (SseItem item : batch) {
 				if (item instanceof SseSignal signal) {
 					mirror(signal);
