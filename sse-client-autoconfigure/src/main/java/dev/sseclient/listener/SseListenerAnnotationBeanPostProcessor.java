@@ -3,6 +3,7 @@ package dev.sseclient.listener;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +84,12 @@ public class SseListenerAnnotationBeanPostProcessor implements BeanPostProcessor
 			this.classesWithoutListeners.add(targetClass);
 			return bean;
 		}
-		methods.forEach((method, annotation) -> this.endpoints.add(endpoint(bean, method, annotation)));
+		// the JVM lists methods in no fixed order: listeners of one bean are called in name order
+		methods.entrySet()
+			.stream()
+			.sorted(Comparator.comparing((Map.Entry<Method, SseListener> entry) -> entry.getKey().getName())
+				.thenComparing((entry) -> entry.getKey().toString()))
+			.forEach((entry) -> this.endpoints.add(endpoint(bean, entry.getKey(), entry.getValue())));
 		return bean;
 	}
 

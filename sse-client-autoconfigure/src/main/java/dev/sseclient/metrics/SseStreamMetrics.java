@@ -191,17 +191,18 @@ public class SseStreamMetrics implements SseStreamObserver {
 		}
 
 		void dropped(String reason) {
-			Counter.builder("sse.client.events.dropped")
-				.description("Events that did not reach the listeners")
-				.tags("stream", this.stream, "reason", reason)
-				.register(SseStreamMetrics.this.registry)
-				.increment();
+			increment("sse.client.events.dropped", "Events that did not reach the listeners", "reason", reason);
 		}
 
 		void ended(String outcome) {
-			Counter.builder("sse.client.stream.ends")
-				.description("Ends of the stream by outcome")
-				.tags("stream", this.stream, "outcome", outcome)
+			increment("sse.client.stream.ends", "Ends of the stream by outcome", "outcome", outcome);
+		}
+
+		/** For rare counts: the registry hands back the meter it already has. */
+		private void increment(String name, String description, String tag, String value) {
+			Counter.builder(name)
+				.description(description)
+				.tags("stream", this.stream, tag, value)
 				.register(SseStreamMetrics.this.registry)
 				.increment();
 		}
