@@ -37,7 +37,9 @@ import dev.sseclient.listener.SseListenerErrorHandler;
  * Owns the containers of all declared streams, as spring-kafka's listener endpoint registry
  * does: starts those with {@code auto-startup} once the application context is refreshed (after
  * the web server, so an application may follow its own feeds), stops them gracefully on close,
- * and lets code list streams and start, stop or restart one by name.
+ * and lets code list streams and start, stop or restart one by name. While it runs with at least
+ * one declared stream, a non-daemon thread keeps the JVM up, so an application without a web
+ * server keeps following its feeds until it is closed.
  *
  * <p>Stream definitions are bound when the registry starts, so a stream URL may use properties
  * known only then, such as {@code ${local.server.port}}. A listener naming an undeclared stream
@@ -75,6 +77,8 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 	private final @Nullable SseStreamCoordinator coordinator;
 
 	private final Map<String, SseStreamContainer> containers = new LinkedHashMap<>();
+
+	private final KeepAlive keepAlive = new KeepAlive();
 
 	private @Nullable ExecutorService executor;
 
@@ -201,6 +205,9 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 			createContainers();
 		}
 		this.running = true;
+		if (!this.containers.isEmpty()) {
+			this.keepAlive.start();
+		}
 		for (SseStreamContainer container : this.containers.values()) {
 			if (container.getDefinition().autoStartup()) {
 				run(container);
@@ -276,11 +283,16 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 			this.running = false;
 			running = List.copyOf(this.containers.values());
 		}
-		running.parallelStream().forEach((container) -> container.stop(this.shutdownTimeout));
-		this.checkpoints.flush();
-		if (this.coordinator != null) {
-			// only now: a successor resumes from the checkpoints just saved
-			this.coordinator.leaveAll();
+		try {
+			running.parallelStream().forEach((container) -> container.stop(this.shutdownTimeout));
+			this.checkpoints.flush();
+			if (this.coordinator != null) {
+				// only now: a successor resumes from the checkpoints just saved
+				this.coordinator.leaveAll();
+			}
+		}
+		finally {
+			this.keepAlive.stop();
 		}
 	}
 
