@@ -532,6 +532,21 @@ public class SseClientProperties {
 		 */
 		private String completedStatus = "UP";
 
+		/**
+		 * Health status of a stream stopped on purpose (through the registry or the endpoint)
+		 * or not started (auto-startup false); UP keeps an operator's choice from taking the
+		 * instance out of service, OUT_OF_SERVICE makes it count.
+		 */
+		private String stoppedStatus = "UP";
+
+		public String getStoppedStatus() {
+			return this.stoppedStatus;
+		}
+
+		public void setStoppedStatus(String stoppedStatus) {
+			this.stoppedStatus = stoppedStatus;
+		}
+
 		public Duration getGracePeriod() {
 			return this.gracePeriod;
 		}

@@ -225,12 +225,13 @@ public final class SseStreamContainer {
 	/** What health and the endpoint show about this stream now. */
 	public StreamSnapshot snapshot() {
 		SseStream current = this.stream;
-		SseException failure = (current != null) ? current.lastFailure() : null;
+		SseException failure = (current != null) ? current.lastError() : null;
 		return new StreamSnapshot(getName(), getState(), Redaction.url(this.definition.request().url()),
 				this.lastProcessedId, (current != null) ? current.lastEventAt() : null,
 				(current != null) ? current.connectedSince() : null,
 				(current != null) ? current.disconnectedSince() : null, (current != null) ? current.failuresInRow() : 0,
 				(failure != null) ? publicType(failure) + ": " + failure.getMessage() : null,
+				(current != null) ? current.lastErrorAt() : null,
 				getListenerIds(), this.stoppedByOperator,
 				(this.coordinator != null) ? this.coordinator.role(getName()) : null);
 	}

@@ -22,14 +22,15 @@ import dev.sseclient.core.StreamState;
  * @param connectedSince when the current connection opened
  * @param disconnectedSince since when it has been trying to (re)connect
  * @param attempts failed attempts in a row
- * @param lastError type and message of the last failure
+ * @param lastError type and message of the last real failure (not a routine end of a response)
+ * @param lastErrorAt when it happened
  * @param listeners the ids of its listeners
  * @param stoppedByOperator whether it was stopped through the registry
  * @param cluster its role on this instance in cluster mode, {@code null} otherwise
  */
 public record StreamSnapshot(String name, StreamState state, String url, String lastEventId,
 		@Nullable Instant lastEventAt, @Nullable Instant connectedSince, @Nullable Instant disconnectedSince,
-		int attempts, @Nullable String lastError, List<String> listeners, boolean stoppedByOperator,
+		int attempts, @Nullable String lastError, @Nullable Instant lastErrorAt, List<String> listeners, boolean stoppedByOperator,
 		@Nullable StreamRole cluster) {
 
 	/** Whether another instance runs this stream, or may take it over: nothing here to judge. */
@@ -48,6 +49,7 @@ public record StreamSnapshot(String name, StreamState state, String url, String 
 		putIfPresent(details, "disconnectedSince", this.disconnectedSince);
 		details.put("attempts", this.attempts);
 		putIfPresent(details, "lastError", this.lastError);
+		putIfPresent(details, "lastErrorTime", this.lastErrorAt);
 		details.put("listeners", this.listeners);
 		if (this.cluster != null) {
 			details.put("role", this.cluster.role().name());

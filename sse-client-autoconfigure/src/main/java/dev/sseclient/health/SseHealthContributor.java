@@ -25,7 +25,9 @@ import dev.sseclient.container.StreamSnapshot;
  * <li>connecting or reconnecting for less than the grace period: UP, the state in the
  * details; longer: DOWN</li>
  * <li>failed for good, or stopped by the listener error handler: DOWN</li>
- * <li>stopped through the registry, or not started: OUT_OF_SERVICE</li>
+ * <li>stopped on purpose (through the registry or the endpoint) or not started
+ * ({@code auto-startup: false}): the configured status, UP by default, so an operator's choice
+ * does not take the instance out of a load balancer; the state shows in the details</li>
  * <li>completed (204, {@code complete-on}): the configured status, UP by default</li>
  * <li>cluster mode, run by another instance or waiting for its lock: UP, with the role</li>
  * </ul>
@@ -38,12 +40,16 @@ public class SseHealthContributor implements CompositeHealthContributor {
 
 	private final Status completedStatus;
 
+	private final Status stoppedStatus;
+
 	private final Clock clock;
 
-	public SseHealthContributor(SseStreamRegistry registry, Duration gracePeriod, Status completedStatus, Clock clock) {
+	public SseHealthContributor(SseStreamRegistry registry, Duration gracePeriod, Status completedStatus,
+			Status stoppedStatus, Clock clock) {
 		this.registry = registry;
 		this.gracePeriod = gracePeriod;
 		this.completedStatus = completedStatus;
+		this.stoppedStatus = stoppedStatus;
 		this.clock = clock;
 	}
 
@@ -75,8 +81,8 @@ public class SseHealthContributor implements CompositeHealthContributor {
 			case CONNECTING, RECONNECTING -> withinGracePeriod(snapshot) ? Status.UP : Status.DOWN;
 			case COMPLETED -> this.completedStatus;
 			case FAILED -> Status.DOWN;
-			case CLOSED -> snapshot.stoppedByOperator() ? Status.OUT_OF_SERVICE : Status.DOWN;
-			case NEW -> Status.OUT_OF_SERVICE;
+			case CLOSED -> snapshot.stoppedByOperator() ? this.stoppedStatus : Status.DOWN;
+			case NEW -> this.stoppedStatus;
 		};
 	}
 

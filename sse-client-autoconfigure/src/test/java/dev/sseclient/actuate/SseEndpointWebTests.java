@@ -111,8 +111,11 @@ class SseEndpointWebTests {
 		HttpResponse<String> stopped = post("/actuator/sse/prices", "{\"action\":\"stop\"}");
 		assertThat(stopped.statusCode()).isEqualTo(200);
 		assertThat(json(stopped).at("/state").asString()).isEqualTo("CLOSED");
-		assertThat(json(get("/actuator/health")).at("/components/sse/components/prices/status").asString())
-			.isEqualTo("OUT_OF_SERVICE");
+		HttpResponse<String> healthWhenStopped = get("/actuator/health");
+		assertThat(healthWhenStopped.statusCode()).as("an operator's stop keeps the instance in service").isEqualTo(200);
+		assertThat(json(healthWhenStopped).at("/components/sse/components/prices/status").asString()).isEqualTo("UP");
+		assertThat(json(healthWhenStopped).at("/components/sse/components/prices/details/state").asString())
+			.isEqualTo("CLOSED");
 
 		assertThat(post("/actuator/sse/prices", "{\"action\":\"start\"}").statusCode()).isEqualTo(200);
 		await().until(() -> this.registry.getContainer("prices").getState() == StreamState.OPEN);

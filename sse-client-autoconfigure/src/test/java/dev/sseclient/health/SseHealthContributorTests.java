@@ -89,9 +89,9 @@ class SseHealthContributorTests {
 			assertThat(details).containsEntry("state", "OPEN")
 				.containsEntry("attempts", 0)
 				.containsKey("connectedSince")
-				.doesNotContainKey("disconnectedSince");
-			assertThat((String) details.get("lastError")).startsWith("SseConnectionException: ")
-				.endsWith("ended the stream");
+				.doesNotContainKey("disconnectedSince")
+				.as("the server ending a response is routine, no error")
+				.doesNotContainKey("lastError");
 		});
 	}
 
@@ -107,21 +107,52 @@ class SseHealthContributorTests {
 	}
 
 	@Test
-	void stoppedByAnOperatorIsOutOfService() {
-		this.server.enqueue(SseScript.stream().event("1", null, "a").hold());
+	void stoppedByAnOperatorStaysUpWithItsStateInTheDetailsUnlessConfiguredOtherwise() {
+		this.server.dispatcher((request) -> SseScript.stream().event("1", null, "a").hold());
 		this.contextRunner.run((context) -> {
 			await().until(() -> health(context).getStatus().equals(Status.UP)
 					&& health(context).getDetails().get("state").equals("OPEN"));
 			context.getBean(SseStreamRegistry.class).stop("prices");
-			assertThat(health(context).getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+			assertThat(health(context).getStatus()).isEqualTo(Status.UP);
 			assertThat(health(context).getDetails()).containsEntry("state", "CLOSED");
+		});
+		this.contextRunner.withPropertyValues("sse.client.health.stopped-status=OUT_OF_SERVICE").run((context) -> {
+			await().until(() -> health(context).getDetails().get("state").equals("OPEN"));
+			context.getBean(SseStreamRegistry.class).stop("prices");
+			assertThat(health(context).getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
 		});
 	}
 
 	@Test
-	void notStartedIsOutOfService() {
-		this.contextRunner.withPropertyValues("sse.client.streams.prices.auto-startup=false")
+	void notStartedStaysUpUnlessConfiguredOtherwise() {
+		this.contextRunner.withPropertyValues("sse.client.streams.prices.auto-startup=false").run((context) -> {
+			assertThat(health(context).getStatus()).isEqualTo(Status.UP);
+			assertThat(health(context).getDetails()).containsEntry("state", "NEW");
+		});
+		this.contextRunner
+			.withPropertyValues("sse.client.streams.prices.auto-startup=false",
+					"sse.client.health.stopped-status=OUT_OF_SERVICE")
 			.run((context) -> assertThat(health(context).getStatus()).isEqualTo(Status.OUT_OF_SERVICE));
+	}
+
+	@Test
+	void aRoutineEndOfTheResponseIsNoErrorButTheLastRealFailureShowsWithItsTime() {
+		this.server.enqueue(SseScript.status(503));
+		this.server.enqueue(SseScript.stream().event("1", null, "a").end());
+		this.server.dispatcher((request) -> SseScript.stream().event("2", null, "b").hold());
+		this.contextRunner.run((context) -> {
+			await().until(() -> "2".equals(health(context).getDetails().get("lastEventId")));
+			Map<String, Object> details = health(context).getDetails();
+			assertThat(details).containsEntry("state", "OPEN");
+			assertThat((String) details.get("lastError")).startsWith("SseHttpStatusException: ").contains("503");
+			assertThat(details).containsKey("lastErrorTime");
+		});
+		this.server.dispatcher((request) -> SseScript.stream().event("3", null, "c").end());
+		this.contextRunner.run((context) -> {
+			await().until(() -> this.server.requestCount() >= 5 + 3);
+			assertThat(health(context).getDetails()).containsEntry("lastEventId", "3")
+				.doesNotContainKeys("lastError", "lastErrorTime");
+		});
 	}
 
 	@Test

@@ -90,6 +90,10 @@ public final class SseStream implements AutoCloseable {
 
 	private volatile @Nullable SseException lastFailure;
 
+	private volatile @Nullable SseException lastError;
+
+	private volatile @Nullable Instant lastErrorAt;
+
 	/** How the stream ends, decided when the attempts are over; {@code null} while they go on. */
 	private volatile @Nullable StreamState ending;
 
@@ -151,9 +155,22 @@ public final class SseStream implements AutoCloseable {
 		return this.lastEventId;
 	}
 
-	/** The most recent failure, or {@code null} if there was none. */
+	/** The most recent failure, a routine end of a response included, or {@code null} if there was none. */
 	public @Nullable SseException lastFailure() {
 		return this.lastFailure;
+	}
+
+	/**
+	 * The most recent real failure: anything but a long-lived stream's server ending its
+	 * response, which is routine. {@code null} if there was none.
+	 */
+	public @Nullable SseException lastError() {
+		return this.lastError;
+	}
+
+	/** When {@link #lastError()} happened, or {@code null}. */
+	public @Nullable Instant lastErrorAt() {
+		return this.lastErrorAt;
 	}
 
 	/** When the current connection opened, or {@code null} while not connected. */
@@ -368,7 +385,7 @@ public final class SseStream implements AutoCloseable {
 			this.failuresInRow = 0;
 		}
 		this.failuresInRow++;
-		this.lastFailure = failure;
+		recordFailure(failure);
 		SseSignal.Failed failed = new SseSignal.Failed(failure, this.failuresInRow);
 		int maxAttempts = (finite && options.maxAttempts() < 0) ? ReconnectOptions.FINITE_STREAM_MAX_ATTEMPTS
 				: options.maxAttempts();
@@ -393,10 +410,18 @@ public final class SseStream implements AutoCloseable {
 			.concatWith(wait);
 	}
 
+	private void recordFailure(SseException failure) {
+		this.lastFailure = failure;
+		if (!(failure instanceof StreamConnection.EndOfStream)) {
+			this.lastErrorAt = Instant.now();
+			this.lastError = failure;
+		}
+	}
+
 	/** How the stream ends, once the attempts are over. */
 	private void endWith(StreamState end, @Nullable SseException cause) {
 		if (cause != null) {
-			this.lastFailure = cause;
+			recordFailure(cause);
 		}
 		this.endCause = cause;
 		this.ending = end;
