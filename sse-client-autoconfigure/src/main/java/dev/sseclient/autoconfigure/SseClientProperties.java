@@ -116,6 +116,13 @@ public class SseClientProperties {
 		private Map<String, String> headers = new LinkedHashMap<>();
 
 		/**
+		 * Names of further headers that carry credentials: never sent to another origin after a
+		 * redirect. Authorization, Proxy-Authorization, Cookie and names that look like
+		 * credentials (containing auth, key, token, secret, password, session...) always are.
+		 */
+		private Set<String> sensitiveHeaders = new LinkedHashSet<>();
+
+		/**
 		 * Request body sent with every attempt (JSON unless a Content-Type header says otherwise).
 		 */
 		private @Nullable String body;
@@ -215,6 +222,14 @@ public class SseClientProperties {
 
 		public void setHeaders(Map<String, String> headers) {
 			this.headers = headers;
+		}
+
+		public Set<String> getSensitiveHeaders() {
+			return this.sensitiveHeaders;
+		}
+
+		public void setSensitiveHeaders(Set<String> sensitiveHeaders) {
+			this.sensitiveHeaders = sensitiveHeaders;
 		}
 
 		public @Nullable String getBody() {

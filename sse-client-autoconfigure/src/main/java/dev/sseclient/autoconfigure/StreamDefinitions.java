@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
@@ -51,6 +52,7 @@ public final class StreamDefinitions {
 			StreamClients clients) {
 		Binder binder = Binder.get(environment);
 		Iterable<ConfigurationPropertySource> sources = ConfigurationPropertySources.get(environment);
+		UnknownProperties.check(sources);
 		Map<String, StreamDefinition> definitions = new LinkedHashMap<>();
 		for (String name : names) {
 			SseClientProperties.Stream stream = new SseClientProperties.Stream();
@@ -75,11 +77,12 @@ public final class StreamDefinitions {
 			.completeOnEvent(notEmpty(stream.getCompleteOnEvent(), paths.of("complete-on-event")))
 			.resendIncomplete(stream.isResendIncomplete())
 			.reconnect(reconnect(stream.getReconnect(), paths))
-			.connectTimeout(positive(stream.getConnectTimeout(), paths.of("connect-timeout")))
-			.idleTimeout(notNegative(stream.getIdleTimeout(), paths.of("idle-timeout")))
+			.connectTimeout(positive(stream.getConnectTimeout(), paths, "connect-timeout"))
+			.idleTimeout(notNegative(stream.getIdleTimeout(), paths, "idle-timeout"))
 			.maxEventSize(maxEventSize(stream, paths.of("max-event-size")))
 			.customizer(customizer);
 		stream.getHeaders().forEach(builder::header);
+		stream.getSensitiveHeaders().forEach(builder::sensitiveHeader);
 		try {
 			builder.lastEventId(stream.getLastEventId());
 		}
@@ -112,6 +115,12 @@ public final class StreamDefinitions {
 					"Set " + path + " to an http or https URL such as https://feed.example.com/events.");
 		}
 		String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : null;
+		if (!url.contains("://") && (scheme == null || !(scheme.equals("http") || scheme.equals("https")))) {
+			// localhost:8080/ticks reads as scheme 'localhost'; feed.example.com/x as a bare path
+			String shown = withoutScheme(url.trim());
+			throw new InvalidSseConfigurationException(path, "('" + shown + "') has no http:// or https:// in front",
+					"Set " + path + " to http://" + shown + " or https://" + shown + ".");
+		}
 		if (scheme == null || !(scheme.equals("http") || scheme.equals("https"))) {
 			throw new InvalidSseConfigurationException(path,
 					(scheme == null) ? "'" + Redaction.url(uri) + "' is not an absolute URL"
@@ -125,6 +134,16 @@ public final class StreamDefinitions {
 		return uri;
 	}
 
+	/** The value with its secrets masked, read as if it began with http://. */
+	private static String withoutScheme(String url) {
+		try {
+			return Redaction.url(new URI("http://" + url)).substring("http://".length());
+		}
+		catch (URISyntaxException ex) {
+			return url.replaceAll("[?@].*", "…");
+		}
+	}
+
 	private static HttpMethod method(String method, String path) {
 		String upper = method.trim().toUpperCase(Locale.ROOT);
 		if (upper.isEmpty() || !upper.chars().allMatch((c) -> c >= 'A' && c <= 'Z')) {
@@ -135,13 +154,16 @@ public final class StreamDefinitions {
 	}
 
 	private static ReconnectOptions reconnect(SseClientProperties.Reconnect reconnect, Paths paths) {
-		Duration initial = notNegative(reconnect.getInitialDelay(), paths.of("reconnect.initial-delay"));
-		Duration max = notNegative(reconnect.getMaxDelay(), paths.of("reconnect.max-delay"));
+		Duration initial = notNegative(reconnect.getInitialDelay(), paths, "reconnect.initial-delay");
+		Duration max = notNegative(reconnect.getMaxDelay(), paths, "reconnect.max-delay");
 		if (max.compareTo(initial) < 0) {
 			String path = paths.of("reconnect.max-delay");
+			String initialWritten = paths.written("reconnect.initial-delay", initial);
 			throw new InvalidSseConfigurationException(path,
-					"(" + max + ") is below reconnect.initial-delay (" + initial + ")",
-					"Set " + path + " to at least " + initial + ", or lower " + paths.of("reconnect.initial-delay") + ".");
+					"(" + paths.written("reconnect.max-delay", max) + ") is below reconnect.initial-delay ("
+							+ initialWritten + ")",
+					"Set " + path + " to at least " + initialWritten + ", or lower " + paths.of("reconnect.initial-delay")
+							+ ".");
 		}
 		if (!(reconnect.getMultiplier() >= 1.0) || Double.isInfinite(reconnect.getMultiplier())) {
 			throw new InvalidSseConfigurationException(paths.of("reconnect.multiplier"),
@@ -163,7 +185,7 @@ public final class StreamDefinitions {
 			.withDelays(initial, max)
 			.withMultiplier(reconnect.getMultiplier())
 			.withJitter(reconnect.getJitter())
-			.withResetAfter(notNegative(reconnect.getResetAfter(), paths.of("reconnect.reset-after")))
+			.withResetAfter(notNegative(reconnect.getResetAfter(), paths, "reconnect.reset-after"))
 			.withMaxAttempts(reconnect.getMaxAttempts());
 	}
 
@@ -176,17 +198,19 @@ public final class StreamDefinitions {
 		return (int) bytes;
 	}
 
-	private static Duration notNegative(Duration value, String path) {
+	private static Duration notNegative(Duration value, Paths paths, String relative) {
 		if (value.isNegative()) {
-			throw new InvalidSseConfigurationException(path, "(" + value + ") must not be negative",
+			String path = paths.of(relative);
+			throw new InvalidSseConfigurationException(path, "(" + paths.written(relative, value) + ") must not be negative",
 					"Set " + path + " to zero or a positive duration such as 1s.");
 		}
 		return value;
 	}
 
-	private static Duration positive(Duration value, String path) {
+	private static Duration positive(Duration value, Paths paths, String relative) {
 		if (value.isNegative() || value.isZero()) {
-			throw new InvalidSseConfigurationException(path, "(" + value + ") must be positive",
+			String path = paths.of(relative);
+			throw new InvalidSseConfigurationException(path, "(" + paths.written(relative, value) + ") must be positive",
 					"Set " + path + " to a positive duration such as 10s.");
 		}
 		return value;
@@ -208,20 +232,36 @@ public final class StreamDefinitions {
 	private record Paths(String stream, Iterable<ConfigurationPropertySource> sources) {
 
 		String of(String relative) {
-			String own = PREFIX + ".streams." + this.stream + "." + relative;
-			ConfigurationPropertyName ownName = ConfigurationPropertyName.of(streamPrefix(this.stream) + "." + relative);
+			return (find(ownName(relative)) == null && find(defaultName(relative)) != null)
+					? PREFIX + ".defaults." + relative : PREFIX + ".streams." + this.stream + "." + relative;
+		}
+
+		/** The value as the user wrote it (such as {@code -1s}), else {@code fallback}. */
+		String written(String relative, Object fallback) {
+			ConfigurationProperty property = find(ownName(relative));
+			if (property == null) {
+				property = find(defaultName(relative));
+			}
+			return (property != null && property.getValue() != null) ? property.getValue().toString().trim()
+					: String.valueOf(fallback);
+		}
+
+		private ConfigurationPropertyName ownName(String relative) {
+			return ConfigurationPropertyName.of(streamPrefix(this.stream) + "." + relative);
+		}
+
+		private static ConfigurationPropertyName defaultName(String relative) {
+			return ConfigurationPropertyName.of(PREFIX + ".defaults." + relative);
+		}
+
+		private @Nullable ConfigurationProperty find(ConfigurationPropertyName name) {
 			for (ConfigurationPropertySource source : this.sources) {
-				if (source.getConfigurationProperty(ownName) != null) {
-					return own;
+				ConfigurationProperty property = source.getConfigurationProperty(name);
+				if (property != null) {
+					return property;
 				}
 			}
-			ConfigurationPropertyName defaultName = ConfigurationPropertyName.of(PREFIX + ".defaults." + relative);
-			for (ConfigurationPropertySource source : this.sources) {
-				if (source.getConfigurationProperty(defaultName) != null) {
-					return PREFIX + ".defaults." + relative;
-				}
-			}
-			return own;
+			return null;
 		}
 
 	}

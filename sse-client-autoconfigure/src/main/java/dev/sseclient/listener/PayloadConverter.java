@@ -1,13 +1,21 @@
 package dev.sseclient.listener;
 
+import java.lang.reflect.Modifier;
 import java.lang.reflect.Type;
+import java.util.Collection;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JavaType;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.annotation.JsonDeserialize;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.BeanUtils;
 import org.springframework.core.ResolvableType;
+import org.springframework.core.annotation.MergedAnnotations;
 import org.springframework.core.convert.ConversionService;
 import org.springframework.core.convert.TypeDescriptor;
 
@@ -40,6 +48,12 @@ public final class PayloadConverter {
 						target);
 			}
 		}
+		if (!canBeCreatedFromJson(raw)) {
+			throw new IllegalArgumentException("cannot read event data as " + raw.getName() + ": "
+					+ (Modifier.isInterface(raw.getModifiers()) ? "an interface" : "an abstract type")
+					+ " that neither the conversion service nor Jackson can create (no @JsonTypeInfo or "
+					+ "@JsonDeserialize on it)");
+		}
 		JsonMapper mapper = this.jsonMapper;
 		if (mapper == null) {
 			throw new IllegalStateException("Cannot read event data as " + type + " without a Jackson JsonMapper");
@@ -47,6 +61,24 @@ public final class PayloadConverter {
 		Type generic = type.getType();
 		JavaType javaType = mapper.getTypeFactory().constructType(generic);
 		return (data) -> mapper.readValue(data, javaType);
+	}
+
+	/**
+	 * Whether Jackson has a way to make the type: concrete classes, the abstract types it maps to
+	 * a default (collections, maps, its own tree), or an abstract type annotated for it.
+	 */
+	private static boolean canBeCreatedFromJson(Class<?> type) {
+		if (type.isPrimitive() || type.isArray() || !Modifier.isAbstract(type.getModifiers())
+				|| BeanUtils.isSimpleValueType(type)) {
+			return true;
+		}
+		if (Collection.class.isAssignableFrom(type) || Map.class.isAssignableFrom(type) || type == Iterable.class
+				|| JsonNode.class.isAssignableFrom(type) || type == Number.class) {
+			return true;
+		}
+		return MergedAnnotations.from(type, MergedAnnotations.SearchStrategy.TYPE_HIERARCHY).isPresent(JsonTypeInfo.class)
+				|| MergedAnnotations.from(type, MergedAnnotations.SearchStrategy.TYPE_HIERARCHY)
+					.isPresent(JsonDeserialize.class);
 	}
 
 	@FunctionalInterface

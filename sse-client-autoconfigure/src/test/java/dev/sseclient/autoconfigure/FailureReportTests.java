@@ -32,8 +32,8 @@ class FailureReportTests {
 		assertThatException().isThrownBy(() -> application.run("--sse.client.streams.prices.url=feed.example.com/x"));
 		assertThat(output).contains("APPLICATION FAILED TO START")
 			.contains("Invalid sse-client configuration: sse.client.streams.prices.url "
-					+ "'feed.example.com/x' is not an absolute URL.")
-			.contains("Set sse.client.streams.prices.url to an http or https URL such as https://feed.example.com/events.");
+					+ "('feed.example.com/x') has no http:// or https:// in front.")
+			.contains("Set sse.client.streams.prices.url to http://feed.example.com/x or https://feed.example.com/x.");
 	}
 
 }

@@ -48,7 +48,9 @@ class StreamConfigurationTests {
 					"sse.client.streams.prices.headers.Authorization=Bearer ${PRICES_TOKEN}", "PRICES_TOKEN=abc",
 					"sse.client.streams.prices.max-event-size=2MB", "sse.client.streams.chat.url=http://localhost/chat",
 					"sse.client.streams.chat.method=post", "sse.client.streams.chat.body={\"stream\":true}",
-					"sse.client.streams.chat.complete-on=[DONE]", "sse.client.streams.chat.buffer-size=8")
+					"sse.client.streams.chat.complete-on=[DONE]", "sse.client.streams.chat.buffer-size=8",
+					"sse.client.streams.claude.url=http://localhost/claude", "sse.client.streams.claude.complete-on-event=message_stop",
+					"sse.client.streams.claude.resend-incomplete=true", "sse.client.streams.claude.sensitive-headers=X-Tenant")
 			.run((context) -> {
 				SseRequest prices = request(context, "prices");
 				assertThat(prices.reconnect().initialDelay()).isEqualTo(Duration.ofSeconds(5));
@@ -64,6 +66,12 @@ class StreamConfigurationTests {
 				assertThat(chat.reconnect().maxDelay()).isEqualTo(Duration.ofSeconds(60));
 				assertThat(context.getBean(SseStreamRegistry.class).getContainer("chat").getDefinition().bufferSize())
 					.isEqualTo(8);
+				SseRequest claude = request(context, "claude");
+				assertThat(claude.completeOnEvent()).isEqualTo("message_stop");
+				assertThat(claude.isFinite()).isTrue();
+				assertThat(claude.resendIncomplete()).isTrue();
+				assertThat(claude.isSensitiveHeader("x-tenant")).isTrue();
+				assertThat(chat.isSensitiveHeader("X-Tenant")).isFalse();
 			});
 	}
 
@@ -91,12 +99,60 @@ class StreamConfigurationTests {
 	}
 
 	@Test
+	void runWhenTheSchemeIsLeftOutShouldSaySo() {
+		this.contextRunner.withPropertyValues("sse.client.streams.prices.url=localhost:19080/ticks?token=abc")
+			.run((context) -> assertFailure(context,
+					"sse.client.streams.prices.url ('localhost:19080/ticks?token=******') has no http:// or https:// in front.",
+					"Set sse.client.streams.prices.url to http://localhost:19080/ticks?token=****** or "
+							+ "https://localhost:19080/ticks?token=******."));
+	}
+
+	@Test
+	void runWhenAStreamKeyIsMisspelledShouldNameItTheStreamAndTheNearestKey() {
+		this.contextRunner
+			.withPropertyValues("sse.client.streams.ticks.url=http://localhost/t",
+					"sse.client.streams.ticks.reconect.max-delay=5s")
+			.run((context) -> assertFailure(context,
+					"sse.client.streams.ticks.reconect.max-delay is not a setting of a stream (stream 'ticks').",
+					"Did you mean sse.client.streams.ticks.reconnect.max-delay? Correct or remove "
+							+ "sse.client.streams.ticks.reconect.max-delay."));
+	}
+
+	@Test
+	void runWhenTheStreamsKeyIsMisspelledShouldNameTheNearestKey() {
+		this.contextRunner
+			.withPropertyValues("sse.client.streams.prices.url=http://localhost/p", "sse.client.stream.ticks.url=http://localhost/t")
+			.run((context) -> assertFailure(context, "sse.client.stream.ticks.url is not a property of sse-client.",
+					"Did you mean sse.client.streams.ticks.url? Correct or remove sse.client.stream.ticks.url."));
+	}
+
+	@Test
+	void runWhenADefaultOrOtherKeyIsUnknownShouldFailAndKnownOnesOfEveryKindShouldPass() {
+		this.contextRunner
+			.withPropertyValues("sse.client.streams.prices.url=http://localhost/p", "sse.client.defaults.idle-timout=1m")
+			.run((context) -> assertFailure(context,
+					"sse.client.defaults.idle-timout is not a setting of a stream (in the defaults of every stream).",
+					"Did you mean sse.client.defaults.idle-timeout? Correct or remove sse.client.defaults.idle-timout."));
+		this.contextRunner
+			.withPropertyValues("sse.client.streams.prices.url=http://localhost/p", "sse.client.checkpoint.stor=file")
+			.run((context) -> assertFailure(context, "sse.client.checkpoint.stor is not a property of sse-client.",
+					"Did you mean sse.client.checkpoint.store? Correct or remove sse.client.checkpoint.stor."));
+		this.contextRunner
+			.withPropertyValues("sse.client.streams.prices.url=http://localhost/p",
+					"sse.client.streams.prices.headers.X-Anything=1", "sse.client.streams.prices.sensitive-headers[0]=X-A",
+					"sse.client.streams.prices.proxy.host=localhost", "sse.client.streams.prices.reconnect.max-attempts=2",
+					"sse.client.defaults.headers.X-App=demo", "sse.client.listener.max-threads=4",
+					"sse.client.health.stopped-status=UP", "sse.client.cluster.streams[0]=prices")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
 	void runWhenADelayIsNegativeShouldFail() {
 		this.contextRunner
 			.withPropertyValues("sse.client.streams.prices.url=http://localhost/p",
 					"sse.client.streams.prices.reconnect.initial-delay=-1s")
 			.run((context) -> assertFailure(context,
-					"sse.client.streams.prices.reconnect.initial-delay (PT-1S) must not be negative.",
+					"sse.client.streams.prices.reconnect.initial-delay (-1s) must not be negative.",
 					"Set sse.client.streams.prices.reconnect.initial-delay to zero or a positive duration such as 1s."));
 	}
 
@@ -107,8 +163,8 @@ class StreamConfigurationTests {
 					"sse.client.streams.prices.reconnect.initial-delay=10s",
 					"sse.client.streams.prices.reconnect.max-delay=2s")
 			.run((context) -> assertFailure(context,
-					"sse.client.streams.prices.reconnect.max-delay (PT2S) is below reconnect.initial-delay (PT10S).",
-					"Set sse.client.streams.prices.reconnect.max-delay to at least PT10S, or lower "
+					"sse.client.streams.prices.reconnect.max-delay (2s) is below reconnect.initial-delay (10s).",
+					"Set sse.client.streams.prices.reconnect.max-delay to at least 10s, or lower "
 							+ "sse.client.streams.prices.reconnect.initial-delay."));
 	}
 
@@ -163,6 +219,76 @@ class StreamConfigurationTests {
 			.run((context) -> assertThat(analyze(context).getDescription()).isEqualTo(
 					"Invalid sse-client configuration: @SseListener method ReturningListener.on(String) returns String; "
 							+ "a listener returns void, Mono or CompletionStage."));
+	}
+
+	@Test
+	void runWhenAPayloadTypeCanNeverBeReadShouldFailNamingTheMethodAndType() {
+		this.contextRunner.withPropertyValues("sse.client.streams.prices.url=http://localhost/p")
+			.withBean(StreamListener.class)
+			.run((context) -> assertThat(analyze(context).getDescription()).isEqualTo(
+					"Invalid sse-client configuration: @SseListener method StreamListener.on(InputStream) cannot read "
+							+ "event data as java.io.InputStream: an abstract type that neither the conversion service "
+							+ "nor Jackson can create (no @JsonTypeInfo or @JsonDeserialize on it)."));
+		this.contextRunner.withPropertyValues("sse.client.streams.prices.url=http://localhost/p")
+			.withBean(RunnableListener.class)
+			.run((context) -> assertThat(analyze(context).getDescription()).contains("Runnable: an interface"));
+		this.contextRunner.withPropertyValues("sse.client.streams.prices.url=http://localhost/p")
+			.withBean(ReadableListener.class)
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	static class StreamListener {
+
+		@SseListener(stream = "prices")
+		void on(java.io.InputStream data) {
+		}
+
+	}
+
+	static class RunnableListener {
+
+		@SseListener(stream = "prices")
+		void on(Runnable data) {
+		}
+
+	}
+
+	@com.fasterxml.jackson.annotation.JsonTypeInfo(use = com.fasterxml.jackson.annotation.JsonTypeInfo.Id.NAME)
+	@com.fasterxml.jackson.annotation.JsonSubTypes(@com.fasterxml.jackson.annotation.JsonSubTypes.Type(value = Tick.class, name = "tick"))
+	interface Message {
+
+	}
+
+	record Tick(String symbol) implements Message {
+
+	}
+
+	static class ReadableListener {
+
+		@SseListener(stream = "prices")
+		void onMessage(Message message) {
+		}
+
+		@SseListener(stream = "prices")
+		void onList(java.util.List<Tick> ticks) {
+		}
+
+		@SseListener(stream = "prices")
+		void onMap(java.util.Map<String, Object> fields) {
+		}
+
+		@SseListener(stream = "prices")
+		void onTree(tools.jackson.databind.JsonNode tree) {
+		}
+
+		@SseListener(stream = "prices")
+		void onNumber(Number number) {
+		}
+
+		@SseListener(stream = "prices")
+		void onZone(java.time.ZoneId zone) {
+		}
+
 	}
 
 	@Test

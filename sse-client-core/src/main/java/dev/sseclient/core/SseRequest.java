@@ -182,9 +182,19 @@ public final class SseRequest {
 		return this.maxRedirects;
 	}
 
-	/** Lower-case names of headers that carry credentials: never sent to another origin. */
+	/** Lower-case names of headers named as carrying credentials; see {@link #isSensitiveHeader(String)}. */
 	public Set<String> sensitiveHeaders() {
 		return this.sensitiveHeaders;
+	}
+
+	/**
+	 * Whether a header carries credentials, and so is never sent to another origin after a
+	 * redirect: named in {@link #sensitiveHeaders()}, or looking like one by the rule that masks
+	 * URL query parameters ({@code auth}, {@code key}, {@code token}, {@code secret},
+	 * {@code password}, {@code session}, {@code cookie}...), such as {@code X-Api-Key}.
+	 */
+	public boolean isSensitiveHeader(String name) {
+		return this.sensitiveHeaders.contains(name.toLowerCase(Locale.ROOT)) || Redaction.looksSensitive(name);
 	}
 
 	public @Nullable SseRequestCustomizer customizer() {
@@ -397,7 +407,10 @@ public final class SseRequest {
 			return this;
 		}
 
-		/** Another header that carries credentials: masked, and never sent to another origin. */
+		/**
+		 * Another header that carries credentials, beyond those that look like it: never sent to
+		 * another origin.
+		 */
 		public Builder sensitiveHeader(String name) {
 			this.sensitiveHeaders.add(name.toLowerCase(Locale.ROOT));
 			return this;

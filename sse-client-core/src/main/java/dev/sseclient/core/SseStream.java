@@ -1,5 +1,6 @@
 package dev.sseclient.core;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -117,7 +118,7 @@ public final class SseStream implements AutoCloseable {
 
 	private volatile int failuresInRow;
 
-	private @Nullable StreamConnection current;
+	private volatile @Nullable StreamConnection current;
 
 	private @Nullable HttpHeaders refreshedHeaders;
 
@@ -512,8 +513,9 @@ public final class SseStream implements AutoCloseable {
 		}
 		Throwable root = NestedExceptionUtils.getMostSpecificCause(error);
 		String reason = (root.getMessage() != null) ? root.getMessage() : root.getClass().getSimpleName();
-		return new SseConnectionException(
-				"Connection to " + Redaction.url(this.request.url()) + " failed: " + reason, error);
+		StreamConnection connection = this.current;
+		URI url = (connection != null) ? connection.url() : this.request.url();
+		return new SseConnectionException("Connection to " + Redaction.url(url) + " failed: " + reason, error);
 	}
 
 	/** The stream's last item, once every item before it went out. */

@@ -12,6 +12,8 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.netty.buffer.ByteBuf;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -42,6 +44,8 @@ import dev.sseclient.core.parse.EventStreamParser;
  * subscriber is ready for more: a slow subscriber is not mistaken for a silent server).
  */
 final class StreamConnection implements EventStreamHandler {
+
+	private static final Log logger = LogFactory.getLog(StreamConnection.class);
 
 	/** The server ended the response normally. */
 	static final class EndOfStream extends SseConnectionException {
@@ -103,6 +107,12 @@ final class StreamConnection implements EventStreamHandler {
 
 	private volatile String openedUrl;
 
+	/** Where this attempt connects: the request's URL, or where a redirect led. */
+	private volatile URI url;
+
+	/** Whether each event is logged at DEBUG; looked up once per read, not per event. */
+	private boolean debugEvents;
+
 	private @Nullable List<SseItem> pending;
 
 	/** Items of the previous read: the next list starts that large, not growing item by item. */
@@ -145,6 +155,12 @@ final class StreamConnection implements EventStreamHandler {
 		this.parser = new EventStreamParser(this, lastEventId, request.maxLineSize(), request.maxEventSize());
 		this.idleTimeoutNanos = request.idleTimeout().toNanos();
 		this.openedUrl = Redaction.url(request.url());
+		this.url = request.url();
+	}
+
+	/** Where this attempt connects or connected: the request's URL, or where a redirect led. */
+	URI url() {
+		return this.url;
 	}
 
 	/** The headers this attempt sends. */
@@ -183,6 +199,7 @@ final class StreamConnection implements EventStreamHandler {
 
 	private Flux<List<SseItem>> exchange(URI url, HttpMethod method, byte @Nullable [] body, HttpHeaders headers,
 			int redirectsLeft) {
+		this.url = url;
 		WebClient.RequestBodySpec spec = this.webClient.method(method).uri(url).headers((h) -> h.addAll(headers));
 		WebClient.RequestHeadersSpec<?> ready = (body != null) ? spec.bodyValue(body) : spec;
 		return ready.exchangeToFlux((response) -> respond(response, url, method, body, headers, redirectsLeft));
@@ -248,7 +265,10 @@ final class StreamConnection implements EventStreamHandler {
 			nextHeaders.remove(HttpHeaders.CONTENT_LENGTH);
 		}
 		if (!sameOrigin(from, target)) {
-			this.request.sensitiveHeaders().forEach(nextHeaders::remove);
+			List.copyOf(nextHeaders.headerNames())
+				.stream()
+				.filter(this.request::isSensitiveHeader)
+				.forEach(nextHeaders::remove);
 		}
 		return exchange(target, nextMethod, nextBody, nextHeaders, redirectsLeft - 1);
 	}
@@ -293,6 +313,7 @@ final class StreamConnection implements EventStreamHandler {
 		try {
 			this.chunkReceivedAt = null;
 			this.idAtEndOfRead = null;
+			this.debugEvents = logger.isDebugEnabled();
 			this.listener.received(buffer.readableByteCount());
 			feed(buffer);
 			this.listener.readParsed(this.idAtEndOfRead, this.chunkReceivedAt);
@@ -357,6 +378,10 @@ final class StreamConnection implements EventStreamHandler {
 			this.chunkReceivedAt = receivedAt;
 		}
 		this.eventsReceived++;
+		if (this.debugEvents) {
+			logger.debug("Stream '" + this.request.name() + "': event id '" + lastEventId + "', type '" + type + "', "
+					+ data.length() + " chars of data");
+		}
 		pendingItems().add(new SseEvent(this.request.name(), lastEventId, type, data, receivedAt));
 		if (type.equals(this.request.completeOnEvent())) {
 			this.completed = true;
@@ -428,7 +453,7 @@ final class StreamConnection implements EventStreamHandler {
 		if (this.responded) {
 			return false;
 		}
-		this.timedOut = new SseTimeoutException("No response from " + Redaction.url(this.request.url())
+		this.timedOut = new SseTimeoutException("No response from " + Redaction.url(this.url)
 				+ " within the connect timeout of " + this.request.connectTimeout().toMillis() + " ms", false);
 		return true;
 	}

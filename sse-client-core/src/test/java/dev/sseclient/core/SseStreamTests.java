@@ -423,6 +423,7 @@ class SseStreamTests {
 			.header("Cookie", "session=1")
 			.header("X-Token", "t")
 			.sensitiveHeader("X-Token")
+			.header("X-Api-Key", "k")
 			.header("X-Trace", "keep")
 			.build());
 		assertThat(this.server.takeRequest().header("Authorization")).isEqualTo("Bearer secret");
@@ -431,7 +432,21 @@ class SseStreamTests {
 		assertThat(redirected.header("Authorization")).isNull();
 		assertThat(redirected.header("Cookie")).isNull();
 		assertThat(redirected.header("X-Token")).isNull();
+		assertThat(redirected.header("X-Api-Key")).as("looks like a credential").isNull();
 		assertThat(redirected.header("X-Trace")).isEqualTo("keep");
+	}
+
+	@Test
+	void aFailureAfterARedirectNamesWhereTheRedirectLed() throws Exception {
+		int closedPort;
+		try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+			closedPort = socket.getLocalPort();
+		}
+		this.server.enqueue(SseScript.redirect(307, "http://127.0.0.1:" + closedPort + "/moved?token=abc"));
+		follow(request().reconnect(ReconnectOptions.disabled()).build());
+		await().until(() -> !failures().isEmpty());
+		assertThat(failures().get(0)).hasMessageContaining("http://127.0.0.1:" + closedPort + "/moved?token=******")
+			.hasMessageNotContaining("abc");
 	}
 
 	@Test
