@@ -127,15 +127,16 @@ public final class SseClientAutoConfiguration {
 				observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP), observationConvention.getIfAvailable());
 		StreamClients clients = new StreamClients(client, () -> webClientBuilder.getIfAvailable(WebClient::builder),
 				sslBundles.getIfAvailable());
+		SseRequestCustomizers requestCustomizers = new SseRequestCustomizers(customizers.orderedStream().toList());
 		return new SseStreamRegistry(
-				() -> StreamDefinitions.bind(environment, properties.getStreams().keySet(),
-						new SseRequestCustomizers(customizers.orderedStream().toList()), clients)
+				() -> StreamDefinitions.bind(environment, properties.getStreams().keySet(), requestCustomizers, clients)
 					.asMap(),
 				listenerProcessor::getEndpoints, errorHandler, eventPublisher, () -> observers.orderedStream().toList(),
 				observations,
 				new CheckpointWriter(checkpointStore, checkpoint.getBatchSize(), checkpoint.getInterval()),
 				properties.getListener().getMaxThreads(),
-				properties.getListener().getShutdownTimeout(), coordinator.getIfAvailable());
+				properties.getListener().getShutdownTimeout(), coordinator.getIfAvailable(),
+				StreamDefinitions.runtime(properties.getDefaults(), requestCustomizers, client));
 	}
 
 }

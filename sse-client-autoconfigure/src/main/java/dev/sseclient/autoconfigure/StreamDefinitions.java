@@ -21,6 +21,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
 
 import dev.sseclient.container.InvalidSseConfigurationException;
+import dev.sseclient.container.RuntimeStreams;
 import dev.sseclient.container.StreamDefinition;
 import dev.sseclient.core.ReconnectOptions;
 import dev.sseclient.core.SseClient;
@@ -65,6 +66,22 @@ public final class StreamDefinitions {
 					positive(stream.getBufferSize(), paths.of("buffer-size")), stream.getOverflow(), stream.isAutoStartup()));
 		}
 		return new StreamDefinitions(definitions);
+	}
+
+	/**
+	 * Definitions of streams registered at run time: the request as given, named, with the
+	 * customizers for its name unless it brings its own, and the defaults' buffer and overflow.
+	 */
+	static RuntimeStreams runtime(SseClientProperties.Stream defaults, SseRequestCustomizers customizers,
+			SseClient client) {
+		return (name, request) -> {
+			SseRequest.Builder named = request.mutate().name(name);
+			if (request.customizer() == null) {
+				named.customizer(customizers.forStream(name));
+			}
+			return new StreamDefinition(name, named.build(), client, Math.max(1, defaults.getBufferSize()),
+					defaults.getOverflow(), true);
+		};
 	}
 
 	private static SseRequest request(String name, SseClientProperties.Stream stream, Paths paths,
@@ -224,8 +241,13 @@ public final class StreamDefinitions {
 		return value;
 	}
 
+	/**
+	 * The stream's prefix as the binder matches it: {@code streams.device-9} and
+	 * {@code streams[device-9]} are different names to it (dashes count only in brackets), so a
+	 * plain name keeps the form it is written in.
+	 */
 	private static String streamPrefix(String name) {
-		return PREFIX + ".streams[" + name + "]";
+		return name.matches("[a-z0-9-]+") ? PREFIX + ".streams." + name : PREFIX + ".streams[" + name + "]";
 	}
 
 	/** Names the property a value came from: the stream's own, or the defaults it inherited. */

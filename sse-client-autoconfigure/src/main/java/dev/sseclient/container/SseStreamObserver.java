@@ -24,6 +24,10 @@ public interface SseStreamObserver {
 	default void onEvent(SseStreamContainer container, SseEvent event) {
 	}
 
+	/** The stream was removed from the registry (registered at run time, then removed): forget it. */
+	default void onRemoved(SseStreamContainer container) {
+	}
+
 	/** Cluster mode: this instance took the stream, lost it, or joined the competition for it. */
 	default void onRoleChanged(SseStreamContainer container, StreamRole.Role role) {
 	}

@@ -29,6 +29,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 
 import dev.sseclient.checkpoint.CheckpointWriter;
+import dev.sseclient.core.SseRequest;
 import dev.sseclient.listener.ListenerObservations;
 import dev.sseclient.listener.SseListenerEndpoint;
 import dev.sseclient.listener.SseListenerErrorHandler;
@@ -78,6 +79,16 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 
 	private final Map<String, SseStreamContainer> containers = new LinkedHashMap<>();
 
+	private final RuntimeStreams runtimeStreams;
+
+	private @Nullable List<SseListenerEndpoint> listeners;
+
+	private @Nullable List<SseStreamObserver> streamObservers;
+
+	private @Nullable Scheduler scheduler;
+
+	private boolean declaredCreated;
+
 	private final KeepAlive keepAlive = new KeepAlive();
 
 	private @Nullable ExecutorService executor;
@@ -97,12 +108,14 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 	 * @param maxThreads most listener calls running at once, over all streams
 	 * @param shutdownTimeout how long stopping waits for listener calls in flight
 	 * @param coordinator decides which instance runs each stream, {@code null} outside cluster mode
+	 * @param runtimeStreams makes the definition of a stream registered at run time
 	 */
 	public SseStreamRegistry(Supplier<Map<String, StreamDefinition>> definitions,
 			Supplier<List<SseListenerEndpoint>> endpoints, SseListenerErrorHandler errorHandler,
 			ApplicationEventPublisher eventPublisher, Supplier<List<SseStreamObserver>> observers,
 			ListenerObservations observations, CheckpointWriter checkpoints, int maxThreads, Duration shutdownTimeout,
-			@Nullable SseStreamCoordinator coordinator) {
+			@Nullable SseStreamCoordinator coordinator, RuntimeStreams runtimeStreams) {
+		this.runtimeStreams = runtimeStreams;
 		this.coordinator = coordinator;
 		this.checkpoints = checkpoints;
 		this.eventPublisher = eventPublisher;
@@ -188,6 +201,60 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 		}
 	}
 
+	/**
+	 * Registers a stream at run time (a stream per device, per customer, per symbol) and starts
+	 * it when the registry runs. It gets what a declared stream has: the defaults of
+	 * {@code sse.client.defaults} for its buffer and overflow policy, the request customizers
+	 * that apply to its name, the listeners whose {@code stream} pattern matches it, health,
+	 * meters, checkpoints (it resumes from its stored one), the {@code sse} endpoint,
+	 * application events and, in cluster mode, its own lock.
+	 * @param name the stream's name, unique in the registry
+	 * @param request what to follow; its name is replaced by {@code name}
+	 * @return the stream's container
+	 * @throws IllegalArgumentException when a stream of that name exists
+	 */
+	public SseStreamContainer register(String name, SseRequest request) {
+		if (name.isBlank()) {
+			throw new IllegalArgumentException("A stream needs a name");
+		}
+		SseStreamContainer container;
+		synchronized (this) {
+			if (this.containers.containsKey(name)) {
+				throw new IllegalArgumentException("A stream named '" + name + "' is already registered");
+			}
+			prepare();
+			container = newContainer(this.runtimeStreams.define(name, request), listenersOf(name));
+			this.containers.put(name, container);
+			if (!this.running) {
+				return container;
+			}
+			this.keepAlive.start();
+		}
+		run(container);
+		return container;
+	}
+
+	/**
+	 * Removes a stream, declared or registered: stops it gracefully, saves its checkpoint (a later
+	 * registration under the same name resumes from it), and forgets its health component and
+	 * meters. In cluster mode it lets go of the stream's lock.
+	 * @throws IllegalArgumentException for an unknown name
+	 */
+	public void remove(String name) {
+		SseStreamContainer container = container(name);
+		container.stopByOperator(this.shutdownTimeout);
+		this.checkpoints.flush();
+		if (this.coordinator != null) {
+			this.coordinator.leave(name);
+		}
+		synchronized (this) {
+			this.containers.remove(name, container);
+		}
+		for (SseStreamObserver observer : observers()) {
+			observer.onRemoved(container);
+		}
+	}
+
 	private SseStreamContainer container(String name) {
 		SseStreamContainer container = getContainer(name);
 		if (container == null) {
@@ -201,7 +268,7 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 		if (this.running) {
 			return;
 		}
-		if (this.containers.isEmpty()) {
+		if (!this.declaredCreated) {
 			createContainers();
 		}
 		this.running = true;
@@ -215,11 +282,52 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 		}
 	}
 
+	/** Reads the discovered listeners and the observers once; must hold the lock. */
+	private void prepare() {
+		if (this.listeners == null) {
+			this.listeners = List.copyOf(this.endpoints.get());
+			this.streamObservers = List.copyOf(this.observers.get());
+		}
+	}
+
+	private List<SseStreamObserver> observers() {
+		List<SseStreamObserver> known = this.streamObservers;
+		return (known != null) ? known : List.of();
+	}
+
+	private List<SseListenerEndpoint> listenersOf(String name) {
+		List<SseListenerEndpoint> known = this.listeners;
+		return (known != null) ? known.stream().filter((endpoint) -> endpoint.listensTo(name)).toList() : List.of();
+	}
+
+	/** Must hold the lock. The listener pool is made with the first container. */
+	private SseStreamContainer newContainer(StreamDefinition definition, List<SseListenerEndpoint> listeners) {
+		ExecutorService pool = this.executor;
+		Scheduler threads = this.scheduler;
+		if (pool == null || threads == null) {
+			pool = executor();
+			threads = Schedulers.fromExecutorService(pool, "sse-listeners");
+			this.scheduler = threads;
+		}
+		return new SseStreamContainer(definition, listeners, pool, threads, this.errorHandler, this.eventPublisher,
+				observers(), this.observations, this.checkpoints, this.coordinator);
+	}
+
 	private void createContainers() {
+		this.declaredCreated = true;
+		prepare();
 		Map<String, StreamDefinition> declared = this.definitions.get();
 		Map<String, List<SseListenerEndpoint>> byStream = new LinkedHashMap<>();
 		declared.keySet().forEach((name) -> byStream.put(name, new ArrayList<>()));
-		for (SseListenerEndpoint endpoint : this.endpoints.get()) {
+		for (SseListenerEndpoint endpoint : this.listeners) {
+			if (endpoint.isPattern()) {
+				byStream.forEach((name, listeners) -> {
+					if (endpoint.listensTo(name)) {
+						listeners.add(endpoint);
+					}
+				});
+				continue;
+			}
 			List<SseListenerEndpoint> listeners = byStream.get(endpoint.stream());
 			if (listeners == null) {
 				throw new InvalidSseConfigurationException("@SseListener '" + endpoint.id() + "'",
@@ -230,20 +338,12 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 			}
 			listeners.add(endpoint);
 		}
-		if (declared.isEmpty()) {
-			return;
-		}
-		ExecutorService pool = executor();
-		Scheduler scheduler = Schedulers.fromExecutorService(pool, "sse-listeners");
-		List<SseStreamObserver> streamObservers = this.observers.get();
 		declared.forEach((name, definition) -> {
 			List<SseListenerEndpoint> listeners = byStream.get(name);
 			if (listeners.isEmpty()) {
 				logger.warn("Stream '" + name + "' has no @SseListener; it runs, but nothing receives its events");
 			}
-			this.containers.put(name,
-					new SseStreamContainer(definition, listeners, pool, scheduler, this.errorHandler, this.eventPublisher,
-							streamObservers, this.observations, this.checkpoints, this.coordinator));
+			this.containers.put(name, newContainer(definition, listeners));
 		});
 	}
 

@@ -31,7 +31,12 @@ import java.lang.annotation.Target;
 @Documented
 public @interface SseListener {
 
-	/** The stream's name under {@code sse.client.streams}; placeholders are resolved. */
+	/**
+	 * The stream's name under {@code sse.client.streams}, or a pattern in which {@code *} stands
+	 * for any characters ({@code device-*}): the listener then receives the events of every
+	 * matching stream, declared or registered at run time ({@code SseEvent.stream()} says
+	 * which). Placeholders are resolved.
+	 */
 	String stream();
 
 	/** Event types to receive; empty for all. */

@@ -2,15 +2,28 @@ package dev.sseclient.listener;
 
 import java.util.Set;
 
+import org.springframework.util.PatternMatchUtils;
+
 /**
  * One discovered listener: which stream and event types it receives, and how to call it.
  *
  * @param id the listener's id
- * @param stream the stream's name, placeholders resolved
+ * @param stream the stream's name, placeholders resolved; or a pattern in which {@code *} stands
+ * for any characters (such as {@code device-*}), matching streams registered at run time too
  * @param events the event types it receives; empty for all
  * @param method the adapter that calls the method
  */
 public record SseListenerEndpoint(String id, String stream, Set<String> events, ListenerMethodAdapter method) {
+
+	/** Whether {@link #stream()} is a pattern rather than one stream's name. */
+	public boolean isPattern() {
+		return this.stream.indexOf('*') >= 0;
+	}
+
+	/** Whether it listens to the stream of this name. */
+	public boolean listensTo(String streamName) {
+		return isPattern() ? PatternMatchUtils.simpleMatch(this.stream, streamName) : this.stream.equals(streamName);
+	}
 
 	/** Whether it receives events of this type. */
 	public boolean accepts(String eventType) {

@@ -48,7 +48,8 @@ import dev.sseclient.core.parse.EventStreamLimitException;
  * stream, 0 on standby) and {@code sse.client.cluster.takeovers} (counter: times this instance
  * took the stream)</li>
  * </ul>
- * Meters of a stream are registered when it first connects, or, in cluster mode, joins.
+ * Meters of a stream are registered when it first connects, or, in cluster mode, joins, and
+ * removed with the stream.
  */
 public class SseStreamMetrics implements SseStreamObserver {
 
@@ -99,6 +100,17 @@ public class SseStreamMetrics implements SseStreamObserver {
 	@Override
 	public void onEvent(SseStreamContainer container, SseEvent event) {
 		meters(container).received(event.type());
+	}
+
+	/** A removed stream's meters go with it, so streams registered and removed at run time leave none behind. */
+	@Override
+	public void onRemoved(SseStreamContainer container) {
+		this.streams.remove(container.getName());
+		this.registry.getMeters()
+			.stream()
+			.filter((meter) -> meter.getId().getName().startsWith("sse.client.")
+					&& container.getName().equals(meter.getId().getTag("stream")))
+			.forEach(this.registry::remove);
 	}
 
 	@Override

@@ -99,6 +99,24 @@ class StreamConfigurationTests {
 	}
 
 	@Test
+	void runWhenAStreamNameHasADashShouldBindItsOwnSettingsAndNameThemInErrors() {
+		this.contextRunner
+			.withPropertyValues("sse.client.streams.price-feed.url=http://localhost/p",
+					"sse.client.streams.price-feed.headers.X-App=demo", "sse.client.streams.price-feed.idle-timeout=1m")
+			.run((context) -> {
+				SseRequest request = request(context, "price-feed");
+				assertThat(request.headers().getFirst("X-App")).isEqualTo("demo");
+				assertThat(request.idleTimeout()).isEqualTo(Duration.ofMinutes(1));
+			});
+		this.contextRunner
+			.withPropertyValues("sse.client.streams.price-feed.url=http://localhost/p",
+					"sse.client.streams.price-feed.reconnect.initial-delay=-2s")
+			.run((context) -> assertFailure(context,
+					"sse.client.streams.price-feed.reconnect.initial-delay (-2s) must not be negative.",
+					"Set sse.client.streams.price-feed.reconnect.initial-delay to zero or a positive duration such as 1s."));
+	}
+
+	@Test
 	void runWhenTheSchemeIsLeftOutShouldSaySo() {
 		this.contextRunner.withPropertyValues("sse.client.streams.prices.url=localhost:19080/ticks?token=abc")
 			.run((context) -> assertFailure(context,

@@ -1,0 +1,140 @@
+package dev.sseclient.container;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import dev.sseclient.autoconfigure.SseClientAutoConfiguration;
+import dev.sseclient.autoconfigure.SseHealthContributorAutoConfiguration;
+import dev.sseclient.autoconfigure.SseMetricsAutoConfiguration;
+import dev.sseclient.core.SseEvent;
+import dev.sseclient.core.SseRequest;
+import dev.sseclient.health.SseHealthContributor;
+import dev.sseclient.listener.SseListener;
+import dev.sseclient.test.RecordedRequest;
+import dev.sseclient.test.SseScript;
+import dev.sseclient.test.SseTestServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Streams registered and removed at run time, one per device, served to one pattern listener,
+ * with health, meters and checkpoints that come and go with them.
+ */
+class RuntimeStreamsTests {
+
+	private final SseTestServer server = SseTestServer.start();
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(SseClientAutoConfiguration.class, SseMetricsAutoConfiguration.class,
+				SseHealthContributorAutoConfiguration.class))
+		.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+		.withBean(DeviceListener.class);
+
+	@AfterEach
+	void stopServer() {
+		this.server.close();
+	}
+
+	static class DeviceListener {
+
+		final Map<String, List<String>> received = new ConcurrentHashMap<>();
+
+		@SseListener(stream = "device-*")
+		void on(SseEvent event) {
+			this.received.computeIfAbsent(event.stream(), (stream) -> new CopyOnWriteArrayList<>()).add(event.data());
+		}
+
+		int count() {
+			return this.received.values().stream().mapToInt(List::size).sum();
+		}
+
+	}
+
+	/** Each device's feed: its number as data, numbered events from the one after Last-Event-ID. */
+	private void serveDevices() {
+		this.server.dispatcher((request) -> {
+			String device = request.target().substring(request.target().lastIndexOf('/') + 1);
+			String last = request.header("Last-Event-ID");
+			int next = (last == null) ? 1 : Integer.parseInt(last) + 1;
+			return SseScript.stream().event(String.valueOf(next), null, device).hold();
+		});
+	}
+
+	private SseRequest device(int number) {
+		return SseRequest.get(this.server.url("/devices/" + number)).build();
+	}
+
+	@Test
+	void aHundredStreamsRegisteredAtRunTimeReachAPatternListenerWithHealthAndMeters() {
+		serveDevices();
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasNotFailed();
+			SseStreamRegistry registry = context.getBean(SseStreamRegistry.class);
+			DeviceListener listener = context.getBean(DeviceListener.class);
+			for (int i = 0; i < 100; i++) {
+				registry.register("device-" + i, device(i));
+			}
+			await().atMost(Duration.ofSeconds(30)).until(() -> listener.count() == 100);
+			for (int i = 0; i < 100; i++) {
+				assertThat(listener.received.get("device-" + i)).as("device %d", i).containsExactly(String.valueOf(i));
+			}
+			SseHealthContributor health = context.getBean(SseHealthContributor.class);
+			assertThat(health.stream()).hasSize(100);
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			assertThat(meters.find("sse.client.events.received").tag("stream", "device-7").counter()).isNotNull();
+			assertThat(registry.getContainer("device-7").getListenerIds()).containsExactly("DeviceListener.on");
+			assertThatIllegalArgumentException().isThrownBy(() -> registry.register("device-7", device(7)))
+				.withMessageContaining("already registered");
+		});
+	}
+
+	@Test
+	void aRemovedStreamLeavesNoHealthOrMetersAndResumesFromItsCheckpointWhenRegisteredAgain() {
+		serveDevices();
+		this.contextRunner.withPropertyValues("sse.client.checkpoint.batch-size=1").run((context) -> {
+			SseStreamRegistry registry = context.getBean(SseStreamRegistry.class);
+			DeviceListener listener = context.getBean(DeviceListener.class);
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			registry.register("device-1", device(1));
+			registry.register("device-2", device(2));
+			await().until(() -> listener.count() == 2);
+			RecordedRequest first = this.server.takeRequest();
+			this.server.takeRequest();
+			assertThat(first.header("Last-Event-ID")).isNull();
+			registry.remove("device-1");
+			assertThat(registry.getContainer("device-1")).isNull();
+			assertThat(context.getBean(SseHealthContributor.class).getContributor("device-1")).isNull();
+			assertThat(meters.getMeters()).noneMatch((meter) -> "device-1".equals(meter.getId().getTag("stream")));
+			assertThat(meters.find("sse.client.events.received").tag("stream", "device-2").counter()).isNotNull();
+			registry.register("device-1", device(1));
+			await().until(() -> listener.count() == 3);
+			assertThat(this.server.takeRequest().header("Last-Event-ID")).as("resumed from its checkpoint").isEqualTo("1");
+		});
+	}
+
+	@Test
+	void aPatternListenerAlsoServesMatchingDeclaredStreamsAndNeedsNoneToStart() {
+		serveDevices();
+		this.contextRunner.run((context) -> assertThat(context).hasNotFailed());
+		this.contextRunner.withPropertyValues("sse.client.streams.device-9.url=" + this.server.url("/devices/9"))
+			.run((context) -> {
+				DeviceListener listener = context.getBean(DeviceListener.class);
+				await().until(() -> listener.count() == 1);
+				assertThat(listener.received).containsOnlyKeys("device-9");
+			});
+	}
+
+}
