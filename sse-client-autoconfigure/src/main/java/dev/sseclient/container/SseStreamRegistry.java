@@ -242,11 +242,7 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 	 */
 	public void remove(String name) {
 		SseStreamContainer container = container(name);
-		container.stopByOperator(this.shutdownTimeout);
-		this.checkpoints.flush();
-		if (this.coordinator != null) {
-			this.coordinator.leave(name);
-		}
+		stop(name);
 		synchronized (this) {
 			this.containers.remove(name, container);
 		}
