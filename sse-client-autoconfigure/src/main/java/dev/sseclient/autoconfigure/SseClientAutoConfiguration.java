@@ -136,7 +136,7 @@ public final class SseClientAutoConfiguration {
 				new CheckpointWriter(checkpointStore, checkpoint.getBatchSize(), checkpoint.getInterval()),
 				properties.getListener().getMaxThreads(),
 				properties.getListener().getShutdownTimeout(), coordinator.getIfAvailable(),
-				StreamDefinitions.runtime(properties.getDefaults(), requestCustomizers, client));
+				StreamDefinitions.runtime(environment, properties, requestCustomizers, clients));
 	}
 
 }

@@ -36,6 +36,12 @@ public class SseClientProperties {
 	private Map<String, Stream> streams = new LinkedHashMap<>();
 
 	/**
+	 * Stream templates by name: stream settings whose url, headers and body may hold {name}
+	 * parameters, from which streams are registered at run time (SseStreamRegistry.register).
+	 */
+	private Map<String, Stream> templates = new LinkedHashMap<>();
+
+	/**
 	 * Listener dispatch settings.
 	 */
 	private final Listener listener = new Listener();
@@ -69,6 +75,14 @@ public class SseClientProperties {
 
 	public void setDefaults(Stream defaults) {
 		this.defaults = defaults;
+	}
+
+	public Map<String, Stream> getTemplates() {
+		return this.templates;
+	}
+
+	public void setTemplates(Map<String, Stream> templates) {
+		this.templates = templates;
 	}
 
 	public Map<String, Stream> getStreams() {

@@ -42,6 +42,11 @@ final class StreamClients {
 		this.sslBundles = sslBundles;
 	}
 
+	/** The client of streams without an SSL bundle or proxy of their own. */
+	SseClient shared() {
+		return this.shared;
+	}
+
 	SseClient forStream(@Nullable String sslBundleName, SseClientProperties.Proxy proxy, String sslBundlePath) {
 		if (sslBundleName == null && proxy.getHost() == null) {
 			return this.shared;

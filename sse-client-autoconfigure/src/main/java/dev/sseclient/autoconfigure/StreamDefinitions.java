@@ -2,12 +2,20 @@ package dev.sseclient.autoconfigure;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 
@@ -19,6 +27,7 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
+import org.springframework.web.util.UriUtils;
 
 import dev.sseclient.container.InvalidSseConfigurationException;
 import dev.sseclient.container.RuntimeStreams;
@@ -38,6 +47,13 @@ public final class StreamDefinitions {
 
 	static final String PREFIX = "sse.client";
 
+	private static final String STREAMS = "streams";
+
+	private static final String TEMPLATES = "templates";
+
+	/** A template parameter, such as {@code {device}}. */
+	private static final Pattern PARAMETER = Pattern.compile("\\{([A-Za-z0-9_.-]+)\\}");
+
 	private final Map<String, StreamDefinition> definitions;
 
 	private StreamDefinitions(Map<String, StreamDefinition> definitions) {
@@ -56,32 +72,124 @@ public final class StreamDefinitions {
 		UnknownProperties.check(sources);
 		Map<String, StreamDefinition> definitions = new LinkedHashMap<>();
 		for (String name : names) {
-			SseClientProperties.Stream stream = new SseClientProperties.Stream();
-			binder.bind(PREFIX + ".defaults", Bindable.ofInstance(stream));
-			binder.bind(streamPrefix(name), Bindable.ofInstance(stream));
-			Paths paths = new Paths(name, sources);
-			SseRequest request = request(name, stream, paths, customizers.forStream(name));
-			SseClient client = clients.forStream(stream.getSslBundle(), stream.getProxy(), paths.of("ssl-bundle"));
-			definitions.put(name, new StreamDefinition(name, request, client,
-					positive(stream.getBufferSize(), paths.of("buffer-size")), stream.getOverflow(), stream.isAutoStartup()));
+			Paths paths = new Paths(STREAMS, name, sources);
+			SseClientProperties.Stream stream = bindStream(binder, paths);
+			definitions.put(name, definition(name, stream, paths, customizers, clients));
 		}
 		return new StreamDefinitions(definitions);
 	}
 
+	private static SseClientProperties.Stream bindStream(Binder binder, Paths paths) {
+		SseClientProperties.Stream stream = new SseClientProperties.Stream();
+		binder.bind(PREFIX + ".defaults", Bindable.ofInstance(stream));
+		binder.bind(prefix(paths.section(), paths.name()), Bindable.ofInstance(stream));
+		return stream;
+	}
+
+	private static StreamDefinition definition(String name, SseClientProperties.Stream stream, Paths paths,
+			SseRequestCustomizers customizers, StreamClients clients) {
+		SseRequest request = request(name, stream, paths, customizers.forStream(name));
+		SseClient client = clients.forStream(stream.getSslBundle(), stream.getProxy(), paths.of("ssl-bundle"));
+		return new StreamDefinition(name, request, client, positive(stream.getBufferSize(), paths.of("buffer-size")),
+				stream.getOverflow(), stream.isAutoStartup());
+	}
+
 	/**
-	 * Definitions of streams registered at run time: the request as given, named, with the
+	 * Definitions of streams registered at run time. From a request: as given, named, with the
 	 * customizers for its name unless it brings its own, and the defaults' buffer and overflow.
+	 * From a template: its settings bound as a declared stream's are, parameters filled in. Each
+	 * template is tried once here, with every parameter set to {@code x}, so a template that can
+	 * never work fails startup naming its property.
 	 */
-	static RuntimeStreams runtime(SseClientProperties.Stream defaults, SseRequestCustomizers customizers,
-			SseClient client) {
-		return (name, request) -> {
-			SseRequest.Builder named = request.mutate().name(name);
-			if (request.customizer() == null) {
-				named.customizer(customizers.forStream(name));
+	static RuntimeStreams runtime(Environment environment, SseClientProperties properties,
+			SseRequestCustomizers customizers, StreamClients clients) {
+		Binder binder = Binder.get(environment);
+		Iterable<ConfigurationPropertySource> sources = ConfigurationPropertySources.get(environment);
+		SseClientProperties.Stream defaults = properties.getDefaults();
+		Set<String> templates = properties.getTemplates().keySet();
+		return new RuntimeStreams() {
+
+			@Override
+			public void validate() {
+				for (String template : templates) {
+					Paths paths = new Paths(TEMPLATES, template, sources);
+					SseClientProperties.Stream settings = bindStream(binder, paths);
+					fill(settings, template,
+							parametersOf(settings).stream().collect(Collectors.toMap(Function.identity(), (name) -> "x")));
+					definition(template, settings, paths, customizers, clients);
+				}
 			}
-			return new StreamDefinition(name, named.build(), client, Math.max(1, defaults.getBufferSize()),
-					defaults.getOverflow(), true);
+
+			@Override
+			public StreamDefinition define(String name, SseRequest request) {
+				SseRequest.Builder named = request.mutate().name(name);
+				if (request.customizer() == null) {
+					named.customizer(customizers.forStream(name));
+				}
+				return new StreamDefinition(name, named.build(), clients.shared(), Math.max(1, defaults.getBufferSize()),
+						defaults.getOverflow(), true);
+			}
+
+			@Override
+			public StreamDefinition define(String name, String template, Map<String, String> parameters) {
+				if (!templates.contains(template)) {
+					throw new IllegalArgumentException("No stream template named '" + template + "'; declared under "
+							+ PREFIX + ".templates: " + templates);
+				}
+				Paths paths = new Paths(TEMPLATES, template, sources);
+				SseClientProperties.Stream settings = bindStream(binder, paths);
+				fill(settings, template, parameters);
+				return definition(name, settings, paths, customizers, clients);
+			}
+
 		};
+	}
+
+	/** Puts the parameters into the template's url (URL-encoded), headers and body. */
+	private static void fill(SseClientProperties.Stream settings, String template, Map<String, String> parameters) {
+		Set<String> wanted = parametersOf(settings);
+		for (String parameter : wanted) {
+			if (!parameters.containsKey(parameter)) {
+				throw new IllegalArgumentException("Stream template '" + template + "' needs the parameter '" + parameter
+						+ "'; given: " + parameters.keySet());
+			}
+		}
+		for (String given : parameters.keySet()) {
+			if (!wanted.contains(given)) {
+				throw new IllegalArgumentException("Stream template '" + template + "' has no parameter '" + given
+						+ "'; its parameters: " + wanted);
+			}
+		}
+		if (settings.getUrl() != null) {
+			settings.setUrl(replace(settings.getUrl(), parameters, true));
+		}
+		settings.getHeaders().replaceAll((header, value) -> replace(value, parameters, false));
+		if (settings.getBody() != null) {
+			settings.setBody(replace(settings.getBody(), parameters, false));
+		}
+	}
+
+	private static Set<String> parametersOf(SseClientProperties.Stream settings) {
+		Set<String> names = new LinkedHashSet<>();
+		List<String> texts = new ArrayList<>(settings.getHeaders().values());
+		texts.add(settings.getUrl());
+		texts.add(settings.getBody());
+		for (String text : texts) {
+			if (text != null) {
+				Matcher matcher = PARAMETER.matcher(text);
+				while (matcher.find()) {
+					names.add(matcher.group(1));
+				}
+			}
+		}
+		return names;
+	}
+
+	private static String replace(String text, Map<String, String> parameters, boolean encode) {
+		return PARAMETER.matcher(text).replaceAll((match) -> {
+			String value = parameters.get(match.group(1));
+			return Matcher.quoteReplacement(encode ? UriUtils.encode(value, StandardCharsets.UTF_8) : value);
+		});
 	}
 
 	private static SseRequest request(String name, SseClientProperties.Stream stream, Paths paths,
@@ -246,16 +354,20 @@ public final class StreamDefinitions {
 	 * {@code streams[device-9]} are different names to it (dashes count only in brackets), so a
 	 * plain name keeps the form it is written in.
 	 */
-	private static String streamPrefix(String name) {
-		return name.matches("[a-z0-9-]+") ? PREFIX + ".streams." + name : PREFIX + ".streams[" + name + "]";
+	private static String prefix(String section, String name) {
+		return name.matches("[a-z0-9-]+") ? PREFIX + "." + section + "." + name
+				: PREFIX + "." + section + "[" + name + "]";
 	}
 
-	/** Names the property a value came from: the stream's own, or the defaults it inherited. */
-	private record Paths(String stream, Iterable<ConfigurationPropertySource> sources) {
+	/**
+	 * Names the property a value came from: the stream's (or template's) own, or the defaults it
+	 * inherited.
+	 */
+	private record Paths(String section, String name, Iterable<ConfigurationPropertySource> sources) {
 
 		String of(String relative) {
 			return (find(ownName(relative)) == null && find(defaultName(relative)) != null)
-					? PREFIX + ".defaults." + relative : PREFIX + ".streams." + this.stream + "." + relative;
+					? PREFIX + ".defaults." + relative : PREFIX + "." + this.section + "." + this.name + "." + relative;
 		}
 
 		/** The value as the user wrote it (such as {@code -1s}), else {@code fallback}. */
@@ -269,7 +381,7 @@ public final class StreamDefinitions {
 		}
 
 		private ConfigurationPropertyName ownName(String relative) {
-			return ConfigurationPropertyName.of(streamPrefix(this.stream) + "." + relative);
+			return ConfigurationPropertyName.of(prefix(this.section, this.name) + "." + relative);
 		}
 
 		private static ConfigurationPropertyName defaultName(String relative) {

@@ -62,12 +62,13 @@ final class UnknownProperties {
 			return;
 		}
 		String full = StreamDefinitions.PREFIX + "." + String.join(".", rest);
-		if (rest.get(0).equals("streams") && rest.size() >= 2) {
+		if ((rest.get(0).equals("streams") || rest.get(0).equals("templates")) && rest.size() >= 2) {
 			String stream = rest.get(1);
 			String key = String.join(".", rest.subList(2, rest.size()));
+			String kind = rest.get(0).equals("streams") ? "stream" : "template";
 			if (!isKnown(STREAM_KEYS, key)) {
-				fail(full, "is not a setting of a stream (stream '" + stream + "')",
-						nearest(key, STREAM_KEYS, StreamDefinitions.PREFIX + ".streams." + stream + "."));
+				fail(full, "is not a setting of a stream (" + kind + " '" + stream + "')",
+						nearest(key, STREAM_KEYS, StreamDefinitions.PREFIX + "." + rest.get(0) + "." + stream + "."));
 			}
 			return;
 		}
@@ -142,7 +143,7 @@ final class UnknownProperties {
 
 	private static Set<String> otherKeys() {
 		Set<String> keys = keysOf(SseClientProperties.class, "");
-		keys.removeIf((key) -> key.startsWith("streams.") || key.startsWith("defaults."));
+		keys.removeIf((key) -> key.startsWith("streams.") || key.startsWith("templates.") || key.startsWith("defaults."));
 		return keys;
 	}
 

@@ -214,6 +214,24 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 	 * @throws IllegalArgumentException when a stream of that name exists
 	 */
 	public SseStreamContainer register(String name, SseRequest request) {
+		return register(name, () -> this.runtimeStreams.define(name, request));
+	}
+
+	/**
+	 * Registers a stream at run time from a template under {@code sse.client.templates}: its
+	 * settings, with each {@code {parameter}} in the url (URL-encoded), headers and body replaced;
+	 * otherwise as {@link #register(String, SseRequest)}.
+	 * <pre>{@code
+	 * registry.register("device-42", "device", Map.of("device", "42"));
+	 * }</pre>
+	 * @throws IllegalArgumentException when a stream of that name exists, the template is
+	 * unknown, or a parameter is missing or unknown to the template
+	 */
+	public SseStreamContainer register(String name, String template, Map<String, String> parameters) {
+		return register(name, () -> this.runtimeStreams.define(name, template, parameters));
+	}
+
+	private SseStreamContainer register(String name, Supplier<StreamDefinition> definition) {
 		if (name.isBlank()) {
 			throw new IllegalArgumentException("A stream needs a name");
 		}
@@ -223,7 +241,7 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 				throw new IllegalArgumentException("A stream named '" + name + "' is already registered");
 			}
 			prepare();
-			container = newContainer(this.runtimeStreams.define(name, request), listenersOf(name));
+			container = newContainer(definition.get(), listenersOf(name));
 			this.containers.put(name, container);
 			if (!this.running) {
 				return container;
@@ -313,6 +331,7 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 		this.declaredCreated = true;
 		prepare();
 		Map<String, StreamDefinition> declared = this.definitions.get();
+		this.runtimeStreams.validate();
 		Map<String, List<SseListenerEndpoint>> byStream = new LinkedHashMap<>();
 		declared.keySet().forEach((name) -> byStream.put(name, new ArrayList<>()));
 		for (SseListenerEndpoint endpoint : this.listeners) {

@@ -126,6 +126,59 @@ class RuntimeStreamsTests {
 	}
 
 	@Test
+	void streamsMadeFromAYamlTemplateGetTheirParametersInUrlAndHeaders() {
+		serveDevices();
+		this.contextRunner
+			.withPropertyValues("sse.client.templates.device.url=" + this.server.url("/devices/{device}"),
+					"sse.client.templates.device.headers.X-Device={device}",
+					"sse.client.templates.device.headers.Authorization=Bearer ${IOT_TOKEN}", "IOT_TOKEN=t0k3n",
+					"sse.client.defaults.headers.X-App=demo")
+			.run((context) -> {
+				SseStreamRegistry registry = context.getBean(SseStreamRegistry.class);
+				DeviceListener listener = context.getBean(DeviceListener.class);
+				for (int i = 0; i < 100; i++) {
+					registry.register("device-" + i, "device", Map.of("device", String.valueOf(i)));
+				}
+				await().atMost(Duration.ofSeconds(30)).until(() -> listener.count() == 100);
+				for (int i = 0; i < 100; i++) {
+					assertThat(listener.received.get("device-" + i)).as("device %d", i).containsExactly(String.valueOf(i));
+				}
+				RecordedRequest request = this.server.takeRequest();
+				String device = request.target().substring(request.target().lastIndexOf('/') + 1);
+				assertThat(request.header("X-Device")).isEqualTo(device);
+				assertThat(request.header("Authorization")).isEqualTo("Bearer t0k3n");
+				assertThat(request.header("X-App")).isEqualTo("demo");
+				registry.register("device-a b", "device", Map.of("device", "a b/c"));
+				await().until(() -> listener.received.containsKey("device-a b"));
+				assertThat(listener.received.get("device-a b")).containsExactly("a%20b%2Fc");
+				assertThatIllegalArgumentException()
+					.isThrownBy(() -> registry.register("device-x", "device", Map.of()))
+					.withMessage("Stream template 'device' needs the parameter 'device'; given: []");
+				assertThatIllegalArgumentException()
+					.isThrownBy(() -> registry.register("device-x", "device", Map.of("device", "1", "devise", "1")))
+					.withMessage("Stream template 'device' has no parameter 'devise'; its parameters: [device]");
+				assertThatIllegalArgumentException()
+					.isThrownBy(() -> registry.register("device-x", "sensor", Map.of("device", "1")))
+					.withMessageStartingWith("No stream template named 'sensor'");
+				assertThat(registry.getContainer("device-x")).isNull();
+			});
+	}
+
+	@Test
+	void aTemplateThatCanNeverWorkFailsStartupNamingItsProperty() {
+		this.contextRunner.withPropertyValues("sse.client.templates.device.url=ftp://iot.example.com/{device}")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessage("sse.client.templates.device.url has the unsupported scheme 'ftp'"));
+		this.contextRunner
+			.withPropertyValues("sse.client.templates.device.url=http://iot.example.com/{device}",
+					"sse.client.templates.device.idle-timout=1m")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessage("sse.client.templates.device.idle-timout is not a setting of a stream (template 'device')"));
+	}
+
+	@Test
 	void aPatternListenerAlsoServesMatchingDeclaredStreamsAndNeedsNoneToStart() {
 		serveDevices();
 		this.contextRunner.run((context) -> assertThat(context).hasNotFailed());
