@@ -110,6 +110,11 @@ public final class StreamDefinitions {
 		return new RuntimeStreams() {
 
 			@Override
+			public Set<String> templateNames() {
+				return templates;
+			}
+
+			@Override
 			public void validate() {
 				for (String template : templates) {
 					Paths paths = new Paths(TEMPLATES, template, sources);
@@ -139,7 +144,9 @@ public final class StreamDefinitions {
 				Paths paths = new Paths(TEMPLATES, template, sources);
 				SseClientProperties.Stream settings = bindStream(binder, paths);
 				fill(settings, template, parameters);
-				return definition(name, settings, paths, customizers, clients);
+				StreamDefinition definition = definition(name, settings, paths, customizers, clients);
+				return new StreamDefinition(name, definition.request(), definition.client(), definition.bufferSize(),
+						definition.overflow(), definition.autoStartup(), template);
 			}
 
 		};

@@ -1,6 +1,7 @@
 package dev.sseclient.container;
 
 import java.util.Map;
+import java.util.Set;
 
 import dev.sseclient.core.SseRequest;
 
@@ -11,6 +12,11 @@ import dev.sseclient.core.SseRequest;
  * request customizers that apply to the stream's name.
  */
 public interface RuntimeStreams {
+
+	/** The names of the templates under {@code sse.client.templates}. */
+	default Set<String> templateNames() {
+		return Set.of();
+	}
 
 	/** Checks at startup that every template can make a stream, failing as a misconfigured stream does. */
 	default void validate() {

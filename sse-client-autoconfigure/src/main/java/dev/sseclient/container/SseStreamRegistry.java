@@ -241,7 +241,8 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 				throw new IllegalArgumentException("A stream named '" + name + "' is already registered");
 			}
 			prepare();
-			container = newContainer(definition.get(), listenersOf(name));
+			StreamDefinition made = definition.get();
+			container = newContainer(made, listenersOf(made));
 			this.containers.put(name, container);
 			if (!this.running) {
 				return container;
@@ -309,9 +310,11 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 		return (known != null) ? known : List.of();
 	}
 
-	private List<SseListenerEndpoint> listenersOf(String name) {
+	private List<SseListenerEndpoint> listenersOf(StreamDefinition definition) {
 		List<SseListenerEndpoint> known = this.listeners;
-		return (known != null) ? known.stream().filter((endpoint) -> endpoint.listensTo(name)).toList() : List.of();
+		return (known != null) ? known.stream()
+			.filter((endpoint) -> endpoint.listensTo(definition.name(), definition.template()))
+			.toList() : List.of();
 	}
 
 	/** Must hold the lock. The listener pool is made with the first container. */
@@ -335,9 +338,18 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 		Map<String, List<SseListenerEndpoint>> byStream = new LinkedHashMap<>();
 		declared.keySet().forEach((name) -> byStream.put(name, new ArrayList<>()));
 		for (SseListenerEndpoint endpoint : this.listeners) {
+			if (endpoint.template() != null) {
+				if (!this.runtimeStreams.templateNames().contains(endpoint.template())) {
+					throw new InvalidSseConfigurationException("@SseListener '" + endpoint.id() + "'",
+							"names the template '" + endpoint.template() + "', which is not declared; declared: "
+									+ this.runtimeStreams.templateNames(),
+							"Declare it under sse.client.templates." + endpoint.template() + ", or use a declared name.");
+				}
+				continue;
+			}
 			if (endpoint.isPattern()) {
 				byStream.forEach((name, listeners) -> {
-					if (endpoint.listensTo(name)) {
+					if (endpoint.listensTo(name, null)) {
 						listeners.add(endpoint);
 					}
 				});

@@ -1,5 +1,7 @@
 package dev.sseclient.container;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.sseclient.core.SseClient;
 import dev.sseclient.core.SseRequest;
 
@@ -12,7 +14,16 @@ import dev.sseclient.core.SseRequest;
  * @param bufferSize events buffered between the connection and the listeners
  * @param overflow what happens when the buffer is full
  * @param autoStartup whether the stream starts with the application
+ * @param template the template under {@code sse.client.templates} it was made from, or
+ * {@code null}
  */
 public record StreamDefinition(String name, SseRequest request, SseClient client, int bufferSize,
-		OverflowPolicy overflow, boolean autoStartup) {
+		OverflowPolicy overflow, boolean autoStartup, @Nullable String template) {
+
+	/** A stream made from no template. */
+	public StreamDefinition(String name, SseRequest request, SseClient client, int bufferSize, OverflowPolicy overflow,
+			boolean autoStartup) {
+		this(name, request, client, bufferSize, overflow, autoStartup, null);
+	}
+
 }

@@ -37,7 +37,16 @@ public @interface SseListener {
 	 * matching stream, declared or registered at run time ({@code SseEvent.stream()} says
 	 * which). Placeholders are resolved.
 	 */
-	String stream();
+	String stream() default "";
+
+	/** Several streams (names or patterns), as {@link #stream()}; the listener receives them all. */
+	String[] streams() default {};
+
+	/**
+	 * A template under {@code sse.client.templates}: the listener receives the events of every
+	 * stream registered at run time from it.
+	 */
+	String template() default "";
 
 	/** Event types to receive; empty for all. */
 	String[] events() default {};

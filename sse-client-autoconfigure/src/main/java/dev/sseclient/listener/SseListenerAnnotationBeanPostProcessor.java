@@ -2,6 +2,7 @@ package dev.sseclient.listener;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -89,11 +90,12 @@ public class SseListenerAnnotationBeanPostProcessor implements BeanPostProcessor
 			.stream()
 			.sorted(Comparator.comparing((Map.Entry<Method, SseListener> entry) -> entry.getKey().getName())
 				.thenComparing((entry) -> entry.getKey().toString()))
-			.forEach((entry) -> this.endpoints.add(endpoint(bean, entry.getKey(), entry.getValue())));
+			.forEach((entry) -> this.endpoints.addAll(endpoints(bean, entry.getKey(), entry.getValue())));
 		return bean;
 	}
 
-	private SseListenerEndpoint endpoint(Object bean, Method method, SseListener annotation) {
+	/** One endpoint per stream, pattern or template the annotation names, all calling the one method. */
+	private List<SseListenerEndpoint> endpoints(Object bean, Method method, SseListener annotation) {
 		String where = "@SseListener method " + describe(method);
 		if (Modifier.isPrivate(method.getModifiers()) || Modifier.isStatic(method.getModifiers())) {
 			throw new InvalidSseConfigurationException(where, "is private or static",
@@ -116,13 +118,31 @@ public class SseListenerAnnotationBeanPostProcessor implements BeanPostProcessor
 					"Take an SseEvent and/or one payload parameter (String, a simple type, or a type read from JSON), "
 							+ "and return void, Mono or CompletionStage.");
 		}
-		String stream = resolve(annotation.stream(), where);
 		Set<String> events = Arrays.stream(annotation.events())
 			.map((type) -> resolve(type, where))
 			.collect(Collectors.toCollection(LinkedHashSet::new));
 		String id = annotation.id().isEmpty() ? method.getDeclaringClass().getSimpleName() + "." + method.getName()
 				: resolve(annotation.id(), where);
-		return new SseListenerEndpoint(id, stream, Set.copyOf(events), adapter);
+		Set<String> streams = new LinkedHashSet<>();
+		if (!annotation.stream().isEmpty()) {
+			streams.add(resolve(annotation.stream(), where));
+		}
+		for (String stream : annotation.streams()) {
+			streams.add(resolve(stream, where));
+		}
+		List<SseListenerEndpoint> endpoints = new ArrayList<>();
+		for (String stream : streams) {
+			endpoints.add(new SseListenerEndpoint(id, stream, Set.copyOf(events), adapter));
+		}
+		if (!annotation.template().isEmpty()) {
+			endpoints.add(new SseListenerEndpoint(id, "", Set.copyOf(events), adapter, resolve(annotation.template(), where)));
+		}
+		if (endpoints.isEmpty()) {
+			throw new InvalidSseConfigurationException(where, "names no stream",
+					"Name a stream (stream = \"prices\"), several or a pattern (streams = {\"a\", \"device-*\"}), "
+							+ "or a template (template = \"device\").");
+		}
+		return endpoints;
 	}
 
 	private String resolve(String value, String where) {

@@ -2,6 +2,8 @@ package dev.sseclient.listener;
 
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.util.PatternMatchUtils;
 
 /**
@@ -12,16 +14,30 @@ import org.springframework.util.PatternMatchUtils;
  * for any characters (such as {@code device-*}), matching streams registered at run time too
  * @param events the event types it receives; empty for all
  * @param method the adapter that calls the method
+ * @param template a template under {@code sse.client.templates} whose streams it receives instead
+ * of a named stream, or {@code null}
  */
-public record SseListenerEndpoint(String id, String stream, Set<String> events, ListenerMethodAdapter method) {
+public record SseListenerEndpoint(String id, String stream, Set<String> events, ListenerMethodAdapter method,
+		@Nullable String template) {
+
+	/** A listener of one stream, or of the streams a pattern matches. */
+	public SseListenerEndpoint(String id, String stream, Set<String> events, ListenerMethodAdapter method) {
+		this(id, stream, events, method, null);
+	}
 
 	/** Whether {@link #stream()} is a pattern rather than one stream's name. */
 	public boolean isPattern() {
 		return this.stream.indexOf('*') >= 0;
 	}
 
-	/** Whether it listens to the stream of this name. */
-	public boolean listensTo(String streamName) {
+	/**
+	 * Whether it listens to the stream of this name, made from this template ({@code null} for
+	 * a declared stream or one registered from a request).
+	 */
+	public boolean listensTo(String streamName, @Nullable String streamTemplate) {
+		if (this.template != null) {
+			return this.template.equals(streamTemplate);
+		}
 		return isPattern() ? PatternMatchUtils.simpleMatch(this.stream, streamName) : this.stream.equals(streamName);
 	}
 

@@ -178,6 +178,73 @@ class RuntimeStreamsTests {
 				.hasMessage("sse.client.templates.device.idle-timout is not a setting of a stream (template 'device')"));
 	}
 
+	static class TemplateAndNamesListener {
+
+		final List<String> fromTemplate = new CopyOnWriteArrayList<>();
+
+		final List<String> fromNames = new CopyOnWriteArrayList<>();
+
+		@SseListener(template = "device")
+		void onDevice(SseEvent event) {
+			this.fromTemplate.add(event.stream());
+		}
+
+		@SseListener(streams = { "alpha", "extra-*" })
+		void onNamed(SseEvent event) {
+			this.fromNames.add(event.stream());
+		}
+
+	}
+
+	@Test
+	void aListenerServesATemplatesStreamsOrSeveralNamesAndPatterns() {
+		serveDevices();
+		TemplateAndNamesListener listener = new TemplateAndNamesListener();
+		this.contextRunner.withBean(TemplateAndNamesListener.class, () -> listener)
+			.withPropertyValues("sse.client.templates.device.url=" + this.server.url("/devices/{device}"),
+					"sse.client.streams.alpha.url=" + this.server.url("/devices/alpha"))
+			.run((context) -> {
+				SseStreamRegistry registry = context.getBean(SseStreamRegistry.class);
+				registry.register("sensor-1", "device", Map.of("device", "1"));
+				registry.register("extra-2", device(2));
+				registry.register("other-3", device(3));
+				await().until(() -> listener.fromTemplate.size() == 1 && listener.fromNames.size() == 2);
+				assertThat(listener.fromTemplate).containsExactly("sensor-1");
+				assertThat(listener.fromNames).containsExactlyInAnyOrder("alpha", "extra-2");
+				assertThat(registry.getContainer("other-3").getListenerIds()).isEmpty();
+			});
+	}
+
+	static class UnknownTemplateListener {
+
+		@SseListener(template = "sensor")
+		void on(SseEvent event) {
+		}
+
+	}
+
+	static class NoStreamListener {
+
+		@SseListener(events = "tick")
+		void on(SseEvent event) {
+		}
+
+	}
+
+	@Test
+	void aListenerOfAnUndeclaredTemplateOrOfNoStreamFailsStartup() {
+		this.contextRunner.withBean(UnknownTemplateListener.class)
+			.withPropertyValues("sse.client.templates.device.url=http://iot.example.com/{device}")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessage("@SseListener 'UnknownTemplateListener.on' names the template 'sensor', which is not declared; "
+						+ "declared: [device]"));
+		this.contextRunner.withBean(NoStreamListener.class)
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageEndingWith("names no stream"));
+	}
+
 	@Test
 	void aPatternListenerAlsoServesMatchingDeclaredStreamsAndNeedsNoneToStart() {
 		serveDevices();
