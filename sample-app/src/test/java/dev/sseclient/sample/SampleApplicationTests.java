@@ -65,6 +65,19 @@ class SampleApplicationTests {
 	}
 
 	@Test
+	void theAskEndpointRelaysOneAnswerPerQuestion() throws Exception {
+		HttpClient http = HttpClient.newHttpClient();
+		HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/ask"))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"What are Server-Sent Events?\"}"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(answer.statusCode()).isEqualTo(200);
+		assertThat(answer.body().lines().filter((line) -> line.startsWith("data:")).map((line) -> line.substring(5))
+			.reduce("", String::concat)
+			.strip()).isEqualTo(ANSWER);
+	}
+
+	@Test
 	void bothEventTypesAreReceivedAndCounted() {
 		await().atMost(Duration.ofSeconds(20)).until(() -> this.listener.trades() >= 2);
 		assertThat(this.meters.get("sse.client.events.received").tags("stream", "prices", "event", "tick").counter().count())

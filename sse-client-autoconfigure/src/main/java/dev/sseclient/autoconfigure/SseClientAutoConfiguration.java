@@ -29,6 +29,7 @@ import dev.sseclient.container.InvalidSseConfigurationException;
 import dev.sseclient.container.SseStreamObserver;
 import dev.sseclient.container.SseStreamCoordinator;
 import dev.sseclient.container.SseStreamRegistry;
+import dev.sseclient.container.SseStreamRequests;
 import dev.sseclient.container.SseStreamRequestCustomizer;
 import dev.sseclient.core.SseClient;
 import dev.sseclient.listener.ListenerObservations;
@@ -106,6 +107,12 @@ public final class SseClientAutoConfiguration {
 			throw new InvalidSseConfigurationException("sse.client.checkpoint.table", "('" + checkpoint.getTable()
 					+ "') is not a plain table name", "Use letters, digits and underscores, optionally schema.table.");
 		}
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SseStreamRequests sseStreamRequests(SseStreamRegistry registry, SseListenerAnnotationBeanPostProcessor listeners) {
+		return new SseStreamRequests(registry, listeners.getPayloadConverter());
 	}
 
 	@Bean

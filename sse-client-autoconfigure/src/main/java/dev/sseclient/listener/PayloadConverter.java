@@ -2,8 +2,10 @@ package dev.sseclient.listener;
 
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Map;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
@@ -33,6 +35,35 @@ public final class PayloadConverter {
 	public PayloadConverter(@Nullable JsonMapper jsonMapper, ConversionService conversionService) {
 		this.jsonMapper = jsonMapper;
 		this.conversionService = conversionService;
+	}
+
+	/**
+	 * A function reading event data as {@code type}, prepared once and used for every event.
+	 * @throws IllegalArgumentException when the type can never be read
+	 */
+	@SuppressWarnings("unchecked")
+	public <T> Function<String, @Nullable T> reader(Class<T> type) {
+		Reader reader = readerFor(ResolvableType.forClass(type));
+		return (data) -> (T) reader.read(data);
+	}
+
+	/**
+	 * A request body: a {@code String} (UTF-8) or {@code byte[]} as is, anything else written
+	 * as JSON with the application's {@code JsonMapper}.
+	 */
+	public byte[] write(Object body) {
+		if (body instanceof byte[] bytes) {
+			return bytes;
+		}
+		if (body instanceof String text) {
+			return text.getBytes(StandardCharsets.UTF_8);
+		}
+		JsonMapper mapper = this.jsonMapper;
+		if (mapper == null) {
+			throw new IllegalStateException(
+					"Cannot write a " + body.getClass().getName() + " body without a Jackson JsonMapper; pass a String");
+		}
+		return mapper.writeValueAsBytes(body);
 	}
 
 	/** A function reading data as {@code type}, prepared once per listener parameter. */

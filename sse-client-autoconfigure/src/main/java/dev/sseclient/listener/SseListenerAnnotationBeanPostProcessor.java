@@ -156,6 +156,11 @@ public class SseListenerAnnotationBeanPostProcessor implements BeanPostProcessor
 		}
 	}
 
+	/** Reads event data as listener payloads, and writes request bodies, with the application's JSON mapper. */
+	public PayloadConverter getPayloadConverter() {
+		return payloadConverter();
+	}
+
 	private PayloadConverter payloadConverter() {
 		PayloadConverter converter = this.payloadConverter;
 		if (converter == null) {

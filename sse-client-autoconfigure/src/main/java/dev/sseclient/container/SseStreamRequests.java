@@ -1,0 +1,77 @@
+package dev.sseclient.container;
+
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+
+import dev.sseclient.core.ReconnectOptions;
+import dev.sseclient.core.SseEvent;
+import dev.sseclient.core.SseRequest;
+import dev.sseclient.listener.PayloadConverter;
+
+/**
+ * Opens one request with a declared stream's settings (URL, headers, request customizers, SSL
+ * bundle or proxy, limits, completion rule): one AI answer per question, each with its own body.
+ * Such a request is finite: never re-sent after its response opened (see
+ * {@link dev.sseclient.core.SseIncompleteResponseException}); without a completion rule of its
+ * own, the end of the response completes it.
+ *
+ * <pre>{@code
+ * Flux<ChatChunk> answer = requests.payloads("chat", new Question(text), ChatChunk.class);
+ * }</pre>
+ */
+public class SseStreamRequests {
+
+	private final SseStreamRegistry registry;
+
+	private final PayloadConverter payloads;
+
+	public SseStreamRequests(SseStreamRegistry registry, PayloadConverter payloads) {
+		this.registry = registry;
+		this.payloads = payloads;
+	}
+
+	/**
+	 * The events of one request made from a declared stream's settings, changed by
+	 * {@code request} (a body, a header). Subscribing sends the request.
+	 * @throws IllegalArgumentException for a stream that is not declared
+	 */
+	public Flux<SseEvent> events(String stream, Consumer<SseRequest.Builder> request) {
+		StreamDefinition definition = definition(stream);
+		SseRequest.Builder builder = definition.request().mutate().lastEventId("");
+		if (!definition.request().isFinite()) {
+			builder.reconnect(ReconnectOptions.disabled());
+		}
+		request.accept(builder);
+		SseRequest made = builder.build();
+		return definition.client().events(made);
+	}
+
+	/**
+	 * The payloads of one request with {@code body} (a {@code String} or {@code byte[]} as is,
+	 * anything else written as JSON with the application's {@code JsonMapper}), each event's data
+	 * read as {@code type} as a listener's payload would be.
+	 */
+	public <T> Flux<T> payloads(String stream, Object body, Class<T> type) {
+		Function<String, @Nullable T> reader = this.payloads.reader(type);
+		byte[] bytes = this.payloads.write(body);
+		return events(stream, (request) -> request.body(bytes)).handle((event, sink) -> {
+			T payload = reader.apply(event.data());
+			if (payload != null) {
+				sink.next(payload);
+			}
+		});
+	}
+
+	private StreamDefinition definition(String stream) {
+		SseStreamContainer container = this.registry.getContainer(stream);
+		if (container == null) {
+			throw new IllegalArgumentException(
+					"No stream named '" + stream + "'; declared: " + this.registry.getStreamNames());
+		}
+		return container.getDefinition();
+	}
+
+}
