@@ -20,7 +20,11 @@ public interface SseStreamObserver {
 	default void onDropped(SseStreamContainer container, SseEvent event, String reason) {
 	}
 
-	/** An event is about to reach the stream's listeners. */
+	/**
+	 * An event is about to reach the stream's listeners; or an event of a request made from the
+	 * stream's settings ({@link SseStreamRequests}) reached its subscriber, on that request's
+	 * thread.
+	 */
 	default void onEvent(SseStreamContainer container, SseEvent event) {
 	}
 

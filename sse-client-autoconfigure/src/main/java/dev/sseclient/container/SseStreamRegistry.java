@@ -305,7 +305,8 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 		}
 	}
 
-	private List<SseStreamObserver> observers() {
+	/** The observers of every stream, once the registry started. */
+	List<SseStreamObserver> observers() {
 		List<SseStreamObserver> known = this.streamObservers;
 		return (known != null) ? known : List.of();
 	}

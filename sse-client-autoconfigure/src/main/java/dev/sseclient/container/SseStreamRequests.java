@@ -1,5 +1,6 @@
 package dev.sseclient.container;
 
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -9,6 +10,8 @@ import reactor.core.publisher.Flux;
 import dev.sseclient.core.ReconnectOptions;
 import dev.sseclient.core.SseEvent;
 import dev.sseclient.core.SseRequest;
+import dev.sseclient.core.SseSignal;
+import dev.sseclient.core.StreamState;
 import dev.sseclient.listener.PayloadConverter;
 
 /**
@@ -16,7 +19,9 @@ import dev.sseclient.listener.PayloadConverter;
  * bundle or proxy, limits, completion rule): one AI answer per question, each with its own body.
  * Such a request is finite: never re-sent after its response opened (see
  * {@link dev.sseclient.core.SseIncompleteResponseException}); without a completion rule of its
- * own, the end of the response completes it.
+ * own, the end of the response completes it. Their events and ends are counted in the declared
+ * stream's meters ({@code sse.client.events.received}, {@code sse.client.stream.ends}), so tags
+ * stay bounded however many requests are made.
  *
  * <pre>{@code
  * Flux<ChatChunk> answer = requests.payloads("chat", new Question(text), ChatChunk.class);
@@ -39,14 +44,28 @@ public class SseStreamRequests {
 	 * @throws IllegalArgumentException for a stream that is not declared
 	 */
 	public Flux<SseEvent> events(String stream, Consumer<SseRequest.Builder> request) {
-		StreamDefinition definition = definition(stream);
+		SseStreamContainer container = container(stream);
+		StreamDefinition definition = container.getDefinition();
 		SseRequest.Builder builder = definition.request().mutate().lastEventId("");
 		if (!definition.request().isFinite()) {
 			builder.reconnect(ReconnectOptions.disabled());
 		}
 		request.accept(builder);
 		SseRequest made = builder.build();
-		return definition.client().events(made);
+		List<SseStreamObserver> observers = this.registry.observers();
+		return Flux.defer(() -> definition.client().stream(made).items().handle((item, sink) -> {
+			if (item instanceof SseEvent event) {
+				observers.forEach((observer) -> observer.onEvent(container, event));
+				sink.next(event);
+			}
+			else if (item instanceof SseSignal.Closed closed) {
+				// counted under the declared stream's name: its tag values stay the declared ones
+				observers.forEach((observer) -> observer.onSignal(container, closed));
+				if (closed.state() == StreamState.FAILED && closed.cause() != null) {
+					sink.error(closed.cause());
+				}
+			}
+		}));
 	}
 
 	/**
@@ -65,13 +84,13 @@ public class SseStreamRequests {
 		});
 	}
 
-	private StreamDefinition definition(String stream) {
+	private SseStreamContainer container(String stream) {
 		SseStreamContainer container = this.registry.getContainer(stream);
 		if (container == null) {
 			throw new IllegalArgumentException(
 					"No stream named '" + stream + "'; declared: " + this.registry.getStreamNames());
 		}
-		return container.getDefinition();
+		return container;
 	}
 
 }

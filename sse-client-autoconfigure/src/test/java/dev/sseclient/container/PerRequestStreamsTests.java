@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -13,6 +15,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.sseclient.autoconfigure.SseClientAutoConfiguration;
+import dev.sseclient.autoconfigure.SseMetricsAutoConfiguration;
 import dev.sseclient.core.SseIncompleteResponseException;
 import dev.sseclient.test.SseScript;
 import dev.sseclient.test.SseTestServer;
@@ -29,7 +32,8 @@ class PerRequestStreamsTests {
 	private final SseTestServer server = SseTestServer.start();
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(SseClientAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(SseClientAutoConfiguration.class, SseMetricsAutoConfiguration.class))
+		.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 		.withPropertyValues("sse.client.streams.chat.url=" + this.server.url("/v1/chat"),
 				"sse.client.streams.chat.method=POST", "sse.client.streams.chat.headers.Authorization=Bearer k",
 				"sse.client.streams.chat.complete-on=[DONE]", "sse.client.streams.chat.auto-startup=false");
@@ -80,6 +84,13 @@ class PerRequestStreamsTests {
 			assertThat(this.server.requestCount()).isEqualTo(50);
 			assertThat(this.server.takeRequest().header("Authorization")).isEqualTo("Bearer k");
 			assertThat(context.getBean(SseStreamRegistry.class).getContainer("chat").getState().name()).isEqualTo("NEW");
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			assertThat(meters.get("sse.client.events.received").tags("stream", "chat", "event", "message").counter().count())
+				.isEqualTo(150);
+			assertThat(meters.get("sse.client.stream.ends").tags("stream", "chat", "outcome", "completed").counter().count())
+				.isEqualTo(50);
+			assertThat(meters.getMeters()).allMatch((meter) -> meter.getId().getTag("stream") == null
+					|| meter.getId().getTag("stream").equals("chat"));
 		});
 	}
 
