@@ -55,13 +55,18 @@ class SampleApplicationTests {
 		assertThat(this.registry.getContainer("chat").getState()).isEqualTo(StreamState.COMPLETED);
 		// a second answer, asked for on purpose, is assembled afresh and logged once
 		int logged = output.getOut().length();
+		double completions = completions();
 		this.registry.start("chat");
 		await().atMost(Duration.ofSeconds(20)).until(() -> this.chat.completedAnswers().size() == 2);
 		assertThat(this.chat.completedAnswers()).containsExactly(ANSWER, ANSWER);
 		assertThat(output.getOut().substring(logged).lines().filter((line) -> line.contains("chat answer"))).singleElement()
 			.satisfies((line) -> assertThat(line).endsWith("chat answer: " + ANSWER));
-		assertThat(this.meters.get("sse.client.stream.ends").tags("stream", "chat", "outcome", "completed").counter().count())
-			.isEqualTo(2);
+		// the ask endpoint's answers count under the same name: compare with before the restart
+		assertThat(completions()).isEqualTo(completions + 1);
+	}
+
+	private double completions() {
+		return this.meters.get("sse.client.stream.ends").tags("stream", "chat", "outcome", "completed").counter().count();
 	}
 
 	@Test
