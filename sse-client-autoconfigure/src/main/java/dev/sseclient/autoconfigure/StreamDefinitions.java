@@ -74,7 +74,7 @@ public final class StreamDefinitions {
 		for (String name : names) {
 			Paths paths = new Paths(STREAMS, name, sources);
 			SseClientProperties.Stream stream = bindStream(binder, paths);
-			definitions.put(name, definition(name, stream, paths, customizers, clients));
+			definitions.put(name, definition(name, stream, paths, customizers, clients, null));
 		}
 		return new StreamDefinitions(definitions);
 	}
@@ -87,11 +87,11 @@ public final class StreamDefinitions {
 	}
 
 	private static StreamDefinition definition(String name, SseClientProperties.Stream stream, Paths paths,
-			SseRequestCustomizers customizers, StreamClients clients) {
+			SseRequestCustomizers customizers, StreamClients clients, @Nullable String template) {
 		SseRequest request = request(name, stream, paths, customizers.forStream(name));
 		SseClient client = clients.forStream(stream.getSslBundle(), stream.getProxy(), paths.of("ssl-bundle"));
 		return new StreamDefinition(name, request, client, positive(stream.getBufferSize(), paths.of("buffer-size")),
-				stream.getOverflow(), stream.isAutoStartup());
+				stream.getOverflow(), stream.isAutoStartup(), template);
 	}
 
 	/**
@@ -121,7 +121,7 @@ public final class StreamDefinitions {
 					SseClientProperties.Stream settings = bindStream(binder, paths);
 					fill(settings, template,
 							parametersOf(settings).stream().collect(Collectors.toMap(Function.identity(), (name) -> "x")));
-					definition(template, settings, paths, customizers, clients);
+					definition(template, settings, paths, customizers, clients, template);
 				}
 			}
 
@@ -144,9 +144,7 @@ public final class StreamDefinitions {
 				Paths paths = new Paths(TEMPLATES, template, sources);
 				SseClientProperties.Stream settings = bindStream(binder, paths);
 				fill(settings, template, parameters);
-				StreamDefinition definition = definition(name, settings, paths, customizers, clients);
-				return new StreamDefinition(name, definition.request(), definition.client(), definition.bufferSize(),
-						definition.overflow(), definition.autoStartup(), template);
+				return definition(name, settings, paths, customizers, clients, template);
 			}
 
 		};

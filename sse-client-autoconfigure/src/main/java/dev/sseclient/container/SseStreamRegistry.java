@@ -1,7 +1,6 @@
 package dev.sseclient.container;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -336,8 +335,6 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 		prepare();
 		Map<String, StreamDefinition> declared = this.definitions.get();
 		this.runtimeStreams.validate();
-		Map<String, List<SseListenerEndpoint>> byStream = new LinkedHashMap<>();
-		declared.keySet().forEach((name) -> byStream.put(name, new ArrayList<>()));
 		for (SseListenerEndpoint endpoint : this.listeners) {
 			if (endpoint.template() != null) {
 				if (!this.runtimeStreams.templateNames().contains(endpoint.template())) {
@@ -346,28 +343,17 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 									+ this.runtimeStreams.templateNames(),
 							"Declare it under sse.client.templates." + endpoint.template() + ", or use a declared name.");
 				}
-				continue;
 			}
-			if (endpoint.isPattern()) {
-				byStream.forEach((name, listeners) -> {
-					if (endpoint.listensTo(name, null)) {
-						listeners.add(endpoint);
-					}
-				});
-				continue;
-			}
-			List<SseListenerEndpoint> listeners = byStream.get(endpoint.stream());
-			if (listeners == null) {
+			else if (!endpoint.isPattern() && !declared.containsKey(endpoint.stream())) {
 				throw new InvalidSseConfigurationException("@SseListener '" + endpoint.id() + "'",
 						"names the stream '" + endpoint.stream() + "', which is not declared"
 								+ (declared.isEmpty() ? " (no streams are declared)" : "; declared: " + String.join(", ", declared.keySet())),
 						"Declare it with sse.client.streams." + endpoint.stream() + ".url, or use one of the declared "
 								+ "stream names in the annotation.");
 			}
-			listeners.add(endpoint);
 		}
 		declared.forEach((name, definition) -> {
-			List<SseListenerEndpoint> listeners = byStream.get(name);
+			List<SseListenerEndpoint> listeners = listenersOf(definition);
 			if (listeners.isEmpty()) {
 				logger.warn("Stream '" + name + "' has no @SseListener; it runs, but nothing receives its events");
 			}

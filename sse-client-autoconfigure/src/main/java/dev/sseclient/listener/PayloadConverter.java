@@ -107,9 +107,8 @@ public final class PayloadConverter {
 				|| JsonNode.class.isAssignableFrom(type) || type == Number.class) {
 			return true;
 		}
-		return MergedAnnotations.from(type, MergedAnnotations.SearchStrategy.TYPE_HIERARCHY).isPresent(JsonTypeInfo.class)
-				|| MergedAnnotations.from(type, MergedAnnotations.SearchStrategy.TYPE_HIERARCHY)
-					.isPresent(JsonDeserialize.class);
+		MergedAnnotations annotations = MergedAnnotations.from(type, MergedAnnotations.SearchStrategy.TYPE_HIERARCHY);
+		return annotations.isPresent(JsonTypeInfo.class) || annotations.isPresent(JsonDeserialize.class);
 	}
 
 	@FunctionalInterface

@@ -118,9 +118,9 @@ public class SseListenerAnnotationBeanPostProcessor implements BeanPostProcessor
 					"Take an SseEvent and/or one payload parameter (String, a simple type, or a type read from JSON), "
 							+ "and return void, Mono or CompletionStage.");
 		}
-		Set<String> events = Arrays.stream(annotation.events())
+		Set<String> events = Set.copyOf(Arrays.stream(annotation.events())
 			.map((type) -> resolve(type, where))
-			.collect(Collectors.toCollection(LinkedHashSet::new));
+			.collect(Collectors.toCollection(LinkedHashSet::new)));
 		String id = annotation.id().isEmpty() ? method.getDeclaringClass().getSimpleName() + "." + method.getName()
 				: resolve(annotation.id(), where);
 		Set<String> streams = new LinkedHashSet<>();
@@ -132,10 +132,10 @@ public class SseListenerAnnotationBeanPostProcessor implements BeanPostProcessor
 		}
 		List<SseListenerEndpoint> endpoints = new ArrayList<>();
 		for (String stream : streams) {
-			endpoints.add(new SseListenerEndpoint(id, stream, Set.copyOf(events), adapter));
+			endpoints.add(new SseListenerEndpoint(id, stream, events, adapter));
 		}
 		if (!annotation.template().isEmpty()) {
-			endpoints.add(new SseListenerEndpoint(id, "", Set.copyOf(events), adapter, resolve(annotation.template(), where)));
+			endpoints.add(new SseListenerEndpoint(id, "", events, adapter, resolve(annotation.template(), where)));
 		}
 		if (endpoints.isEmpty()) {
 			throw new InvalidSseConfigurationException(where, "names no stream",

@@ -51,12 +51,6 @@ public sealed interface SseSignal extends SseItem {
 	 * @param cause why it failed, or {@code null}
 	 */
 	record Closed(StreamState state, @Nullable SseException cause) implements SseSignal {
-
-		/** Whether the stream ended normally: 204, or the completion rule matched. */
-		public boolean completed() {
-			return this.state == StreamState.COMPLETED;
-		}
-
 	}
 
 }

@@ -527,10 +527,8 @@ public final class SseStream implements AutoCloseable {
 
 	/** When the sequence is over: ends the stream if {@link #closing()} did not (a cancelled subscriber). */
 	private void finish(SignalType signal) {
-		SseSignal.Closed closed = end(StreamState.CLOSED, null);
-		if (closed == null) {
-			closed = this.closed;
-		}
+		end(StreamState.CLOSED, null);
+		SseSignal.Closed closed = this.closed;
 		if (closed != null) {
 			mirror(closed);
 		}

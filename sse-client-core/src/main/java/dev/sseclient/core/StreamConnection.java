@@ -367,11 +367,11 @@ final class StreamConnection implements EventStreamHandler {
 			return;
 		}
 		if (data.equals(this.request.completeOn())) {
-			// the completion data is no event of the stream's: not delivered, the id not kept
+			// the completion data is no event of the stream's: not delivered
 			this.completed = true;
 			return;
 		}
-		this.idAtEndOfRead = lastEventId;
+		// the id moved, if it did, through onLastEventIdChanged just before
 		Instant receivedAt = this.chunkReceivedAt;
 		if (receivedAt == null) {
 			receivedAt = Instant.now();
