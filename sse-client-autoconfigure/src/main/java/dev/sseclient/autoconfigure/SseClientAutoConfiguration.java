@@ -136,7 +136,7 @@ public final class SseClientAutoConfiguration {
 				sslBundles.getIfAvailable());
 		SseRequestCustomizers requestCustomizers = new SseRequestCustomizers(customizers.orderedStream().toList());
 		return new SseStreamRegistry(
-				() -> StreamDefinitions.bind(environment, properties.getStreams().keySet(), requestCustomizers, clients)
+				() -> StreamDefinitions.bind(environment, requestCustomizers, clients)
 					.asMap(),
 				listenerProcessor::getEndpoints, errorHandler, eventPublisher, () -> observers.orderedStream().toList(),
 				observations,

@@ -31,17 +31,6 @@ public class SseClientProperties {
 	private Stream defaults = new Stream();
 
 	/**
-	 * Streams by name; each key is a stream name that @SseListener methods refer to.
-	 */
-	private Map<String, Stream> streams = new LinkedHashMap<>();
-
-	/**
-	 * Stream templates by name: stream settings whose url, headers and body may hold {name}
-	 * parameters, from which streams are registered at run time (SseStreamRegistry.register).
-	 */
-	private Map<String, Stream> templates = new LinkedHashMap<>();
-
-	/**
 	 * Listener dispatch settings.
 	 */
 	private final Listener listener = new Listener();
@@ -75,22 +64,6 @@ public class SseClientProperties {
 
 	public void setDefaults(Stream defaults) {
 		this.defaults = defaults;
-	}
-
-	public Map<String, Stream> getTemplates() {
-		return this.templates;
-	}
-
-	public void setTemplates(Map<String, Stream> templates) {
-		this.templates = templates;
-	}
-
-	public Map<String, Stream> getStreams() {
-		return this.streams;
-	}
-
-	public void setStreams(Map<String, Stream> streams) {
-		this.streams = streams;
 	}
 
 	public Listener getListener() {

@@ -21,6 +21,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.util.ClassUtils;
 
@@ -59,7 +60,7 @@ public final class SseClusterAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SseStreamCoordinator sseStreamCoordinator(SseClientProperties properties, SseCheckpointStore checkpointStore,
+	SseStreamCoordinator sseStreamCoordinator(Environment environment, SseClientProperties properties, SseCheckpointStore checkpointStore,
 			ObjectProvider<DataSource> dataSources, ListableBeanFactory beanFactory,
 			ApplicationEventPublisher eventPublisher) {
 		SseClientProperties.Cluster cluster = properties.getCluster();
@@ -69,7 +70,7 @@ public final class SseClusterAutoConfiguration {
 							+ "database) or spring-integration-redis (locks in Redis).");
 		}
 		checkTimings(cluster);
-		checkStreams(cluster.getStreams(), properties.getStreams().keySet());
+		checkStreams(cluster.getStreams(), StreamDefinitions.names(environment));
 		String instanceId = instanceId(cluster.getInstanceId());
 		Supplier<StreamLocks> lockRegistry = locks(cluster, instanceId, dataSources, beanFactory);
 		checkSharedCheckpoints(checkpointStore);

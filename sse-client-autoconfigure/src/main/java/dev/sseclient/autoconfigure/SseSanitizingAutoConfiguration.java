@@ -19,7 +19,7 @@ public final class SseSanitizingAutoConfiguration {
 
 	/** Keys of the {@code env} endpoint (full names) and of {@code configprops} (relative ones). */
 	private static final Pattern STREAM_SECRETS = Pattern
-		.compile("^(sse\\.client\\.)?(defaults|streams\\.[^.]+)\\.(headers\\..+|body)$");
+		.compile("^(sse\\.client\\.)?(defaults|(streams|templates)\\.[^.]+)\\.(headers\\..+|body)$");
 
 	@Bean
 	@ConditionalOnMissingBean(name = "sseClientSanitizingFunction")

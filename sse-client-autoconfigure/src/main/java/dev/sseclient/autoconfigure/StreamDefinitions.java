@@ -19,11 +19,8 @@ import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
@@ -65,25 +62,21 @@ public final class StreamDefinitions {
 		return this.definitions;
 	}
 
-	static StreamDefinitions bind(Environment environment, Set<String> names, SseRequestCustomizers customizers,
-			StreamClients clients) {
-		Binder binder = Binder.get(environment);
-		Iterable<ConfigurationPropertySource> sources = ConfigurationPropertySources.get(environment);
-		UnknownProperties.check(sources);
+	static StreamDefinitions bind(Environment environment, SseRequestCustomizers customizers, StreamClients clients) {
+		UnknownProperties.check(ConfigurationPropertySources.get(environment));
+		StreamProperties streams = StreamProperties.read(environment, STREAMS);
 		Map<String, StreamDefinition> definitions = new LinkedHashMap<>();
-		for (String name : names) {
-			Paths paths = new Paths(STREAMS, name, sources);
-			SseClientProperties.Stream stream = bindStream(binder, paths);
+		for (String name : streams.names()) {
+			Paths paths = new Paths(STREAMS, name, streams);
+			SseClientProperties.Stream stream = streams.bind(prefix(STREAMS, name));
 			definitions.put(name, definition(name, stream, paths, customizers, clients, null));
 		}
 		return new StreamDefinitions(definitions);
 	}
 
-	private static SseClientProperties.Stream bindStream(Binder binder, Paths paths) {
-		SseClientProperties.Stream stream = new SseClientProperties.Stream();
-		binder.bind(PREFIX + ".defaults", Bindable.ofInstance(stream));
-		binder.bind(prefix(paths.section(), paths.name()), Bindable.ofInstance(stream));
-		return stream;
+	/** The names of the declared streams. */
+	static Set<String> names(Environment environment) {
+		return StreamProperties.read(environment, STREAMS).names();
 	}
 
 	private static StreamDefinition definition(String name, SseClientProperties.Stream stream, Paths paths,
@@ -97,57 +90,86 @@ public final class StreamDefinitions {
 	/**
 	 * Definitions of streams registered at run time. From a request: as given, named, with the
 	 * customizers for its name unless it brings its own, and the defaults' buffer and overflow.
-	 * From a template: its settings bound as a declared stream's are, parameters filled in. Each
-	 * template is tried once here, with every parameter set to {@code x}, so a template that can
-	 * never work fails startup naming its property.
+	 * From a template: its settings bound as a declared stream's are, parameters filled in.
+	 * Templates are read when the registry starts, so they may use properties known only then.
 	 */
 	static RuntimeStreams runtime(Environment environment, SseClientProperties properties,
 			SseRequestCustomizers customizers, StreamClients clients) {
-		Binder binder = Binder.get(environment);
-		Iterable<ConfigurationPropertySource> sources = ConfigurationPropertySources.get(environment);
-		SseClientProperties.Stream defaults = properties.getDefaults();
-		Set<String> templates = properties.getTemplates().keySet();
-		return new RuntimeStreams() {
+		return new Templates(environment, properties.getDefaults(), customizers, clients);
+	}
 
-			@Override
-			public Set<String> templateNames() {
-				return templates;
+	private static final class Templates implements RuntimeStreams {
+
+		private final Environment environment;
+
+		private final SseClientProperties.Stream defaults;
+
+		private final SseRequestCustomizers customizers;
+
+		private final StreamClients clients;
+
+		private @Nullable StreamProperties templates;
+
+		Templates(Environment environment, SseClientProperties.Stream defaults, SseRequestCustomizers customizers,
+				StreamClients clients) {
+			this.environment = environment;
+			this.defaults = defaults;
+			this.customizers = customizers;
+			this.clients = clients;
+		}
+
+		private synchronized StreamProperties templates() {
+			StreamProperties templates = this.templates;
+			if (templates == null) {
+				templates = StreamProperties.read(this.environment, TEMPLATES);
+				this.templates = templates;
 			}
+			return templates;
+		}
 
-			@Override
-			public void validate() {
-				for (String template : templates) {
-					Paths paths = new Paths(TEMPLATES, template, sources);
-					SseClientProperties.Stream settings = bindStream(binder, paths);
-					fill(settings, template,
-							parametersOf(settings).stream().collect(Collectors.toMap(Function.identity(), (name) -> "x")));
-					definition(template, settings, paths, customizers, clients, template);
-				}
+		@Override
+		public Set<String> templateNames() {
+			return templates().names();
+		}
+
+		/**
+		 * Tries each template once, with every parameter set to {@code x}, so a template that
+		 * can never work fails startup naming its property.
+		 */
+		@Override
+		public void validate() {
+			for (String template : templateNames()) {
+				Paths paths = new Paths(TEMPLATES, template, templates());
+				SseClientProperties.Stream settings = templates().bind(prefix(TEMPLATES, template));
+				fill(settings, template,
+						parametersOf(settings).stream().collect(Collectors.toMap(Function.identity(), (name) -> "x")));
+				definition(template, settings, paths, this.customizers, this.clients, template);
 			}
+		}
 
-			@Override
-			public StreamDefinition define(String name, SseRequest request) {
-				SseRequest.Builder named = request.mutate().name(name);
-				if (request.customizer() == null) {
-					named.customizer(customizers.forStream(name));
-				}
-				return new StreamDefinition(name, named.build(), clients.shared(), Math.max(1, defaults.getBufferSize()),
-						defaults.getOverflow(), true);
+		@Override
+		public StreamDefinition define(String name, SseRequest request) {
+			SseRequest.Builder named = request.mutate().name(name);
+			if (request.customizer() == null) {
+				named.customizer(this.customizers.forStream(name));
 			}
+			return new StreamDefinition(name, named.build(), this.clients.shared(),
+					Math.max(1, this.defaults.getBufferSize()), this.defaults.getOverflow(), true);
+		}
 
-			@Override
-			public StreamDefinition define(String name, String template, Map<String, String> parameters) {
-				if (!templates.contains(template)) {
-					throw new IllegalArgumentException("No stream template named '" + template + "'; declared under "
-							+ PREFIX + ".templates: " + templates);
-				}
-				Paths paths = new Paths(TEMPLATES, template, sources);
-				SseClientProperties.Stream settings = bindStream(binder, paths);
-				fill(settings, template, parameters);
-				return definition(name, settings, paths, customizers, clients, template);
+		@Override
+		public StreamDefinition define(String name, String template, Map<String, String> parameters) {
+			Set<String> names = templateNames();
+			if (!names.contains(template)) {
+				throw new IllegalArgumentException("No stream template named '" + template + "'; declared under "
+						+ PREFIX + ".templates: " + names);
 			}
+			Paths paths = new Paths(TEMPLATES, template, templates());
+			SseClientProperties.Stream settings = templates().bind(prefix(TEMPLATES, template));
+			fill(settings, template, parameters);
+			return definition(name, settings, paths, this.customizers, this.clients, template);
+		}
 
-		};
 	}
 
 	/** Puts the parameters into the template's url (URL-encoded), headers and body. */
@@ -368,7 +390,7 @@ public final class StreamDefinitions {
 	 * Names the property a value came from: the stream's (or template's) own, or the defaults it
 	 * inherited.
 	 */
-	private record Paths(String section, String name, Iterable<ConfigurationPropertySource> sources) {
+	private record Paths(String section, String name, StreamProperties properties) {
 
 		String of(String relative) {
 			return (find(ownName(relative)) == null && find(defaultName(relative)) != null)
@@ -394,13 +416,7 @@ public final class StreamDefinitions {
 		}
 
 		private @Nullable ConfigurationProperty find(ConfigurationPropertyName name) {
-			for (ConfigurationPropertySource source : this.sources) {
-				ConfigurationProperty property = source.getConfigurationProperty(name);
-				if (property != null) {
-					return property;
-				}
-			}
-			return null;
+			return this.properties.find(name);
 		}
 
 	}

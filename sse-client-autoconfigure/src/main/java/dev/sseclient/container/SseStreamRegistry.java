@@ -26,6 +26,9 @@ import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.ApplicationStartupAware;
+import org.springframework.core.metrics.ApplicationStartup;
+import org.springframework.core.metrics.StartupStep;
 
 import dev.sseclient.checkpoint.CheckpointWriter;
 import dev.sseclient.core.SseRequest;
@@ -49,7 +52,7 @@ import dev.sseclient.listener.SseListenerErrorHandler;
  * runs while this instance holds it, resuming from the shared checkpoint. Stopping a stream
  * through the registry then hands it to another instance, and starting it competes again.
  */
-public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanClassLoaderAware {
+public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanClassLoaderAware, ApplicationStartupAware {
 
 	private static final Log logger = LogFactory.getLog(SseStreamRegistry.class);
 
@@ -94,6 +97,8 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 
 	private @Nullable ClassLoader classLoader;
 
+	private ApplicationStartup applicationStartup = ApplicationStartup.DEFAULT;
+
 	private volatile boolean running;
 
 	/**
@@ -130,6 +135,12 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 	@Override
 	public void setBeanClassLoader(ClassLoader classLoader) {
 		this.classLoader = classLoader;
+	}
+
+	/** Records the registry's startup steps (binding, containers, starting) beside Spring's own. */
+	@Override
+	public void setApplicationStartup(ApplicationStartup applicationStartup) {
+		this.applicationStartup = applicationStartup;
 	}
 
 	/** The names of the declared streams, in declaration order. */
@@ -219,7 +230,8 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 	/**
 	 * Registers a stream at run time from a template under {@code sse.client.templates}: its
 	 * settings, with each {@code {parameter}} in the url (URL-encoded), headers and body replaced;
-	 * otherwise as {@link #register(String, SseRequest)}.
+	 * otherwise as {@link #register(String, SseRequest)}, except that a template with
+	 * {@code auto-startup: false} makes streams that wait for {@link #start(String)}.
 	 * <pre>{@code
 	 * registry.register("device-42", "device", Map.of("device", "42"));
 	 * }</pre>
@@ -248,7 +260,9 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 			}
 			this.keepAlive.start();
 		}
-		run(container);
+		if (container.getDefinition().autoStartup()) {
+			run(container);
+		}
 		return container;
 	}
 
@@ -289,11 +303,13 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 		if (!this.containers.isEmpty()) {
 			this.keepAlive.start();
 		}
+		StartupStep step = this.applicationStartup.start("sse.client.streams.start");
 		for (SseStreamContainer container : this.containers.values()) {
 			if (container.getDefinition().autoStartup()) {
 				run(container);
 			}
 		}
+		step.end();
 	}
 
 	/** Reads the discovered listeners and the observers once; must hold the lock. */
@@ -333,8 +349,10 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 	private void createContainers() {
 		this.declaredCreated = true;
 		prepare();
+		StartupStep bind = this.applicationStartup.start("sse.client.streams.bind");
 		Map<String, StreamDefinition> declared = this.definitions.get();
 		this.runtimeStreams.validate();
+		bind.tag("streams", String.valueOf(declared.size())).end();
 		for (SseListenerEndpoint endpoint : this.listeners) {
 			if (endpoint.template() != null) {
 				if (!this.runtimeStreams.templateNames().contains(endpoint.template())) {
@@ -352,6 +370,7 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 								+ "stream names in the annotation.");
 			}
 		}
+		StartupStep create = this.applicationStartup.start("sse.client.streams.containers");
 		declared.forEach((name, definition) -> {
 			List<SseListenerEndpoint> listeners = listenersOf(definition);
 			if (listeners.isEmpty()) {
@@ -359,6 +378,7 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 			}
 			this.containers.put(name, newContainer(definition, listeners));
 		});
+		create.end();
 	}
 
 	/**

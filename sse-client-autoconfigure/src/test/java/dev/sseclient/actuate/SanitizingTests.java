@@ -32,6 +32,8 @@ class SanitizingTests {
 				"sse.client.streams.chat.headers.Authorization=Bearer " + TOKEN,
 				"sse.client.streams.chat.headers.X-Api-Key=" + TOKEN,
 				"sse.client.streams.chat.body={\"key\":\"" + TOKEN + "\"}",
+				"sse.client.templates.device.url=https://iot.example.com/devices/{device}",
+				"sse.client.templates.device.headers.Authorization=Bearer " + TOKEN,
 				"sse.client.defaults.headers.X-Tenant=" + TOKEN);
 
 	@Test
@@ -47,8 +49,12 @@ class SanitizingTests {
 			JsonMapper json = JsonMapper.builder().build();
 			String configprops = json.writeValueAsString(configurationProperties.configurationProperties());
 			String env = json.writeValueAsString(environment.environment(null));
-			assertThat(configprops).contains("https://llm.example.com/v1/chat").contains("******").doesNotContain(TOKEN);
-			assertThat(env).contains("https://llm.example.com/v1/chat").contains("******").doesNotContain(TOKEN);
+			// configprops shows the defaults; the streams and templates are in env and the sse endpoint
+			assertThat(configprops).contains("X-Tenant").contains("******").doesNotContain(TOKEN);
+			assertThat(env).contains("https://llm.example.com/v1/chat")
+				.contains("https://iot.example.com/devices/{device}")
+				.contains("******")
+				.doesNotContain(TOKEN);
 		});
 	}
 

@@ -1,16 +1,19 @@
 package dev.sseclient.autoconfigure;
 
 import java.time.Duration;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.NestedExceptionUtils;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import dev.sseclient.container.InvalidSseConfigurationException;
 import dev.sseclient.container.SseStreamContainer;
@@ -72,6 +75,42 @@ class StreamConfigurationTests {
 				assertThat(claude.resendIncomplete()).isTrue();
 				assertThat(claude.isSensitiveHeader("x-tenant")).isTrue();
 				assertThat(chat.isSensitiveHeader("X-Tenant")).isFalse();
+			});
+	}
+
+	@Test
+	void runWhenStreamsAreSetByEnvironmentVariablesShouldBindThemOverTheFiles() {
+		this.contextRunner
+			.withPropertyValues("sse.client.streams.prices.url=https://feed.example.com/prices",
+					"sse.client.streams.prices.idle-timeout=1m", "sse.client.streams.prices.headers.X-App=demo")
+			.withInitializer((context) -> context.getEnvironment()
+				.getPropertySources()
+				.addFirst(new SystemEnvironmentPropertySource("test-systemEnvironment",
+						Map.of("SSE_CLIENT_STREAMS_PRICES_IDLETIMEOUT", "3m", "SSE_CLIENT_STREAMS_PRICES_RECONNECT_MAXDELAY",
+								"7s", "SSE_CLIENT_STREAMS_ORDERS_URL", "https://feed.example.com/orders",
+								"SSE_CLIENT_DEFAULTS_CONNECTTIMEOUT", "4s"))))
+			.run((context) -> {
+				SseRequest prices = request(context, "prices");
+				assertThat(prices.idleTimeout()).isEqualTo(Duration.ofMinutes(3));
+				assertThat(prices.reconnect().maxDelay()).isEqualTo(Duration.ofSeconds(7));
+				assertThat(prices.headers().getFirst("X-App")).isEqualTo("demo");
+				assertThat(prices.connectTimeout()).isEqualTo(Duration.ofSeconds(4));
+				SseRequest orders = request(context, "orders");
+				assertThat(orders.url()).hasToString("https://feed.example.com/orders");
+				assertThat(orders.connectTimeout()).isEqualTo(Duration.ofSeconds(4));
+			});
+	}
+
+	@Test
+	void runWhenAValueCannotBeConvertedShouldFailNamingTheProperty() {
+		this.contextRunner
+			.withPropertyValues("sse.client.streams.prices.url=https://feed.example.com/prices",
+					"sse.client.streams.prices.reconnect.max-delay=soon")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				BindException failure = findCause(context.getStartupFailure(), BindException.class);
+				assertThat(failure.getName()).hasToString("sse.client.streams.prices.reconnect.max-delay");
+				assertThat(failure.getProperty().getValue()).isEqualTo("soon");
 			});
 	}
 
@@ -316,6 +355,15 @@ class StreamConfigurationTests {
 			.run((context) -> assertFailure(context,
 					"sse.client.checkpoint.store is jdbc, but the application has no single DataSource.",
 					"Configure a DataSource (spring.datasource.url), or choose the memory or file store."));
+	}
+
+	private static <T extends Throwable> T findCause(Throwable failure, Class<T> type) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (type.isInstance(cause)) {
+				return type.cast(cause);
+			}
+		}
+		throw new AssertionError("No " + type.getSimpleName() + " in " + failure);
 	}
 
 	private static SseRequest request(AssertableApplicationContext context, String stream) {

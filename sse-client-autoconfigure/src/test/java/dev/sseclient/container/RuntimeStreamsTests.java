@@ -165,6 +165,24 @@ class RuntimeStreamsTests {
 	}
 
 	@Test
+	void aTemplateWithAutoStartupOffMakesStreamsThatWaitForStart() {
+		serveDevices();
+		this.contextRunner
+			.withPropertyValues("sse.client.templates.device.url=" + this.server.url("/devices/{device}"),
+					"sse.client.templates.device.auto-startup=false")
+			.run((context) -> {
+				SseStreamRegistry registry = context.getBean(SseStreamRegistry.class);
+				DeviceListener listener = context.getBean(DeviceListener.class);
+				SseStreamContainer container = registry.register("device-5", "device", Map.of("device", "5"));
+				assertThat(container.isRunning()).isFalse();
+				assertThat(this.server.requestCount()).isZero();
+				registry.start("device-5");
+				await().until(() -> listener.count() == 1);
+				assertThat(listener.received.get("device-5")).containsExactly("5");
+			});
+	}
+
+	@Test
 	void aTemplateThatCanNeverWorkFailsStartupNamingItsProperty() {
 		this.contextRunner.withPropertyValues("sse.client.templates.device.url=ftp://iot.example.com/{device}")
 			.run((context) -> assertThat(context).getFailure()

@@ -37,6 +37,8 @@ public final class SseRequest {
 
 	private final HttpMethod method;
 
+	private static final HttpHeaders NO_HEADERS = HttpHeaders.readOnlyHttpHeaders(new HttpHeaders());
+
 	private final HttpHeaders headers;
 
 	private final byte @Nullable [] body;
@@ -69,7 +71,9 @@ public final class SseRequest {
 		this.url = builder.url;
 		this.name = (builder.name != null) ? builder.name : defaultName(builder.url);
 		this.method = builder.method;
-		this.headers = HttpHeaders.readOnlyHttpHeaders(HttpHeaders.copyOf(builder.headers));
+		// most requests set no headers: one shared empty instance (thousands of streams add up)
+		this.headers = builder.headers.isEmpty() ? NO_HEADERS
+				: HttpHeaders.readOnlyHttpHeaders(HttpHeaders.copyOf(builder.headers));
 		this.body = (builder.body != null) ? builder.body.clone() : null;
 		this.lastEventId = builder.lastEventId;
 		this.completeOn = builder.completeOn;

@@ -38,20 +38,24 @@ public final class DriverMain {
 			String[] pair = args[i].split("=", 2);
 			options.put(pair[0], pair[1]);
 		}
-		URI url = URI.create(options.get("url"));
 		String result = switch (scenario) {
-			case "throughput" -> throughput(driver(driverName), url, Integer.parseInt(options.get("count")),
+			case "scale" -> ScaleDriver.run(options.get("mode"), Integer.parseInt(options.get("streams")));
+			case "throughput" -> throughput(driver(driverName), url(options), Integer.parseInt(options.get("count")),
 					Integer.parseInt(options.getOrDefault("warmup-seconds", "5")),
 					Integer.parseInt(options.getOrDefault("passes", "3")));
-			case "latency" -> latency(driver(driverName), url, Integer.parseInt(options.get("count")),
+			case "latency" -> latency(driver(driverName), url(options), Integer.parseInt(options.get("count")),
 					Integer.parseInt(options.get("warmup")));
-			case "streams" -> ManyStreams.run(url, Integer.parseInt(options.get("streams")),
+			case "streams" -> ManyStreams.run(url(options), Integer.parseInt(options.get("streams")),
 					Integer.parseInt(options.get("ticks")));
 			default -> throw new IllegalArgumentException("Unknown scenario " + scenario);
 		};
 		System.out.println("RESULT " + result);
 		System.out.flush();
 		System.exit(0);
+	}
+
+	private static URI url(Map<String, String> options) {
+		return URI.create(options.get("url"));
 	}
 
 	private static Driver driver(String name) {

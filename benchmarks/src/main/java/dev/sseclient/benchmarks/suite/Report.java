@@ -80,6 +80,19 @@ final class Report {
 					number(this.results.median(scenario, "ours", "rssMB"), "%.0f"),
 					number(this.results.median(scenario, "ours", "lost"), "%.0f")));
 		}
+		md.append(String.format(Locale.ROOT, "%n### Scale of the declarative path: %,d idle streams (median of rounds)%n%n",
+				this.settings.streams()));
+		md.append("| streams | ready after, beyond an empty app | heap per stream | slowest startup phases (ms, own time) |\n");
+		md.append("|---|---|---|---|\n");
+		for (String[] row : new String[][] { { "declared in YAML", "declared" },
+				{ "registered at run time from a template", "registered" } }) {
+			md.append(String.format(Locale.ROOT, "| %s | %s s | %s KB | %s |%n", row[0],
+					number(scaleStartBeyondEmpty(row[1]), "%.2f"), number(scaleHeapPerStreamKB(row[1]), "%.2f"),
+					this.results.last("scale", row[1], "phases").replace(",", ", ")));
+		}
+		md.append(String.format(Locale.ROOT, "%nA Boot application with actuator, no web server, streams with "
+				+ "auto-startup off; every run in a fresh JVM (-Xmx1g). Ready: from main until the last stream "
+				+ "exists. Heap: used after full collections, minus the empty application's.%n"));
 		md.append("\n### Parser alone (JMH, in memory, 8 KiB chunks; events per second, bytes allocated per event)\n\n");
 		md.append("| | 64 B events | 1 KiB events |\n|---|---|---|\n");
 		for (String[] row : new String[][] { { "raw blank-line scan (builds nothing)", "rawBlankLineScan" },
@@ -125,6 +138,10 @@ final class Report {
 				received.isPresent() ? OptionalDouble.of(received.getAsDouble()
 						/ ((double) this.settings.streams() * this.settings.ticks())) : OptionalDouble.empty(),
 				1.0));
+		for (String mode : List.of("declared", "registered")) {
+			lines.add(target("scale-" + mode + "-10k-start-under-3s", inverse(3, scaleStartBeyondEmpty(mode)), 1.0));
+			lines.add(target("scale-" + mode + "-heap-at-most-3KB", inverse(3, scaleHeapPerStreamKB(mode)), 1.0));
+		}
 		for (int payload : new int[] { 64, 1024 }) {
 			double ours = this.parser.score("eventStreamParser", payload);
 			lines.add(target("parser-vs-raw-scan-" + payload + "B",
@@ -133,6 +150,17 @@ final class Report {
 					OptionalDouble.of(ours / this.parser.score("springServerSentEventReader", payload)), 5.0));
 		}
 		return lines;
+	}
+
+	/** Seconds until the streams exist, minus the empty application's in the same round. */
+	private OptionalDouble scaleStartBeyondEmpty(String mode) {
+		return this.results.medianRatio("scale",
+				(round) -> Results.value(round, mode, "readySeconds") - Results.value(round, "empty", "readySeconds"));
+	}
+
+	private OptionalDouble scaleHeapPerStreamKB(String mode) {
+		return this.results.medianRatio("scale", (round) -> (Results.value(round, mode, "heapMB")
+				- Results.value(round, "empty", "heapMB")) * 1024 / Results.value(round, mode, "streams"));
 	}
 
 	private static double bestPeerP99(Map<String, Map<String, String>> round) {

@@ -34,6 +34,16 @@ final class Results {
 			.toArray());
 	}
 
+	/** The text of {@code key} in the last round where the driver produced it, or a dash. */
+	String last(String scenario, String driver, String key) {
+		List<Map<String, String>> rounds = this.runs.getOrDefault(scenario, Map.of()).getOrDefault(driver, List.of());
+		String found = "—";
+		for (Map<String, String> result : rounds) {
+			found = result.getOrDefault(key, found);
+		}
+		return found;
+	}
+
 	/**
 	 * The median over rounds of a ratio computed within each round (from that round's figures
 	 * only), so a machine that slows down between rounds does not skew it.

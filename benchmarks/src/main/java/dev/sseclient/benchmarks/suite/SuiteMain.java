@@ -84,6 +84,9 @@ public final class SuiteMain {
 					results.add("streams-" + streams, "ours", round, result);
 				}
 			}
+			for (int round = 0; round < settings.streamRounds(); round++) {
+				scale(jvm, results, round, settings.streams());
+			}
 		}
 		finally {
 			server.getOutputStream().close();
@@ -130,6 +133,22 @@ public final class SuiteMain {
 		results.add("latency", client, round, result);
 		System.out.printf("  %-18s p99 %s us, p99.9 %s us, %s stalls over 1 ms%n", client,
 				result.getOrDefault("p99", "?"), result.getOrDefault("p999", "?"), result.getOrDefault("stalls", "?"));
+	}
+
+	/**
+	 * The declarative path at {@code streams} idle streams, declared in YAML and registered from a
+	 * template, each beside an empty application in its own fresh JVM.
+	 */
+	private static void scale(Jvm jvm, Results results, int round, int streams) throws Exception {
+		for (String mode : List.of("empty", "declared", "registered")) {
+			int count = mode.equals("empty") ? 0 : streams;
+			Map<String, String> result = jvm.run("scale-" + mode + "-" + round, "1g", DriverMain.class.getName(),
+					List.of("ours", "scale", "mode=" + mode, "streams=" + count), 180);
+			results.add("scale", mode, round, result);
+			System.out.printf("  scale %-10s ready after %s s, heap %s MB, slowest phases %s%n", mode,
+					result.getOrDefault("readySeconds", "?"), result.getOrDefault("heapMB", "?"),
+					result.getOrDefault("phases", "?"));
+		}
 	}
 
 	private static void drain(InputStream output) {
