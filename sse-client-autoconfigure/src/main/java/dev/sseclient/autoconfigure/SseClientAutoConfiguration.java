@@ -1,10 +1,11 @@
 package dev.sseclient.autoconfigure;
 
-import io.micrometer.observation.ObservationRegistry;
-
 import java.nio.file.Path;
+import java.util.List;
 
 import javax.sql.DataSource;
+
+import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -32,6 +33,7 @@ import dev.sseclient.container.SseStreamRegistry;
 import dev.sseclient.container.SseStreamRequests;
 import dev.sseclient.container.SseStreamRequestCustomizer;
 import dev.sseclient.core.SseClient;
+import dev.sseclient.core.SseItemObserver;
 import dev.sseclient.listener.ListenerObservations;
 import dev.sseclient.listener.LoggingErrorHandler;
 import dev.sseclient.listener.SseListenerAnnotationBeanPostProcessor;
@@ -58,11 +60,17 @@ public final class SseClientAutoConfiguration {
 	 */
 	@Bean
 	@ConditionalOnMissingBean
-	SseClient sseClient(ObjectProvider<WebClient.Builder> webClientBuilder) {
+	SseClient sseClient(ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<SseItemObserver> observers) {
 		WebClient.Builder builder = webClientBuilder.getIfAvailable();
-		return (builder != null)
+		SseClient client = (builder != null)
 				? SseClient.create(builder.clone().clientConnector(new ReactorClientHttpConnector(SseClient.newHttpClient())))
 				: SseClient.create();
+		List<SseItemObserver> all = observers.orderedStream().toList();
+		return client.withObserver(switch (all.size()) {
+			case 0 -> null;
+			case 1 -> all.get(0);
+			default -> (stream, item) -> all.forEach((observer) -> observer.onItem(stream, item));
+		});
 	}
 
 	@Bean
@@ -132,7 +140,8 @@ public final class SseClientAutoConfiguration {
 		}
 		ListenerObservations observations = new ListenerObservations(
 				observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP), observationConvention.getIfAvailable());
-		StreamClients clients = new StreamClients(client, () -> webClientBuilder.getIfAvailable(WebClient::builder),
+		// the streams of the registry are observed through their containers, not counted twice
+		StreamClients clients = new StreamClients(client.withObserver(null), () -> webClientBuilder.getIfAvailable(WebClient::builder),
 				sslBundles.getIfAvailable());
 		SseRequestCustomizers requestCustomizers = new SseRequestCustomizers(customizers.orderedStream().toList());
 		return new SseStreamRegistry(

@@ -21,14 +21,18 @@ import dev.sseclient.core.SseEvent;
 import dev.sseclient.core.SseException;
 import dev.sseclient.core.SseHttpStatusException;
 import dev.sseclient.core.SseIncompleteResponseException;
+import dev.sseclient.core.SseItem;
+import dev.sseclient.core.SseItemObserver;
 import dev.sseclient.core.SseRedirectException;
 import dev.sseclient.core.SseSignal;
+import dev.sseclient.core.SseStream;
 import dev.sseclient.core.SseTimeoutException;
 import dev.sseclient.core.StreamState;
 import dev.sseclient.core.parse.EventStreamLimitException;
 
 /**
- * Micrometer meters of every declared stream, all tagged {@code stream}:
+ * Micrometer meters of every declared or registered stream, and of every named stream opened
+ * through the auto-configured {@code SseClient}, all tagged {@code stream}:
  * <ul>
  * <li>{@code sse.client.events.received} (counter, tag {@code event}: the type; at most
  * {@value #MAX_EVENT_TYPES} types per stream, the rest counted as {@code other})</li>
@@ -51,7 +55,7 @@ import dev.sseclient.core.parse.EventStreamLimitException;
  * Meters of a stream are registered when it first connects, or, in cluster mode, joins, and
  * removed with the stream.
  */
-public class SseStreamMetrics implements SseStreamObserver {
+public class SseStreamMetrics implements SseStreamObserver, SseItemObserver {
 
 	static final int MAX_EVENT_TYPES = 20;
 
@@ -65,22 +69,22 @@ public class SseStreamMetrics implements SseStreamObserver {
 
 	@Override
 	public void onSignal(SseStreamContainer container, SseSignal signal) {
-		StreamMeters meters = meters(container);
-		if (signal instanceof SseSignal.Opened) {
-			meters.opened = true;
-			meters.attempt("opened");
+		meters(container).signal(signal);
+	}
+
+	/**
+	 * A named stream opened by hand, through the auto-configured {@code SseClient}: its events,
+	 * connection attempts, drops and ends are counted as a declared stream's are (the gauges,
+	 * which read a container, are left out).
+	 */
+	@Override
+	public void onItem(SseStream stream, SseItem item) {
+		StreamMeters meters = this.streams.computeIfAbsent(stream.request().name(), StreamMeters::new);
+		if (item instanceof SseEvent event) {
+			meters.received(event.type());
 		}
-		else if (signal instanceof SseSignal.Failed failed) {
-			if (!meters.opened) {
-				meters.attempt(outcome(failed.cause()));
-			}
-			if (failed.cause() instanceof EventStreamLimitException) {
-				meters.dropped("too_large");
-			}
-			meters.opened = false;
-		}
-		else if (signal instanceof SseSignal.Closed closed) {
-			meters.ended(endOutcome(closed));
+		else if (item instanceof SseSignal signal) {
+			meters.signal(signal);
 		}
 	}
 
@@ -119,7 +123,7 @@ public class SseStreamMetrics implements SseStreamObserver {
 	}
 
 	private StreamMeters meters(SseStreamContainer container) {
-		return this.streams.computeIfAbsent(container.getName(), (name) -> new StreamMeters(container));
+		return this.streams.computeIfAbsent(container.getName(), (name) -> new StreamMeters(name).withGauges(container));
 	}
 
 	static String outcome(SseException failure) {
@@ -155,8 +159,12 @@ public class SseStreamMetrics implements SseStreamObserver {
 
 		private @Nullable Counter takeovers;
 
-		StreamMeters(SseStreamContainer container) {
-			this.stream = container.getName();
+		StreamMeters(String stream) {
+			this.stream = stream;
+		}
+
+		/** The meters that read the container's state. */
+		StreamMeters withGauges(SseStreamContainer container) {
 			FunctionCounter.builder("sse.client.bytes.received", container, SseStreamContainer::getBytesReceived)
 				.baseUnit("bytes")
 				.description("Bytes of event stream received")
@@ -174,6 +182,27 @@ public class SseStreamMetrics implements SseStreamObserver {
 				.description("Time since the stream's last event")
 				.tag("stream", this.stream)
 				.register(SseStreamMetrics.this.registry);
+			return this;
+		}
+
+		/** Signals of a stream arrive one at a time. */
+		void signal(SseSignal signal) {
+			if (signal instanceof SseSignal.Opened) {
+				this.opened = true;
+				attempt("opened");
+			}
+			else if (signal instanceof SseSignal.Failed failed) {
+				if (!this.opened) {
+					attempt(outcome(failed.cause()));
+				}
+				if (failed.cause() instanceof EventStreamLimitException) {
+					dropped("too_large");
+				}
+				this.opened = false;
+			}
+			else if (signal instanceof SseSignal.Closed closed) {
+				ended(endOutcome(closed));
+			}
 		}
 
 		/** Called for one event at a time per stream, so the cap check needs no lock. */

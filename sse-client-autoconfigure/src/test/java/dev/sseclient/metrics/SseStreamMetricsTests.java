@@ -1,5 +1,8 @@
 package dev.sseclient.metrics;
 
+import java.time.Duration;
+import java.util.List;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
@@ -13,6 +16,10 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.sseclient.autoconfigure.SseClientAutoConfiguration;
 import dev.sseclient.autoconfigure.SseMetricsAutoConfiguration;
+import dev.sseclient.core.ReconnectOptions;
+import dev.sseclient.core.SseClient;
+import dev.sseclient.core.SseEvent;
+import dev.sseclient.core.SseRequest;
 import dev.sseclient.listener.SseListener;
 import dev.sseclient.test.SseScript;
 import dev.sseclient.test.SseTestServer;
@@ -82,6 +89,37 @@ class SseStreamMetricsTests {
 					.hasAnObservationWithAKeyValue("exception", "IllegalStateException")
 					.hasAnObservationWithAKeyValue("listener", "Listener.onTick")
 					.hasAnObservationWithAKeyValue("sse.event.id", "2");
+			});
+	}
+
+	@Test
+	void namedStreamsOpenedThroughTheClientAreCountedAndUnnamedOnesAndDeclaredOnesAreNotCountedTwice() {
+		this.server.dispatcher((request) -> switch (request.target()) {
+			case "/orders", "/unnamed" -> SseScript.stream().event("1", "order", "a").event("2", "order", "b").end();
+			default -> SseScript.stream().event("1", "tick", "p").hold();
+		});
+		this.contextRunner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withBean(Listener.class)
+			.run((context) -> {
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				SseClient client = context.getBean(SseClient.class);
+				List<SseEvent> orders = client
+					.events(SseRequest.get(this.server.url("/orders")).name("orders").reconnect(ReconnectOptions.disabled()).build())
+					.collectList()
+					.block(Duration.ofSeconds(10));
+				assertThat(orders).hasSize(2);
+				client.events(SseRequest.get(this.server.url("/unnamed")).reconnect(ReconnectOptions.disabled()).build())
+					.blockLast(Duration.ofSeconds(10));
+				assertThat(meters.get("sse.client.events.received").tags("stream", "orders", "event", "order").counter()
+					.count()).isEqualTo(2);
+				assertThat(meters.get("sse.client.connection.attempts").tags("stream", "orders", "outcome", "opened")
+					.counter().count()).isEqualTo(1);
+				assertThat(meters.get("sse.client.stream.ends").tags("stream", "orders", "outcome", "completed")
+					.counter().count()).isEqualTo(1);
+				assertThat(meters.getMeters()).extracting((meter) -> meter.getId().getTag("stream"))
+					.containsOnly("orders", "prices");
+				await().until(() -> count(meters, "sse.client.events.received", "event", "tick") == 1);
+				assertThat(count(meters, "sse.client.connection.attempts", "outcome", "opened")).isEqualTo(1);
 			});
 	}
 

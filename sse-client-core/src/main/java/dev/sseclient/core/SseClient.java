@@ -1,5 +1,6 @@
 package dev.sseclient.core;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.netty.http.client.HttpClient;
 
@@ -23,8 +24,11 @@ public final class SseClient {
 
 	private final WebClient webClient;
 
-	private SseClient(WebClient webClient) {
+	private final @Nullable SseItemObserver observer;
+
+	private SseClient(WebClient webClient, @Nullable SseItemObserver observer) {
 		this.webClient = webClient;
+		this.observer = observer;
 	}
 
 	/**
@@ -33,7 +37,8 @@ public final class SseClient {
 	 * per-host limit would leave streams beyond it waiting.
 	 */
 	public static SseClient create() {
-		return new SseClient(WebClient.builder().clientConnector(new ReactorClientHttpConnector(newHttpClient())).build());
+		return new SseClient(WebClient.builder().clientConnector(new ReactorClientHttpConnector(newHttpClient())).build(),
+				null);
 	}
 
 	/**
@@ -54,12 +59,20 @@ public final class SseClient {
 	 * and not changed.
 	 */
 	public static SseClient create(WebClient.Builder builder) {
-		return new SseClient(builder.clone().build());
+		return new SseClient(builder.clone().build(), null);
+	}
+
+	/**
+	 * This client with {@code observer} seeing the items of its named streams (in Spring Boot,
+	 * the auto-configured client counts them in Micrometer meters); {@code null} for none.
+	 */
+	public SseClient withObserver(@Nullable SseItemObserver observer) {
+		return new SseClient(this.webClient, observer);
 	}
 
 	/** A stream for {@code request}; it connects when its events are subscribed. */
 	public SseStream stream(SseRequest request) {
-		return new SseStream(this.webClient, request);
+		return new SseStream(this.webClient, request, request.isNamed() ? this.observer : null);
 	}
 
 	/** The events of a new stream for {@code request}: each subscription follows its own stream. */

@@ -33,6 +33,8 @@ public final class SseRequest {
 
 	private final String name;
 
+	private final boolean named;
+
 	private final URI url;
 
 	private final HttpMethod method;
@@ -70,6 +72,7 @@ public final class SseRequest {
 	private SseRequest(Builder builder) {
 		this.url = builder.url;
 		this.name = (builder.name != null) ? builder.name : defaultName(builder.url);
+		this.named = builder.name != null;
 		this.method = builder.method;
 		// most requests set no headers: one shared empty instance (thousands of streams add up)
 		this.headers = builder.headers.isEmpty() ? NO_HEADERS
@@ -107,6 +110,11 @@ public final class SseRequest {
 	/** The name used in events, logs and errors. */
 	public String name() {
 		return this.name;
+	}
+
+	/** Whether the name was given, rather than made from the URL's host and path. */
+	public boolean isNamed() {
+		return this.named;
 	}
 
 	public URI url() {
@@ -211,8 +219,7 @@ public final class SseRequest {
 
 	/** A builder starting from this request. */
 	public Builder mutate() {
-		Builder builder = new Builder(this.url).name(this.name)
-			.method(this.method)
+		Builder builder = new Builder(this.url).method(this.method)
 			.lastEventId(this.lastEventId)
 			.completeOn(this.completeOn)
 			.completeOnEvent(this.completeOnEvent)
@@ -225,6 +232,9 @@ public final class SseRequest {
 			.maxRedirects(this.maxRedirects)
 			.customizer(this.customizer);
 		builder.headers.addAll(this.headers);
+		if (this.named) {
+			builder.name(this.name);
+		}
 		builder.body = this.body;
 		builder.sensitiveHeaders.clear();
 		builder.sensitiveHeaders.addAll(this.sensitiveHeaders);

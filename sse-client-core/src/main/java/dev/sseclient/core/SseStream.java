@@ -63,6 +63,8 @@ public final class SseStream implements AutoCloseable {
 
 	private final SseRequest request;
 
+	private final @Nullable SseItemObserver observer;
+
 	private final Backoff backoff;
 
 	private final Sinks.Many<SseSignal> signals = Sinks.many().multicast().directBestEffort();
@@ -126,9 +128,10 @@ public final class SseStream implements AutoCloseable {
 
 	private int warningsHeldBack;
 
-	SseStream(WebClient webClient, SseRequest request) {
+	SseStream(WebClient webClient, SseRequest request, @Nullable SseItemObserver observer) {
 		this.webClient = webClient;
 		this.request = request;
+		this.observer = observer;
 		this.backoff = new Backoff(request.reconnect());
 		this.lastEventId = request.lastEventId();
 	}
@@ -280,11 +283,23 @@ public final class SseStream implements AutoCloseable {
 	}
 
 	/**
-	 * The one ordered path: a list per read, each connection's items and what ended it, then the
-	 * stream's {@code Closed}. Attempts follow each other through {@code repeat}, so a stream
-	 * that reconnects for days keeps a fixed chain of operators.
+	 * The one ordered path, seen by the client's observer, if any, as it passes.
 	 */
 	private Flux<List<SseItem>> sequence() {
+		SseItemObserver observer = this.observer;
+		return (observer != null) ? read().doOnNext((batch) -> {
+			for (SseItem item : batch) {
+				observer.onItem(this, item);
+			}
+		}) : read();
+	}
+
+	/**
+	 * A list per read: each connection's items and what ended it, then the stream's
+	 * {@code Closed}. Attempts follow each other through {@code repeat}, so a stream that
+	 * reconnects for days keeps a fixed chain of operators.
+	 */
+	private Flux<List<SseItem>> read() {
 		return Flux.defer(() -> {
 			if (this.closeRequested) {
 				return Flux.empty();
