@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.sql.DataSource;
@@ -35,6 +37,7 @@ import dev.sseclient.autoconfigure.SseClusterAutoConfiguration;
 import dev.sseclient.autoconfigure.SseEndpointAutoConfiguration;
 import dev.sseclient.autoconfigure.SseHealthContributorAutoConfiguration;
 import dev.sseclient.autoconfigure.SseMetricsAutoConfiguration;
+import dev.sseclient.container.SseStreamRegistry;
 import dev.sseclient.core.SseEvent;
 import dev.sseclient.health.SseHealthContributor;
 import dev.sseclient.listener.SseListener;
@@ -126,6 +129,29 @@ class ClusterModeTests {
 		assertThat(news(a)).isEmpty();
 		assertThat(a.getBean(SseEndpoint.class).stream("news")).containsEntry("role", "EXCLUDED").containsEntry("holder", "node-b");
 		assertThat(endpoint(b)).containsEntry("role", "STANDBY").containsEntry("holder", "node-a");
+	}
+
+	@Test
+	void streamsRegisteredAtRunTimeSpreadOverTheInstancesOneHolderEach() {
+		List<ConfigurableApplicationContext> both = List.of(startWithDevices("node-a"), startWithDevices("node-b"));
+		for (ConfigurableApplicationContext instance : both) {
+			SseStreamRegistry registry = instance.getBean(SseStreamRegistry.class);
+			for (int i = 1; i <= 8; i++) {
+				registry.register("device-" + i, "device", Map.of("device", String.valueOf(i)));
+			}
+		}
+		// each device is run by one instance, and the rebalancing evens them out: 4 each
+		await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+			List<String> activeOnA = activeDevices(both.get(0));
+			List<String> activeOnB = activeDevices(both.get(1));
+			assertThat(activeOnA).doesNotContainAnyElementsOf(activeOnB);
+			assertThat(activeOnA).hasSize(4);
+			assertThat(activeOnB).hasSize(4);
+		});
+		for (int i = 1; i <= 8; i++) {
+			String device = "device-" + i;
+			await().until(() -> both.stream().anyMatch((instance) -> devices(instance).contains(device)));
+		}
 	}
 
 	@Test
@@ -226,6 +252,27 @@ class ClusterModeTests {
 		return context;
 	}
 
+	private ConfigurableApplicationContext startWithDevices(String id) {
+		return start(this.database, WithDevices.class, id, "sse.client.cluster.rebalance-interval=300ms",
+				"sse.client.templates.device.url=" + this.feed.url("/devices/{device}"));
+	}
+
+	/** The streams whose role on this instance is active, from the sse endpoint. */
+	@SuppressWarnings("unchecked")
+	private static List<String> activeDevices(ConfigurableApplicationContext context) {
+		Map<String, Object> streams = (Map<String, Object>) context.getBean(SseEndpoint.class).streams().get("streams");
+		return streams.entrySet()
+			.stream()
+			.filter((entry) -> entry.getKey().startsWith("device-")
+					&& "ACTIVE".equals(((Map<String, Object>) entry.getValue()).get("role")))
+			.map(Map.Entry::getKey)
+			.toList();
+	}
+
+	private static List<String> devices(ConfigurableApplicationContext context) {
+		return List.copyOf(context.getBean(DeviceCollector.class).devices);
+	}
+
 	private static List<String> received(ConfigurableApplicationContext context) {
 		return List.copyOf(context.getBean(Collector.class).prices);
 	}
@@ -289,6 +336,27 @@ class ClusterModeTests {
 		@Bean
 		NewsCollector newsCollector() {
 			return new NewsCollector();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class WithDevices {
+
+		@Bean
+		DeviceCollector deviceCollector() {
+			return new DeviceCollector();
+		}
+
+	}
+
+	static class DeviceCollector {
+
+		final Set<String> devices = ConcurrentHashMap.newKeySet();
+
+		@SseListener(template = "device")
+		void device(SseEvent event) {
+			this.devices.add(event.stream());
 		}
 
 	}
