@@ -3,7 +3,6 @@ package dev.sseclient.core;
 import java.util.Arrays;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
@@ -21,7 +20,7 @@ import reactor.netty.NettyPipeline;
  * buffer and an {@code HttpContent} per chunk: SSE servers often send every event as a chunk of
  * its own. Sits before the HTTP codec; the response head still goes through the codec, and once
  * the codec has read a head announcing a chunked body, this decoder unchunks each socket read in
- * one pass into one heap array (which the parser reads in place) and hands it on as one
+ * one pass into one pooled heap buffer (whose array the parser reads in place) and hands it on as one
  * {@code HttpContent} after the codec; the last chunk ends the response with
  * {@code LastHttpContent}. Responses without a chunked body pass through untouched.
  */
@@ -157,24 +156,28 @@ final class ChunkedBodyDecoder extends ChannelInboundHandlerAdapter {
 	}
 
 	/**
-	 * Copy the read into a heap array, then walk its chunk framing once, moving the data left
-	 * over the framing, so that the array holds the body's bytes alone.
+	 * Copy the read into a pooled heap buffer, then walk its chunk framing once, moving the data
+	 * left over the framing, so that the buffer holds the body's bytes alone. Pooled, so a read
+	 * leaves no garbage behind; the parser reads its array in place and releases it.
 	 */
 	private void unchunk(ChannelHandlerContext context, ByteBuf in) {
 		int length = in.readableBytes();
-		byte[] bytes = new byte[length];
-		in.getBytes(in.readerIndex(), bytes);
+		ByteBuf out = context.alloc().heapBuffer(length);
+		byte[] bytes = out.array();
+		int base = out.arrayOffset();
+		in.getBytes(in.readerIndex(), bytes, base, length);
 		in.release();
-		int body = 0;
-		int i = 0;
+		int body = base;
+		int i = base;
+		int end = base + length;
 		boolean ended = false;
 		try {
-			while (i < length && !ended) {
+			while (i < end && !ended) {
 				switch (this.state) {
-					case SIZE -> i = size(bytes, i, length);
-					case SIZE_EXTENSION -> i = sizeExtension(bytes, i, length);
+					case SIZE -> i = size(bytes, i, end);
+					case SIZE_EXTENSION -> i = sizeExtension(bytes, i, end);
 					case DATA -> {
-						int n = (int) Math.min(this.chunkRemaining, length - i);
+						int n = (int) Math.min(this.chunkRemaining, end - i);
 						if (i != body) {
 							System.arraycopy(bytes, i, bytes, body, n);
 						}
@@ -209,14 +212,19 @@ final class ChunkedBodyDecoder extends ChannelInboundHandlerAdapter {
 			}
 		}
 		catch (DecoderException ex) {
+			out.release();
 			this.state = State.PASS;
 			context.fireExceptionCaught(ex);
 			context.close();
 			return;
 		}
 		ChannelHandlerContext codec = context.pipeline().context(NettyPipeline.HttpCodec);
-		if (body > 0) {
-			codec.fireChannelRead(new DefaultHttpContent(Unpooled.wrappedBuffer(bytes, 0, body)));
+		if (body > base) {
+			out.writerIndex(body - base);
+			codec.fireChannelRead(new DefaultHttpContent(out));
+		}
+		else {
+			out.release();
 		}
 		if (ended) {
 			this.state = State.PASS;
@@ -224,9 +232,9 @@ final class ChunkedBodyDecoder extends ChannelInboundHandlerAdapter {
 		}
 	}
 
-	private int size(byte[] bytes, int from, int length) {
+	private int size(byte[] bytes, int from, int end) {
 		int i = from;
-		while (i < length) {
+		while (i < end) {
 			byte b = bytes[i++];
 			countSizeLineByte();
 			int digit = HEX[b & 0xFF];
@@ -251,9 +259,9 @@ final class ChunkedBodyDecoder extends ChannelInboundHandlerAdapter {
 		return i;
 	}
 
-	private int sizeExtension(byte[] bytes, int from, int length) {
+	private int sizeExtension(byte[] bytes, int from, int end) {
 		int i = from;
-		while (i < length) {
+		while (i < end) {
 			byte b = bytes[i++];
 			countSizeLineByte();
 			if (b == LF) {

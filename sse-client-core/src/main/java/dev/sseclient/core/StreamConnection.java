@@ -113,6 +113,9 @@ final class StreamConnection implements EventStreamHandler {
 	/** Whether each event is logged at DEBUG; looked up once per read, not per event. */
 	private boolean debugEvents;
 
+	/** The read's first item; a list is made only for a second (one event per read is common). */
+	private @Nullable SseItem pendingFirst;
+
 	private @Nullable List<SseItem> pending;
 
 	/** Items of the previous read: the next list starts that large, not growing item by item. */
@@ -318,9 +321,11 @@ final class StreamConnection implements EventStreamHandler {
 			feed(buffer);
 			this.listener.readParsed(this.idAtEndOfRead, this.chunkReceivedAt);
 			List<SseItem> items = this.pending;
+			SseItem only = this.pendingFirst;
 			this.pending = null;
+			this.pendingFirst = null;
 			if (items == null) {
-				return List.of();
+				return (only != null) ? List.of(only) : List.of();
 			}
 			this.previousItems = Math.max(4, items.size());
 			return items;
@@ -382,7 +387,7 @@ final class StreamConnection implements EventStreamHandler {
 			logger.debug("Stream '" + this.request.name() + "': event id '" + lastEventId + "', type '" + type + "', "
 					+ data.length() + " chars of data");
 		}
-		pendingItems().add(new SseEvent(this.request.name(), lastEventId, type, data, receivedAt));
+		pend(new SseEvent(this.request.name(), lastEventId, type, data, receivedAt));
 		if (type.equals(this.request.completeOnEvent())) {
 			this.completed = true;
 		}
@@ -391,7 +396,7 @@ final class StreamConnection implements EventStreamHandler {
 	@Override
 	public void onComment(String comment) {
 		if (!this.completed) {
-			pendingItems().add(new SseSignal.Comment(comment));
+			pend(new SseSignal.Comment(comment));
 		}
 	}
 
@@ -407,13 +412,18 @@ final class StreamConnection implements EventStreamHandler {
 		}
 	}
 
-	private List<SseItem> pendingItems() {
+	private void pend(SseItem item) {
+		if (this.pendingFirst == null) {
+			this.pendingFirst = item;
+			return;
+		}
 		List<SseItem> items = this.pending;
 		if (items == null) {
 			items = new ArrayList<>(this.previousItems);
+			items.add(this.pendingFirst);
 			this.pending = items;
 		}
-		return items;
+		items.add(item);
 	}
 
 	/** Why the connection ended, once it ended without an error of its own. */

@@ -113,11 +113,15 @@ public final class DriverMain {
 		long[] late = { 0 };
 		long[] stalls = { 0 };
 		boolean[] stalling = { false };
+		MemoryProbe[] window = new MemoryProbe[1];
 		driver.prepare(url);
 		driver.consume(url, count, (data) -> {
 			long now = System.nanoTime();
 			int end = data.indexOf(' ');
 			long stamp = Long.parseLong((end < 0) ? data : data.substring(0, end));
+			if (seen[0] == warmup) {
+				window[0] = MemoryProbe.now();
+			}
 			if (seen[0]++ >= warmup) {
 				long latency = Math.max(0, now - stamp);
 				histogram.recordValue(latency);
@@ -131,10 +135,12 @@ public final class DriverMain {
 				stalling[0] = isLate;
 			}
 		}, true);
-		return String.format(Locale.ROOT, "events=%d p50=%.1f p99=%.1f p999=%.1f max=%.1f over1ms=%d stalls=%d",
+		MemoryProbe end = MemoryProbe.now();
+		return String.format(Locale.ROOT, "events=%d p50=%.1f p99=%.1f p999=%.1f max=%.1f over1ms=%d stalls=%d %s",
 				histogram.getTotalCount(), histogram.getValueAtPercentile(50) / 1e3,
 				histogram.getValueAtPercentile(99) / 1e3, histogram.getValueAtPercentile(99.9) / 1e3,
-				histogram.getMaxValue() / 1e3, late[0], stalls[0]);
+				histogram.getMaxValue() / 1e3, late[0], stalls[0],
+				(window[0] != null) ? end.since(window[0], histogram.getTotalCount()) : "");
 	}
 
 }

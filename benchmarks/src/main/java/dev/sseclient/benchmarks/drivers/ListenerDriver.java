@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.SpringApplication;
@@ -22,6 +23,10 @@ import dev.sseclient.listener.SseListener;
  * drivers open and close a connection per pass.
  */
 final class ListenerDriver implements Driver {
+
+	private static final String OBSERVATIONS = "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration";
+
+	private static final String METRICS = "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration";
 
 	private final Target target = new Target();
 
@@ -52,10 +57,14 @@ final class ListenerDriver implements Driver {
 		}
 		SpringApplication application = new SpringApplication(ListenerApplication.class);
 		application.addInitializers(
-				(context) -> ((GenericApplicationContext) context).registerBean(Target.class, () -> this.target));
+				(context) -> ((GenericApplicationContext) context).registerBean(Target.class, () -> this.target),
+				(context) -> ((GenericApplicationContext) context).registerBean(ObservationRegistry.class,
+						() -> ObservationRegistry.NOOP));
 		this.context = application.run("--spring.main.web-application-type=none", "--spring.main.banner-mode=off",
 				"--logging.level.root=warn", "--sse.client.streams.bench.url=" + url,
-				"--sse.client.streams.bench.auto-startup=false");
+				"--sse.client.streams.bench.auto-startup=false",
+				// as the peers run: no meters or observations (actuator is on this classpath for the scale runs)
+				"--spring.autoconfigure.exclude=" + OBSERVATIONS + "," + METRICS);
 		this.contextUrl = url;
 		return this.context;
 	}
