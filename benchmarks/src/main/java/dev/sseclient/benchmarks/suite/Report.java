@@ -54,18 +54,23 @@ final class Report {
 				+ "included.%n%n", this.settings.smallEvents(), this.settings.largeEvents(),
 				this.settings.throughputWarmupSeconds()));
 		md.append("### Latency, server write to callback, at 10,000 events/s (µs, median of rounds)\n\n");
-		md.append("| client | p50 | p99 | p99.9 | max | events over 1 ms | stalls over 1 ms |\n");
-		md.append("|---|---|---|---|---|---|---|\n");
+		md.append("| client | p50 | p99 | p99.9 | max | events over 1 ms | stalls over 1 ms | bytes allocated per event "
+				+ "| collections | collection time (ms) |\n");
+		md.append("|---|---|---|---|---|---|---|---|---|---|\n");
 		for (String client : SuiteMain.CLIENTS) {
 			md.append("| ").append(client);
-			for (String key : List.of("p50", "p99", "p999", "max", "over1ms", "stalls")) {
+			for (String key : List.of("p50", "p99", "p999", "max", "over1ms", "stalls", "allocPerEvent", "gcCount",
+					"gcMillis")) {
 				md.append(" | ").append(number(this.results.median("latency", client, key), "%.0f"));
 			}
 			md.append(" |\n");
 		}
 		md.append(String.format(Locale.ROOT, "%n%d s recorded per run, after %d s of warm-up at the same rate. "
 				+ "A stall: consecutive events each more than 1 ms late (the events that queued behind one "
-				+ "hole in the client's progress).%n%n", this.settings.latencySeconds(),
+				+ "hole in the client's progress). Allocation and collections: over the recorded window, all live "
+				+ "threads of the client's JVM (the driver's own parsing of each event's time stamp included, the "
+				+ "same for every client); collections are young ones unless the heap ran out.%n%n",
+				this.settings.latencySeconds(),
 				this.settings.latencyWarmupSeconds()));
 		md.append("### Many streams, this client (each stream 1 event/s)\n\n");
 		md.append("| streams | all open after | threads before → during | heap per stream | RSS | events lost |\n");
@@ -116,14 +121,21 @@ final class Report {
 		lines.add(target("throughput-64B-programmatic", ratioToBestPeer("throughput-64B", "ours"), 2.0));
 		lines.add(target("throughput-1KiB-programmatic", ratioToBestPeer("throughput-1KiB", "ours"), 1.5));
 		lines.add(target("throughput-64B-listener", ratioToBestPeer("throughput-64B", "ours-listener"), 1.5));
+		lines.add(target("throughput-64B-programmatic-first-pass", firstPassRatioToBestPeer("throughput-64B", "ours"),
+				2.0));
+		lines.add(target("throughput-1KiB-programmatic-first-pass",
+				firstPassRatioToBestPeer("throughput-1KiB", "ours"), 1.5));
 		// the programmatic client's callback, and the @SseListener method's call
 		for (String client : List.of("ours", "ours-listener")) {
 			String suffix = client.equals("ours") ? "" : "-listener";
 			lines.add(target("latency-p99" + suffix + "-vs-best-peer",
-					this.results.medianRatio("latency", (round) -> bestPeerP99(round) / Results.value(round, client, "p99")),
+					this.results.medianRatio("latency", (round) -> bestPeer(round, "p99") / Results.value(round, client, "p99")),
 					1.0));
-			lines.add(target("latency-p999" + suffix + "-under-1ms",
-					inverse(1000, this.results.median("latency", client, "p999")), 1.0));
+			lines.add(target("latency-p999" + suffix + "-vs-best-peer", this.results.medianRatio("latency",
+					(round) -> bestPeer(round, "p999") / Results.value(round, client, "p999")), 1.0));
+			lines.add(target("latency-alloc-per-event" + suffix + "-vs-okhttp-sse", this.results.medianRatio("latency",
+					(round) -> Results.value(round, "okhttp-sse", "allocPerEvent")
+							/ Results.value(round, client, "allocPerEvent")), 1.0));
 		}
 		String many = "streams-" + this.settings.streams();
 		String fewer = "streams-" + this.settings.streams() / 10;
@@ -163,9 +175,10 @@ final class Report {
 				- Results.value(round, "empty", "heapMB")) * 1024 / Results.value(round, mode, "streams"));
 	}
 
-	private static double bestPeerP99(Map<String, Map<String, String>> round) {
+	/** The lowest figure among the peers in one round. */
+	private static double bestPeer(Map<String, Map<String, String>> round, String key) {
 		return SuiteMain.PEERS.stream()
-			.mapToDouble((peer) -> Results.value(round, peer, "p99"))
+			.mapToDouble((peer) -> Results.value(round, peer, key))
 			.filter((value) -> !Double.isNaN(value))
 			.min()
 			.orElse(Double.NaN);
@@ -197,6 +210,17 @@ final class Report {
 				.max()
 				.orElse(Double.NaN);
 			return Results.value(round, client, "rate") / best;
+		});
+	}
+
+	private OptionalDouble firstPassRatioToBestPeer(String scenario, String client) {
+		return this.results.medianRatio(scenario, (round) -> {
+			double best = SuiteMain.PEERS.stream()
+				.mapToDouble((peer) -> Results.value(round, peer, "first"))
+				.filter((value) -> !Double.isNaN(value))
+				.max()
+				.orElse(Double.NaN);
+			return Results.value(round, client, "first") / best;
 		});
 	}
 

@@ -131,8 +131,10 @@ public final class SuiteMain {
 						"count=" + events, "warmup=" + rate * warmupSeconds),
 				warmupSeconds + seconds + 120L);
 		results.add("latency", client, round, result);
-		System.out.printf("  %-18s p99 %s us, p99.9 %s us, %s stalls over 1 ms%n", client,
-				result.getOrDefault("p99", "?"), result.getOrDefault("p999", "?"), result.getOrDefault("stalls", "?"));
+		System.out.printf("  %-18s p99 %s us, p99.9 %s us, %s stalls over 1 ms, %s B/event, %s collections (%s ms)%n",
+				client, result.getOrDefault("p99", "?"), result.getOrDefault("p999", "?"),
+				result.getOrDefault("stalls", "?"), result.getOrDefault("allocPerEvent", "?"),
+				result.getOrDefault("gcCount", "?"), result.getOrDefault("gcMillis", "?"));
 	}
 
 	/**
