@@ -15,6 +15,7 @@ import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -25,13 +26,14 @@ import reactor.core.scheduler.Schedulers;
 import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.ApplicationStartupAware;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.core.metrics.ApplicationStartup;
 import org.springframework.core.metrics.StartupStep;
 
 import dev.sseclient.checkpoint.CheckpointWriter;
 import dev.sseclient.core.SseRequest;
+import dev.sseclient.listener.ListenerMethodAdapter;
 import dev.sseclient.listener.ListenerObservations;
 import dev.sseclient.listener.SseListenerEndpoint;
 import dev.sseclient.listener.SseListenerErrorHandler;
@@ -55,6 +57,9 @@ import dev.sseclient.listener.SseListenerErrorHandler;
 public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanClassLoaderAware, ApplicationStartupAware {
 
 	private static final Log logger = LogFactory.getLog(SseStreamRegistry.class);
+
+	/** The id of listeners given with {@link #register(String, SseRequest, SseEventListener)}. */
+	public static final String REGISTERED_LISTENER = "registered";
 
 	/** After the web server starts, before it stops. */
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 100;
@@ -224,7 +229,18 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 	 * @throws IllegalArgumentException when a stream of that name exists
 	 */
 	public SseStreamContainer register(String name, SseRequest request) {
-		return register(name, () -> this.runtimeStreams.define(name, request));
+		return register(name, () -> this.runtimeStreams.define(name, request), null);
+	}
+
+	/**
+	 * As {@link #register(String, SseRequest)}, with a listener of its own beside the
+	 * {@code @SseListener} methods that match the stream.
+	 * <pre>{@code
+	 * registry.register("order-" + id, request, (event) -> tracker.update(id, event.data()));
+	 * }</pre>
+	 */
+	public SseStreamContainer register(String name, SseRequest request, SseEventListener listener) {
+		return register(name, () -> this.runtimeStreams.define(name, request), listener);
 	}
 
 	/**
@@ -239,10 +255,20 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 	 * unknown, or a parameter is missing or unknown to the template
 	 */
 	public SseStreamContainer register(String name, String template, Map<String, String> parameters) {
-		return register(name, () -> this.runtimeStreams.define(name, template, parameters));
+		return register(name, () -> this.runtimeStreams.define(name, template, parameters), null);
 	}
 
-	private SseStreamContainer register(String name, Supplier<StreamDefinition> definition) {
+	/**
+	 * As {@link #register(String, String, Map)}, with a listener of its own beside the
+	 * {@code @SseListener} methods that match the stream.
+	 */
+	public SseStreamContainer register(String name, String template, Map<String, String> parameters,
+			SseEventListener listener) {
+		return register(name, () -> this.runtimeStreams.define(name, template, parameters), listener);
+	}
+
+	private SseStreamContainer register(String name, Supplier<StreamDefinition> definition,
+			@Nullable SseEventListener listener) {
 		if (name.isBlank()) {
 			throw new IllegalArgumentException("A stream needs a name");
 		}
@@ -253,7 +279,13 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 			}
 			prepare();
 			StreamDefinition made = definition.get();
-			container = newContainer(made, listenersOf(made));
+			List<SseListenerEndpoint> listeners = listenersOf(made);
+			if (listener != null) {
+				// one id for every such listener: the listener tag of observations stays bounded
+				listeners = Stream.concat(listeners.stream(), Stream.of(new SseListenerEndpoint(REGISTERED_LISTENER,
+						name, Set.of(), ListenerMethodAdapter.of(listener)))).toList();
+			}
+			container = newContainer(made, listeners);
 			this.containers.put(name, container);
 			if (!this.running) {
 				return container;

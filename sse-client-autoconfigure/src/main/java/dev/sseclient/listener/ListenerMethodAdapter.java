@@ -9,8 +9,10 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.core.MethodParameter;
 import org.springframework.core.ResolvableType;
+import org.springframework.util.Assert;
 import org.springframework.util.ReflectionUtils;
 
+import dev.sseclient.container.SseEventListener;
 import dev.sseclient.core.SseEvent;
 
 /**
@@ -66,6 +68,13 @@ public final class ListenerMethodAdapter {
 			}
 		}
 		return new ListenerMethodAdapter(bean, method, resolvers, ResultKind.of(method));
+	}
+
+	/** Calls a listener given with a stream registered at run time. */
+	public static ListenerMethodAdapter of(SseEventListener listener) {
+		Method onEvent = ReflectionUtils.findMethod(SseEventListener.class, "onEvent", SseEvent.class);
+		Assert.state(onEvent != null, "SseEventListener.onEvent not found");
+		return new ListenerMethodAdapter(listener, onEvent, new ArgumentResolver[] { (event) -> event }, ResultKind.NONE);
 	}
 
 	/** Whether the method returns a Mono or CompletionStage. */

@@ -165,6 +165,35 @@ class RuntimeStreamsTests {
 	}
 
 	@Test
+	void aListenerGivenAtRegistrationGetsTheStreamsEventsBesideThePatternListenersAndSurvivesItsFailures() {
+		this.server.dispatcher((request) -> SseScript.stream().event("1", null, "a").event("2", null, "b").hold());
+		this.contextRunner.withPropertyValues("sse.client.templates.device.url=" + this.server.url("/devices/{device}"))
+			.run((context) -> {
+				SseStreamRegistry registry = context.getBean(SseStreamRegistry.class);
+				DeviceListener patternListener = context.getBean(DeviceListener.class);
+				List<String> own = new CopyOnWriteArrayList<>();
+				registry.register("device-1", device(1), (event) -> {
+					own.add(event.stream() + ":" + event.data());
+					if (event.id().equals("1")) {
+						throw new IllegalStateException("listener failure, the stream goes on");
+					}
+				});
+				List<String> fromTemplate = new CopyOnWriteArrayList<>();
+				registry.register("device-2", "device", Map.of("device", "2"), (event) -> fromTemplate.add(event.data()));
+				await().until(() -> own.size() == 2 && fromTemplate.size() == 2);
+				assertThat(own).containsExactly("device-1:a", "device-1:b");
+				assertThat(fromTemplate).containsExactly("a", "b");
+				await().until(() -> patternListener.count() == 4);
+				assertThat(registry.getContainer("device-1").getListenerIds()).containsExactly("DeviceListener.on",
+						SseStreamRegistry.REGISTERED_LISTENER);
+				registry.remove("device-1");
+				registry.register("device-1", device(1));
+				await().until(() -> patternListener.count() == 6);
+				assertThat(own).hasSize(2);
+			});
+	}
+
+	@Test
 	void aTemplateWithAutoStartupOffMakesStreamsThatWaitForStart() {
 		serveDevices();
 		this.contextRunner

@@ -203,24 +203,22 @@ final class Report {
 	}
 
 	private OptionalDouble ratioToBestPeer(String scenario, String client) {
-		return this.results.medianRatio(scenario, (round) -> {
-			double best = SuiteMain.PEERS.stream()
-				.mapToDouble((peer) -> Results.value(round, peer, "rate"))
-				.filter((value) -> !Double.isNaN(value))
-				.max()
-				.orElse(Double.NaN);
-			return Results.value(round, client, "rate") / best;
-		});
+		return ratioToBestPeer(scenario, client, "rate");
 	}
 
 	private OptionalDouble firstPassRatioToBestPeer(String scenario, String client) {
+		return ratioToBestPeer(scenario, client, "first");
+	}
+
+	/** The client's events per second over the fastest peer's, within each round. */
+	private OptionalDouble ratioToBestPeer(String scenario, String client, String key) {
 		return this.results.medianRatio(scenario, (round) -> {
 			double best = SuiteMain.PEERS.stream()
-				.mapToDouble((peer) -> Results.value(round, peer, "first"))
+				.mapToDouble((peer) -> Results.value(round, peer, key))
 				.filter((value) -> !Double.isNaN(value))
 				.max()
 				.orElse(Double.NaN);
-			return Results.value(round, client, "first") / best;
+			return Results.value(round, client, key) / best;
 		});
 	}
 
