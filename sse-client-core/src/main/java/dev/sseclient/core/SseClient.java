@@ -75,6 +75,14 @@ public final class SseClient {
 		return new SseStream(this.webClient, request, request.isNamed() ? this.observer : null);
 	}
 
+	/**
+	 * A new stream for {@code request}, connecting now, whose events are read with a blocking
+	 * loop; see {@link SseEventReader}.
+	 */
+	public SseEventReader open(SseRequest request) {
+		return new SseEventReader(stream(request));
+	}
+
 	/** The events of a new stream for {@code request}: each subscription follows its own stream. */
 	public Flux<SseEvent> events(SseRequest request) {
 		return Flux.defer(() -> stream(request).events());
