@@ -2,11 +2,16 @@ package dev.sseclient.autoconfigure;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 import javax.sql.DataSource;
 
 import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanNotOfRequiredTypeException;
+import org.springframework.beans.factory.NoSuchBeanDefinitionException;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -14,9 +19,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.thread.Threading;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.util.ClassUtils;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -131,7 +138,7 @@ public final class SseClientAutoConfiguration {
 			SseListenerAnnotationBeanPostProcessor listenerProcessor, ApplicationEventPublisher eventPublisher,
 			ObjectProvider<SseStreamObserver> observers, ObjectProvider<ObservationRegistry> observationRegistry,
 			ObjectProvider<SseListenerObservationConvention> observationConvention, SseCheckpointStore checkpointStore,
-			ObjectProvider<SseStreamCoordinator> coordinator) {
+			ObjectProvider<SseStreamCoordinator> coordinator, BeanFactory beanFactory) {
 		SseClientProperties.Checkpoint checkpoint = properties.getCheckpoint();
 		if (checkpoint.getBatchSize() < 1 || checkpoint.getInterval().isNegative() || checkpoint.getInterval().isZero()) {
 			throw new InvalidSseConfigurationException("sse.client.checkpoint",
@@ -144,15 +151,45 @@ public final class SseClientAutoConfiguration {
 		StreamClients clients = new StreamClients(client.withObserver(null), () -> webClientBuilder.getIfAvailable(WebClient::builder),
 				sslBundles.getIfAvailable());
 		SseRequestCustomizers requestCustomizers = new SseRequestCustomizers(customizers.orderedStream().toList());
-		return new SseStreamRegistry(
-				() -> StreamDefinitions.bind(environment, requestCustomizers, clients)
-					.asMap(),
+		SseStreamRegistry registry = new SseStreamRegistry(
+				() -> StreamDefinitions.bind(environment, requestCustomizers, clients).asMap(),
 				listenerProcessor::getEndpoints, errorHandler, eventPublisher, () -> observers.orderedStream().toList(),
 				observations,
 				new CheckpointWriter(checkpointStore, checkpoint.getBatchSize(), checkpoint.getInterval()),
 				properties.getListener().getMaxThreads(),
 				properties.getListener().getShutdownTimeout(), coordinator.getIfAvailable(),
 				StreamDefinitions.runtime(environment, properties, requestCustomizers, clients));
+		registry.setListenerExecutor(listenerExecutor(properties.getListener().getExecutor(), beanFactory, environment));
+		return registry;
+	}
+
+	/** The application's executor named by the property, else virtual threads when Boot turns them on. */
+	private static @Nullable Executor listenerExecutor(@Nullable String name, BeanFactory beanFactory,
+			Environment environment) {
+		String property = "sse.client.listener.executor";
+		if (name != null && !name.isBlank()) {
+			try {
+				return beanFactory.getBean(name.trim(), Executor.class);
+			}
+			catch (BeanNotOfRequiredTypeException ex) {
+				throw new InvalidSseConfigurationException(property,
+						"names the bean '" + name.trim() + "', which is a " + ex.getActualType().getName()
+								+ ", not a java.util.concurrent.Executor",
+						"Name an Executor bean, such as a ThreadPoolTaskExecutor, or remove " + property + ".");
+			}
+			catch (NoSuchBeanDefinitionException ex) {
+				throw new InvalidSseConfigurationException(property,
+						"names the bean '" + name.trim() + "', which does not exist",
+						"Declare an Executor bean of that name, such as a ThreadPoolTaskExecutor, or remove " + property
+								+ ".");
+			}
+		}
+		if (Threading.VIRTUAL.isActive(environment)) {
+			SimpleAsyncTaskExecutor virtualThreads = new SimpleAsyncTaskExecutor("sse-listener-");
+			virtualThreads.setVirtualThreads(true);
+			return virtualThreads;
+		}
+		return null;
 	}
 
 }

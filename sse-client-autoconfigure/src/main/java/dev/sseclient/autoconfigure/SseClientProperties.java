@@ -501,6 +501,22 @@ public class SseClientProperties {
 		 */
 		private Duration shutdownTimeout = Duration.ofSeconds(10);
 
+		/**
+		 * Bean name of a java.util.concurrent.Executor to call listener methods on instead of the
+		 * starter's pool (max-threads then does not apply). Each stream still has one call at a
+		 * time, in order. Unset: virtual threads when spring.threads.virtual.enabled is true on
+		 * Java 21 or later, otherwise the starter's pool.
+		 */
+		private @Nullable String executor;
+
+		public @Nullable String getExecutor() {
+			return this.executor;
+		}
+
+		public void setExecutor(@Nullable String executor) {
+			this.executor = executor;
+		}
+
 		public int getMaxThreads() {
 			return this.maxThreads;
 		}

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinPool.ForkJoinWorkerThreadFactory;
@@ -100,6 +101,8 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 
 	private @Nullable ExecutorService executor;
 
+	private @Nullable Executor listenerExecutor;
+
 	private @Nullable ClassLoader classLoader;
 
 	private ApplicationStartup applicationStartup = ApplicationStartup.DEFAULT;
@@ -140,6 +143,15 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 	@Override
 	public void setBeanClassLoader(ClassLoader classLoader) {
 		this.classLoader = classLoader;
+	}
+
+	/**
+	 * Calls listener methods on {@code executor} (a virtual-thread executor, or one of the
+	 * application's) instead of the registry's own pool; set before the registry starts. Each
+	 * stream still has one call at a time, in order. The registry does not shut it down.
+	 */
+	public void setListenerExecutor(@Nullable Executor executor) {
+		this.listenerExecutor = executor;
 	}
 
 	/** Records the registry's startup steps (binding, containers, starting) beside Spring's own. */
@@ -367,11 +379,18 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 
 	/** Must hold the lock. The listener pool is made with the first container. */
 	private SseStreamContainer newContainer(StreamDefinition definition, List<SseListenerEndpoint> listeners) {
-		ExecutorService pool = this.executor;
+		Executor pool = (this.listenerExecutor != null) ? this.listenerExecutor : this.executor;
 		Scheduler threads = this.scheduler;
 		if (pool == null || threads == null) {
-			pool = executor();
-			threads = Schedulers.fromExecutorService(pool, "sse-listeners");
+			if (this.listenerExecutor != null) {
+				pool = this.listenerExecutor;
+				threads = Schedulers.fromExecutor(pool);
+			}
+			else {
+				ExecutorService own = executor();
+				pool = own;
+				threads = Schedulers.fromExecutorService(own, "sse-listeners");
+			}
 			this.scheduler = threads;
 		}
 		return new SseStreamContainer(definition, listeners, pool, threads, this.errorHandler, this.eventPublisher,

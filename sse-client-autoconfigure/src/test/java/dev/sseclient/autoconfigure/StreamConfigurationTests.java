@@ -115,6 +115,21 @@ class StreamConfigurationTests {
 	}
 
 	@Test
+	void runWhenTheListenerExecutorIsMissingOrNoExecutorShouldFailNamingTheProperty() {
+		this.contextRunner.withPropertyValues("sse.client.listener.executor=workers")
+			.run((context) -> assertFailure(context,
+					"sse.client.listener.executor names the bean 'workers', which does not exist.",
+					"Declare an Executor bean of that name, such as a ThreadPoolTaskExecutor, or remove "
+							+ "sse.client.listener.executor."));
+		this.contextRunner.withPropertyValues("sse.client.listener.executor=workers")
+			.withBean("workers", String.class, () -> "not an executor")
+			.run((context) -> assertFailure(context,
+					"sse.client.listener.executor names the bean 'workers', which is a java.lang.String, not a "
+							+ "java.util.concurrent.Executor.",
+					"Name an Executor bean, such as a ThreadPoolTaskExecutor, or remove sse.client.listener.executor."));
+	}
+
+	@Test
 	void runWhenUrlIsMissingShouldFailNamingTheProperty() {
 		this.contextRunner.withPropertyValues("sse.client.streams.prices.method=GET")
 			.run((context) -> assertFailure(context, "sse.client.streams.prices.url is missing.",

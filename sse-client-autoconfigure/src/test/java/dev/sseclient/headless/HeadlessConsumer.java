@@ -10,6 +10,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 import dev.sseclient.autoconfigure.SseClientAutoConfiguration;
 import dev.sseclient.container.SseStreamRegistry;
@@ -38,6 +39,15 @@ public class HeadlessConsumer {
 		return (event) -> System.out.println("CONTEXT CLOSED");
 	}
 
+	/** Named by {@code --sse.client.listener.executor=workers} in a test. */
+	@Bean
+	ThreadPoolTaskExecutor workers() {
+		ThreadPoolTaskExecutor workers = new ThreadPoolTaskExecutor();
+		workers.setThreadNamePrefix("worker-");
+		workers.setCorePoolSize(2);
+		return workers;
+	}
+
 	@Bean
 	Printer printer(org.springframework.core.env.Environment environment) {
 		return new Printer(environment.getProperty("close-after", Integer.class, -1));
@@ -56,6 +66,9 @@ public class HeadlessConsumer {
 		@SseListener(stream = "ticks")
 		void onTick(String data) {
 			int count = this.received.incrementAndGet();
+			if (count == 1) {
+				System.out.println("LISTENER THREAD " + Thread.currentThread());
+			}
 			System.out.println("TICK " + data);
 			if (count == this.closeAfter) {
 				// as an application that is done would: close from another thread than the listener's

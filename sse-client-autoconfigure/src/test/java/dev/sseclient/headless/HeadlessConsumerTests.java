@@ -1,14 +1,18 @@
 package dev.sseclient.headless;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +21,7 @@ import dev.sseclient.test.SseTestServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * An application with declared streams and no web server, run as a real JVM process, keeps
@@ -47,8 +52,12 @@ class HeadlessConsumerTests {
 	}
 
 	private Process launch(List<String> output, String... arguments) throws Exception {
+		return launch(Path.java(), output, arguments);
+	}
+
+	private Process launch(String java, List<String> output, String... arguments) throws Exception {
 		List<String> command = new ArrayList<>(List.of(
-				Path.java(), "-Xmx256m", "-cp", System.getProperty("java.class.path"), HeadlessConsumer.class.getName(),
+				java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), HeadlessConsumer.class.getName(),
 				"--sse.client.streams.ticks.url=" + this.server.url("/ticks"), "--spring.main.banner-mode=off"));
 		command.addAll(List.of(arguments));
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -95,6 +104,32 @@ class HeadlessConsumerTests {
 		assertThat(output).contains("TICK 1", "TICK 2", "TICK 3", "CONTEXT CLOSED");
 	}
 
+	@Test
+	void withVirtualThreadsOnListenersRunOnVirtualThreadsInOrder() throws Exception {
+		String java = Path.javaWithVirtualThreads();
+		assumeTrue(java != null, "no Java 21 or later beside this JVM to run the application on");
+		serveTicks();
+		List<String> output = new CopyOnWriteArrayList<>();
+		Process process = launch(java, output, "--spring.threads.virtual.enabled=true", "--close-after=5");
+		assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("ended after closing its context").isTrue();
+		readAll();
+		assertThat(output).anySatisfy((line) -> assertThat(line).startsWith("LISTENER THREAD VirtualThread[")
+			.contains("sse-listener-"));
+		assertThat(output.stream().filter((line) -> line.startsWith("TICK ")).toList()).startsWith("TICK 1", "TICK 2",
+				"TICK 3", "TICK 4", "TICK 5");
+	}
+
+	@Test
+	void listenersRunOnTheExecutorTheApplicationNames() throws Exception {
+		serveTicks();
+		List<String> output = new CopyOnWriteArrayList<>();
+		Process process = launch(output, "--sse.client.listener.executor=workers", "--close-after=3");
+		assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("ended after closing its context").isTrue();
+		readAll();
+		assertThat(output).anySatisfy((line) -> assertThat(line).startsWith("LISTENER THREAD").contains("worker-"));
+		assertThat(output).contains("TICK 1", "TICK 2", "TICK 3");
+	}
+
 	/** Waits until the ended processes' output is read to its end. */
 	private void readAll() throws InterruptedException {
 		for (Thread reader : this.readers) {
@@ -107,6 +142,37 @@ class HeadlessConsumerTests {
 
 		static String java() {
 			return java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		}
+
+		/** A Java 21 or later installed beside this one (such as under /usr/lib/jvm), or null. */
+		static @Nullable String javaWithVirtualThreads() throws IOException {
+			java.nio.file.Path installs = java.nio.file.Path.of(System.getProperty("java.home")).getParent();
+			if (installs == null || !Files.isDirectory(installs)) {
+				return null;
+			}
+			try (Stream<java.nio.file.Path> homes = Files.list(installs)) {
+				return homes.filter((home) -> featureVersion(home) >= 21)
+					.map((home) -> home.resolve("bin").resolve("java"))
+					.filter(Files::isExecutable)
+					.map(java.nio.file.Path::toString)
+					.findFirst()
+					.orElse(null);
+			}
+		}
+
+		private static int featureVersion(java.nio.file.Path home) {
+			try {
+				for (String line : Files.readAllLines(home.resolve("release"))) {
+					if (line.startsWith("JAVA_VERSION=")) {
+						String version = line.substring("JAVA_VERSION=".length()).replace("\"", "");
+						return Integer.parseInt(version.split("[.+-]")[0]);
+					}
+				}
+			}
+			catch (IOException | RuntimeException ex) {
+				// not a Java home
+			}
+			return 0;
 		}
 
 	}
