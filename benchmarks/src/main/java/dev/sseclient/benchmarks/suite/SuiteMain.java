@@ -21,8 +21,8 @@ import dev.sseclient.benchmarks.server.BenchServer;
  */
 public final class SuiteMain {
 
-	static final List<String> CLIENTS = List.of("ours", "ours-listener", "webclient", "okhttp-eventsource",
-			"okhttp-sse", "raw-socket");
+	static final List<String> CLIENTS = List.of("ours", "ours-listener", "ours-blocking", "webclient",
+			"okhttp-eventsource", "okhttp-sse", "raw-socket");
 
 	static final List<String> PEERS = List.of("webclient", "okhttp-eventsource", "okhttp-sse");
 
