@@ -3,6 +3,7 @@ package dev.sseclient.container;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -82,6 +83,21 @@ public class SseStreamRequests {
 				sink.next(payload);
 			}
 		});
+	}
+
+	/**
+	 * As {@link #payloads(String, Object, Class)}, for code without Reactor types (a Spring MVC
+	 * controller, a virtual thread): consume it in try-with-resources on a thread that may wait,
+	 * not one of Reactor's. One payload is asked for at a time; closing the stream ends the
+	 * request. A failure of the answer is thrown from the stream's terminal operation.
+	 * <pre>{@code
+	 * try (Stream<ChatChunk> answer = requests.payloadStream("chat", question, ChatChunk.class)) {
+	 *     answer.forEach((chunk) -> emitter.send(chunk.text()));
+	 * }
+	 * }</pre>
+	 */
+	public <T> Stream<T> payloadStream(String stream, Object body, Class<T> type) {
+		return payloads(stream, body, type).toStream(1);
 	}
 
 	private SseStreamContainer container(String stream) {

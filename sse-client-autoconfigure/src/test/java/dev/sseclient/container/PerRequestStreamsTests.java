@@ -2,7 +2,11 @@ package dev.sseclient.container;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -21,6 +25,7 @@ import dev.sseclient.test.SseScript;
 import dev.sseclient.test.SseTestServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
@@ -91,6 +96,32 @@ class PerRequestStreamsTests {
 				.isEqualTo(50);
 			assertThat(meters.getMeters()).allMatch((meter) -> meter.getId().getTag("stream") == null
 					|| meter.getId().getTag("stream").equals("chat"));
+		});
+	}
+
+	@Test
+	void anAnswerReadWithoutReactorTypesOnAThreadOfItsOwn() throws Exception {
+		answerQuestions();
+		this.contextRunner.run((context) -> {
+			SseStreamRequests requests = context.getBean(SseStreamRequests.class);
+			CompletableFuture<List<String>> answer = CompletableFuture.supplyAsync(() -> {
+				try (Stream<Chunk> chunks = requests.payloadStream("chat", new Question(7, "Why?"), Chunk.class)) {
+					return chunks.map(Chunk::text).toList();
+				}
+			});
+			assertThat(answer.get(20, TimeUnit.SECONDS)).containsExactly("answer 7 part 1", "answer 7 part 2",
+					"answer 7 part 3");
+		});
+		this.server.dispatcher((request) -> SseScript.stream().event("{\"text\":\"half\"}").end());
+		this.contextRunner.run((context) -> {
+			SseStreamRequests requests = context.getBean(SseStreamRequests.class);
+			CompletableFuture<List<Chunk>> answer = CompletableFuture.supplyAsync(() -> {
+				try (Stream<Chunk> chunks = requests.payloadStream("chat", "{\"number\":1}", Chunk.class)) {
+					return chunks.toList();
+				}
+			});
+			assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> answer.get(20, TimeUnit.SECONDS))
+				.withCauseInstanceOf(SseIncompleteResponseException.class);
 		});
 	}
 
