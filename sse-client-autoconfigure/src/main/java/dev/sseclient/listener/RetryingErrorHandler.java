@@ -8,9 +8,9 @@ import org.apache.commons.logging.LogFactory;
 /**
  * For transient listener failures: calls the listener again with the same event, waiting
  * {@code initialDelay} and multiplying the wait up to {@code maxDelay}, at most
- * {@code maxRetries} times; then hands the failure to a fallback (logging by default). The
- * stream waits meanwhile, so order holds. A {@link PayloadConversionException} is not retried:
- * the same data would fail again.
+ * {@code maxRetries} times; then hands the failure to a fallback (logging by default) or to a
+ * {@link SseListenerRecoverer}, the dead-letter step. The stream waits meanwhile, so order
+ * holds. A {@link PayloadConversionException} is not retried: the same data would fail again.
  */
 public class RetryingErrorHandler implements SseListenerErrorHandler {
 
@@ -26,6 +26,26 @@ public class RetryingErrorHandler implements SseListenerErrorHandler {
 
 	public RetryingErrorHandler(int maxRetries, Duration initialDelay, Duration maxDelay) {
 		this(maxRetries, initialDelay, maxDelay, new LoggingErrorHandler());
+	}
+
+	/**
+	 * Retries, then hands the event to {@code recoverer} (the dead-letter step) and goes on with
+	 * the next event. A recoverer that throws is logged, and the stream goes on all the same.
+	 */
+	public RetryingErrorHandler(int maxRetries, Duration initialDelay, Duration maxDelay,
+			SseListenerRecoverer recoverer) {
+		this(maxRetries, initialDelay, maxDelay, (SseListenerErrorHandler) (failure) -> {
+			try {
+				recoverer.recover(failure);
+				if (logger.isWarnEnabled()) {
+					logger.warn(failure.describe() + "; handed to the recoverer");
+				}
+			}
+			catch (RuntimeException ex) {
+				logger.error("The recoverer failed on: " + failure.describe(), ex);
+			}
+			return ErrorAction.proceed();
+		});
 	}
 
 	public RetryingErrorHandler(int maxRetries, Duration initialDelay, Duration maxDelay,
