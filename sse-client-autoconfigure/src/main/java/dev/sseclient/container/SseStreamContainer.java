@@ -533,7 +533,9 @@ public final class SseStreamContainer {
 		ErrorAction action;
 		ListenerFailure failure = new ListenerFailure(listener.id(), event, error, attempt);
 		try {
-			action = this.errorHandler.handleError(failure);
+			SseListenerErrorHandler handler = (listener.errorHandler() != null) ? listener.errorHandler()
+					: this.errorHandler;
+			action = handler.handleError(failure);
 		}
 		catch (RuntimeException ex) {
 			logger.error("The listener error handler failed on: " + failure.describe(), ex);

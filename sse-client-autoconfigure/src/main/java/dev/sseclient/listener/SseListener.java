@@ -54,4 +54,11 @@ public @interface SseListener {
 	/** The listener's id in logs, errors and metrics; defaults to {@code SimpleClassName.method}. */
 	String id() default "";
 
+	/**
+	 * The bean name of an {@link SseListenerErrorHandler} for this listener's failures, instead
+	 * of the application's. Declare it with {@code @Bean(defaultCandidate = false)}, so that it
+	 * does not also become the application's handler.
+	 */
+	String errorHandler() default "";
+
 }

@@ -22,6 +22,8 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.BeanNotOfRequiredTypeException;
+import org.springframework.beans.factory.NoSuchBeanDefinitionException;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.context.EnvironmentAware;
@@ -29,6 +31,7 @@ import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.core.env.Environment;
+import org.springframework.util.Assert;
 import org.springframework.util.ClassUtils;
 
 import dev.sseclient.container.InvalidSseConfigurationException;
@@ -130,12 +133,15 @@ public class SseListenerAnnotationBeanPostProcessor implements BeanPostProcessor
 		for (String stream : annotation.streams()) {
 			streams.add(resolve(stream, where));
 		}
+		SseListenerErrorHandler errorHandler = annotation.errorHandler().isEmpty() ? null
+				: errorHandler(resolve(annotation.errorHandler(), where), where);
 		List<SseListenerEndpoint> endpoints = new ArrayList<>();
 		for (String stream : streams) {
-			endpoints.add(new SseListenerEndpoint(id, stream, events, adapter));
+			endpoints.add(new SseListenerEndpoint(id, stream, events, adapter, null, errorHandler));
 		}
 		if (!annotation.template().isEmpty()) {
-			endpoints.add(new SseListenerEndpoint(id, "", events, adapter, resolve(annotation.template(), where)));
+			endpoints.add(new SseListenerEndpoint(id, "", events, adapter, resolve(annotation.template(), where),
+					errorHandler));
 		}
 		if (endpoints.isEmpty()) {
 			throw new InvalidSseConfigurationException(where, "names no stream",
@@ -143,6 +149,25 @@ public class SseListenerAnnotationBeanPostProcessor implements BeanPostProcessor
 							+ "or a template (template = \"device\").");
 		}
 		return endpoints;
+	}
+
+	private SseListenerErrorHandler errorHandler(String name, String where) {
+		BeanFactory beans = this.beanFactory;
+		Assert.state(beans != null, "No BeanFactory");
+		try {
+			return beans.getBean(name, SseListenerErrorHandler.class);
+		}
+		catch (BeanNotOfRequiredTypeException ex) {
+			throw new InvalidSseConfigurationException(where, "names the error handler '" + name + "', which is a "
+					+ ex.getActualType().getName() + ", not an SseListenerErrorHandler",
+					"Name a bean of type SseListenerErrorHandler in errorHandler.");
+		}
+		catch (NoSuchBeanDefinitionException ex) {
+			throw new InvalidSseConfigurationException(where,
+					"names the error handler '" + name + "', which does not exist",
+					"Declare an SseListenerErrorHandler bean named '" + name
+							+ "' (with @Bean(defaultCandidate = false)), or remove errorHandler.");
+		}
 	}
 
 	private String resolve(String value, String where) {

@@ -16,13 +16,21 @@ import org.springframework.util.PatternMatchUtils;
  * @param method the adapter that calls the method
  * @param template a template under {@code sse.client.templates} whose streams it receives instead
  * of a named stream, or {@code null}
+ * @param errorHandler the handler of this listener's failures, or {@code null} for the
+ * application's
  */
 public record SseListenerEndpoint(String id, String stream, Set<String> events, ListenerMethodAdapter method,
-		@Nullable String template) {
+		@Nullable String template, @Nullable SseListenerErrorHandler errorHandler) {
 
 	/** A listener of one stream, or of the streams a pattern matches. */
 	public SseListenerEndpoint(String id, String stream, Set<String> events, ListenerMethodAdapter method) {
-		this(id, stream, events, method, null);
+		this(id, stream, events, method, null, null);
+	}
+
+	/** A listener of a stream, a pattern's streams or a template's, with the application's error handler. */
+	public SseListenerEndpoint(String id, String stream, Set<String> events, ListenerMethodAdapter method,
+			@Nullable String template) {
+		this(id, stream, events, method, template, null);
 	}
 
 	/** Whether {@link #stream()} is a pattern rather than one stream's name. */
