@@ -11,13 +11,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -27,7 +24,6 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import dev.sseclient.autoconfigure.SseClientAutoConfiguration;
 import dev.sseclient.core.SseEvent;
 import dev.sseclient.listener.SseListener;
-import dev.sseclient.postgres.PostgresTestServer;
 import dev.sseclient.test.SseScript;
 import dev.sseclient.test.SseTestServer;
 
@@ -46,13 +42,8 @@ class JdbcCheckpointStoreTests {
 		this.server.close();
 	}
 
-	static Stream<Named<Supplier<DataSource>>> databases() {
-		return Stream.of(Named.of("PostgreSQL", () -> PostgresTestServer.shared().newDatabase()),
-				Named.of("H2", JdbcCheckpointStoreTests::h2));
-	}
-
 	@ParameterizedTest(name = "{0}")
-	@MethodSource("databases")
+	@MethodSource("dev.sseclient.postgres.TestDatabases#postgresAndH2")
 	void idsAreSavedUpdatedAndSharedThroughTheTable(Supplier<DataSource> database) {
 		DataSource dataSource = database.get();
 		JdbcCheckpointStore first = new JdbcCheckpointStore(dataSource, "sse_checkpoint");
@@ -65,7 +56,7 @@ class JdbcCheckpointStoreTests {
 	}
 
 	@ParameterizedTest(name = "{0}")
-	@MethodSource("databases")
+	@MethodSource("dev.sseclient.postgres.TestDatabases#postgresAndH2")
 	void instancesStartingTogetherCreateTheTableAndInsertTheSameStreams(Supplier<DataSource> database) throws Exception {
 		DataSource dataSource = database.get();
 		int instances = 6;
@@ -108,7 +99,7 @@ class JdbcCheckpointStoreTests {
 	}
 
 	@ParameterizedTest(name = "{0}")
-	@MethodSource("databases")
+	@MethodSource("dev.sseclient.postgres.TestDatabases#postgresAndH2")
 	void aRestartedApplicationResumesFromTheTable(Supplier<DataSource> database) {
 		DataSource dataSource = database.get();
 		this.server.enqueue(SseScript.stream().event("1", null, "a").event("2", null, "b").hold());
@@ -138,10 +129,5 @@ class JdbcCheckpointStoreTests {
 		}
 	}
 
-	private static DataSource h2() {
-		JdbcDataSource dataSource = new JdbcDataSource();
-		dataSource.setURL("jdbc:h2:mem:checkpoints" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
-		return dataSource;
-	}
 
 }

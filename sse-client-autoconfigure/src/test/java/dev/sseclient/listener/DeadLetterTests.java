@@ -9,13 +9,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -24,7 +21,6 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.sseclient.autoconfigure.SseClientAutoConfiguration;
-import dev.sseclient.postgres.PostgresTestServer;
 import dev.sseclient.test.SseScript;
 import dev.sseclient.test.SseTestServer;
 
@@ -44,11 +40,6 @@ class DeadLetterTests {
 		this.server.close();
 	}
 
-	static Stream<Named<Supplier<DataSource>>> databases() {
-		return Stream.of(Named.of("PostgreSQL", () -> PostgresTestServer.shared().newDatabase()),
-				Named.of("H2", DeadLetterTests::h2));
-	}
-
 	static class Listener {
 
 		final List<String> handled = new CopyOnWriteArrayList<>();
@@ -64,7 +55,7 @@ class DeadLetterTests {
 	}
 
 	@ParameterizedTest(name = "{0}")
-	@MethodSource("databases")
+	@MethodSource("dev.sseclient.postgres.TestDatabases#postgresAndH2")
 	void anEventFailingAfterItsRetriesIsKeptInTheTableAndTheStreamGoesOn(Supplier<DataSource> database) {
 		this.server.enqueue(SseScript.stream().event("1", null, "a").event("2", "order", "poison").event("3", null, "b").hold());
 		DataSource dataSource = database.get();
@@ -109,10 +100,5 @@ class DeadLetterTests {
 		}
 	}
 
-	private static DataSource h2() {
-		JdbcDataSource dataSource = new JdbcDataSource();
-		dataSource.setURL("jdbc:h2:mem:dead" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
-		return dataSource;
-	}
 
 }
