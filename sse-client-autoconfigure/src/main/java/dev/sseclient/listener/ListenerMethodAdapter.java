@@ -5,8 +5,11 @@ import java.lang.reflect.Method;
 import java.util.concurrent.CompletionStage;
 
 import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 
+import org.springframework.core.CoroutinesUtils;
+import org.springframework.core.KotlinDetector;
 import org.springframework.core.MethodParameter;
 import org.springframework.core.ResolvableType;
 import org.springframework.util.Assert;
@@ -44,7 +47,9 @@ public final class ListenerMethodAdapter {
 	 * @throws IllegalArgumentException naming what is unsupported
 	 */
 	static ListenerMethodAdapter create(Object bean, Method method, PayloadConverter converter) {
-		ArgumentResolver[] resolvers = new ArgumentResolver[method.getParameterCount()];
+		boolean suspending = KotlinDetector.isSuspendingFunction(method);
+		// a suspend fun's last parameter is the Continuation the coroutine machinery passes
+		ArgumentResolver[] resolvers = new ArgumentResolver[method.getParameterCount() - (suspending ? 1 : 0)];
 		boolean envelope = false;
 		boolean payload = false;
 		for (int i = 0; i < resolvers.length; i++) {
@@ -67,7 +72,7 @@ public final class ListenerMethodAdapter {
 				resolvers[i] = (event) -> reader.read(event.data());
 			}
 		}
-		return new ListenerMethodAdapter(bean, method, resolvers, ResultKind.of(method));
+		return new ListenerMethodAdapter(bean, method, resolvers, suspending ? ResultKind.SUSPEND : ResultKind.of(method));
 	}
 
 	/** Calls a listener given with a stream registered at run time. */
@@ -128,6 +133,10 @@ public final class ListenerMethodAdapter {
 				throw new PayloadConversionException(event, this.method, ex);
 			}
 		}
+		if (this.result == ResultKind.SUSPEND) {
+			// run as a coroutine; its Publisher completes when the function returns
+			return CoroutinesUtils.invokeSuspendingFunction(this.method, this.bean, arguments);
+		}
 		try {
 			return this.method.invoke(this.bean, arguments);
 		}
@@ -145,7 +154,10 @@ public final class ListenerMethodAdapter {
 
 	private enum ResultKind {
 
-		NONE, MONO, COMPLETION_STAGE;
+		NONE, MONO, COMPLETION_STAGE,
+
+		/** A Kotlin {@code suspend fun}: awaited as a {@code Mono} is. */
+		SUSPEND;
 
 		static ResultKind of(Method method) {
 			Class<?> type = method.getReturnType();
@@ -168,6 +180,9 @@ public final class ListenerMethodAdapter {
 			}
 			if (this == MONO) {
 				return ((Mono<?>) returned).then();
+			}
+			if (this == SUSPEND) {
+				return Mono.from((Publisher<?>) returned).then();
 			}
 			return Mono.fromCompletionStage((CompletionStage<?>) returned).then();
 		}

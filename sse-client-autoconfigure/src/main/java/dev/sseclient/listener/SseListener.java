@@ -21,7 +21,8 @@ import java.lang.annotation.Target;
  * <p>Parameters: at most one {@link dev.sseclient.core.SseEvent} and at most one payload: the
  * data as {@code String}, a simple type converted by the conversion service, or anything else
  * read from JSON with the application's {@code JsonMapper}. Return {@code void}, or a
- * {@code Mono} or {@code CompletionStage} that is awaited before the stream's next event.
+ * {@code Mono} or {@code CompletionStage} that is awaited before the stream's next event; a
+ * Kotlin {@code suspend fun} is awaited the same way.
  * Events of one stream reach its listeners one at a time, in order, off the I/O threads.
  *
  * <p>Usable as a meta-annotation.

@@ -119,7 +119,7 @@ public class SseListenerAnnotationBeanPostProcessor implements BeanPostProcessor
 		catch (IllegalArgumentException | IllegalStateException ex) {
 			throw new InvalidSseConfigurationException(where, ex.getMessage(),
 					"Take an SseEvent and/or one payload parameter (String, a simple type, or a type read from JSON), "
-							+ "and return void, Mono or CompletionStage.");
+							+ "and return void, Mono or CompletionStage (or be a Kotlin suspend fun).");
 		}
 		Set<String> events = Set.copyOf(Arrays.stream(annotation.events())
 			.map((type) -> resolve(type, where))
