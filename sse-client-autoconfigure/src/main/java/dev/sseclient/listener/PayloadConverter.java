@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
@@ -16,25 +18,42 @@ import tools.jackson.databind.annotation.JsonDeserialize;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.BeanUtils;
+import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.MergedAnnotations;
 import org.springframework.core.convert.ConversionService;
 import org.springframework.core.convert.TypeDescriptor;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
- * Turns event data into a listener's payload type: {@code String} as is, simple types (numbers,
- * enums, UUIDs, dates...) with the conversion service, everything else from JSON with the
+ * Turns event data into a listener's payload type: {@code String} as is, a type the
+ * application has a {@code Converter} bean for with that converter, simple types (numbers, enums,
+ * UUIDs, dates...) with the application's conversion service, everything else from JSON with the
  * application's {@link JsonMapper}, generic types included.
  */
 public final class PayloadConverter {
 
 	private final @Nullable JsonMapper jsonMapper;
 
-	private final ConversionService conversionService;
+	private final Supplier<ConversionService> conversionService;
+
+	private final Predicate<Class<?>> applicationConverts;
 
 	public PayloadConverter(@Nullable JsonMapper jsonMapper, ConversionService conversionService) {
+		this(jsonMapper, () -> conversionService, (type) -> false);
+	}
+
+	/**
+	 * @param jsonMapper reads everything else, {@code null} without Jackson
+	 * @param conversionService the application's, asked for at the first event it converts
+	 * @param applicationConverts whether the application has a converter from {@code String} to
+	 * a type (a {@code Converter} bean), which then reads it rather than JSON
+	 */
+	public PayloadConverter(@Nullable JsonMapper jsonMapper, Supplier<ConversionService> conversionService,
+			Predicate<Class<?>> applicationConverts) {
 		this.jsonMapper = jsonMapper;
-		this.conversionService = conversionService;
+		this.conversionService = SingletonSupplier.of(conversionService);
+		this.applicationConverts = applicationConverts;
 	}
 
 	/**
@@ -72,11 +91,16 @@ public final class PayloadConverter {
 		if (raw == String.class || raw == CharSequence.class || raw == Object.class) {
 			return (data) -> data;
 		}
+		if (this.applicationConverts.test(raw)) {
+			TypeDescriptor target = TypeDescriptor.valueOf(raw);
+			return (data) -> this.conversionService.get().convert(data, TypeDescriptor.valueOf(String.class), target);
+		}
 		if (BeanUtils.isSimpleValueType(raw)) {
 			TypeDescriptor target = TypeDescriptor.valueOf(raw);
-			if (this.conversionService.canConvert(TypeDescriptor.valueOf(String.class), target)) {
-				return (data) -> this.conversionService.convert(data.strip(), TypeDescriptor.valueOf(String.class),
-						target);
+			if (ApplicationConversionService.getSharedInstance()
+				.canConvert(TypeDescriptor.valueOf(String.class), target)) {
+				return (data) -> this.conversionService.get()
+					.convert(data.strip(), TypeDescriptor.valueOf(String.class), target);
 			}
 		}
 		if (!canBeCreatedFromJson(raw)) {

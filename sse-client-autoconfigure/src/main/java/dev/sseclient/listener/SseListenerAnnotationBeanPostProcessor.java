@@ -23,13 +23,17 @@ import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.BeanNotOfRequiredTypeException;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.NoSuchBeanDefinitionException;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.core.MethodIntrospector;
+import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.AnnotationUtils;
+import org.springframework.core.convert.ConversionService;
+import org.springframework.core.convert.converter.Converter;
 import org.springframework.core.env.Environment;
 import org.springframework.util.Assert;
 import org.springframework.util.ClassUtils;
@@ -170,6 +174,28 @@ public class SseListenerAnnotationBeanPostProcessor implements BeanPostProcessor
 		}
 	}
 
+	/**
+	 * Boot's conversion service with the application's {@code Converter}, {@code Formatter} and
+	 * similar beans added, made at the first event that needs it, when those beans exist.
+	 */
+	private ConversionService conversionService() {
+		if (!(this.beanFactory instanceof ListableBeanFactory beans)) {
+			return ApplicationConversionService.getSharedInstance();
+		}
+		ApplicationConversionService service = new ApplicationConversionService();
+		ApplicationConversionService.addBeans(service, beans);
+		return service;
+	}
+
+	/** Whether a {@code Converter<String, T>} bean makes the type; looked up without creating beans. */
+	private boolean applicationConverts(Class<?> type) {
+		if (!(this.beanFactory instanceof ListableBeanFactory beans)) {
+			return false;
+		}
+		return beans.getBeanNamesForType(ResolvableType.forClassWithGenerics(Converter.class, String.class, type), true,
+				false).length > 0;
+	}
+
 	private String resolve(String value, String where) {
 		Environment current = this.environment;
 		try {
@@ -193,7 +219,7 @@ public class SseListenerAnnotationBeanPostProcessor implements BeanPostProcessor
 			if (JACKSON_PRESENT && this.beanFactory != null) {
 				jsonMapper = this.beanFactory.getBeanProvider(JsonMapper.class).getIfAvailable(JsonMapper::new);
 			}
-			converter = new PayloadConverter(jsonMapper, ApplicationConversionService.getSharedInstance());
+			converter = new PayloadConverter(jsonMapper, this::conversionService, this::applicationConverts);
 			this.payloadConverter = converter;
 		}
 		return converter;
