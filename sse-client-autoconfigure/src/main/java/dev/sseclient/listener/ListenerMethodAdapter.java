@@ -1,5 +1,6 @@
 package dev.sseclient.listener;
 
+import java.lang.annotation.Annotation;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.concurrent.CompletionStage;
@@ -14,6 +15,7 @@ import org.springframework.core.MethodParameter;
 import org.springframework.core.ResolvableType;
 import org.springframework.util.Assert;
 import org.springframework.util.ReflectionUtils;
+import org.springframework.validation.annotation.ValidationAnnotationUtils;
 
 import dev.sseclient.container.SseEventListener;
 import dev.sseclient.core.SseEvent;
@@ -68,7 +70,9 @@ public final class ListenerMethodAdapter {
 							+ " is the second); take the SseEvent and at most one payload");
 				}
 				payload = true;
-				PayloadConverter.Reader reader = converter.readerFor(ResolvableType.forMethodParameter(parameter));
+				PayloadConverter.Reader read = converter.readerFor(ResolvableType.forMethodParameter(parameter));
+				Object[] hints = validationHints(parameter);
+				PayloadConverter.Reader reader = (hints != null) ? converter.validating(read, hints) : read;
 				resolvers[i] = (event) -> reader.read(event.data());
 			}
 		}
@@ -80,6 +84,17 @@ public final class ListenerMethodAdapter {
 		Method onEvent = ReflectionUtils.findMethod(SseEventListener.class, "onEvent", SseEvent.class);
 		Assert.state(onEvent != null, "SseEventListener.onEvent not found");
 		return new ListenerMethodAdapter(listener, onEvent, new ArgumentResolver[] { (event) -> event }, ResultKind.NONE);
+	}
+
+	/** The hints of a {@code @Valid} or {@code @Validated} parameter, or {@code null}. */
+	private static Object @Nullable [] validationHints(MethodParameter parameter) {
+		for (Annotation annotation : parameter.getParameterAnnotations()) {
+			Object[] hints = ValidationAnnotationUtils.determineValidationHints(annotation);
+			if (hints != null) {
+				return hints;
+			}
+		}
+		return null;
 	}
 
 	/** Whether the method returns a Mono or CompletionStage. */

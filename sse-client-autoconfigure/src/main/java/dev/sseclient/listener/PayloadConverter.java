@@ -24,6 +24,10 @@ import org.springframework.core.annotation.MergedAnnotations;
 import org.springframework.core.convert.ConversionService;
 import org.springframework.core.convert.TypeDescriptor;
 import org.springframework.util.function.SingletonSupplier;
+import org.springframework.validation.BeanPropertyBindingResult;
+import org.springframework.validation.Errors;
+import org.springframework.validation.SmartValidator;
+import org.springframework.validation.Validator;
 
 /**
  * Turns event data into a listener's payload type: {@code String} as is, a type the
@@ -39,8 +43,10 @@ public final class PayloadConverter {
 
 	private final Predicate<Class<?>> applicationConverts;
 
+	private final Supplier<@Nullable Validator> validator;
+
 	public PayloadConverter(@Nullable JsonMapper jsonMapper, ConversionService conversionService) {
-		this(jsonMapper, () -> conversionService, (type) -> false);
+		this(jsonMapper, () -> conversionService, (type) -> false, () -> null);
 	}
 
 	/**
@@ -48,12 +54,39 @@ public final class PayloadConverter {
 	 * @param conversionService the application's, asked for at the first event it converts
 	 * @param applicationConverts whether the application has a converter from {@code String} to
 	 * a type (a {@code Converter} bean), which then reads it rather than JSON
+	 * @param validator validates {@code @Valid} payloads, asked for at the first; it may give
+	 * {@code null} when the application has none
 	 */
 	public PayloadConverter(@Nullable JsonMapper jsonMapper, Supplier<ConversionService> conversionService,
-			Predicate<Class<?>> applicationConverts) {
+			Predicate<Class<?>> applicationConverts, Supplier<@Nullable Validator> validator) {
 		this.jsonMapper = jsonMapper;
 		this.conversionService = SingletonSupplier.of(conversionService);
 		this.applicationConverts = applicationConverts;
+		this.validator = SingletonSupplier.ofNullable(validator);
+	}
+
+	/**
+	 * {@code reader}, then the application's validator with these hints (from {@code @Valid} or
+	 * {@code @Validated}); without a validator, {@code reader} alone.
+	 */
+	Reader validating(Reader reader, Object[] hints) {
+		return (data) -> {
+			Object payload = reader.read(data);
+			Validator validator = this.validator.get();
+			if (payload != null && validator != null) {
+				Errors errors = new BeanPropertyBindingResult(payload, "payload");
+				if (validator instanceof SmartValidator smart) {
+					smart.validate(payload, errors, hints);
+				}
+				else {
+					validator.validate(payload, errors);
+				}
+				if (errors.hasErrors()) {
+					throw new PayloadValidationException(errors);
+				}
+			}
+			return payload;
+		};
 	}
 
 	/**

@@ -37,6 +37,7 @@ import org.springframework.core.convert.converter.Converter;
 import org.springframework.core.env.Environment;
 import org.springframework.util.Assert;
 import org.springframework.util.ClassUtils;
+import org.springframework.validation.Validator;
 
 import dev.sseclient.container.InvalidSseConfigurationException;
 
@@ -55,6 +56,9 @@ public class SseListenerAnnotationBeanPostProcessor implements BeanPostProcessor
 	private final Set<Class<?>> classesWithoutListeners = ConcurrentHashMap.newKeySet();
 
 	private @Nullable Environment environment;
+
+	/** The name of the validator Boot's validation auto-configuration makes. */
+	private static final String DEFAULT_VALIDATOR = "defaultValidator";
 
 	private @Nullable BeanFactory beanFactory;
 
@@ -187,6 +191,22 @@ public class SseListenerAnnotationBeanPostProcessor implements BeanPostProcessor
 		return service;
 	}
 
+	/**
+	 * The application's validator, or {@code null}: the only or primary one, else Boot's
+	 * {@code defaultValidator} (made when a Bean Validation provider is there).
+	 */
+	private @Nullable Validator validator() {
+		BeanFactory beans = this.beanFactory;
+		if (beans == null) {
+			return null;
+		}
+		Validator validator = beans.getBeanProvider(Validator.class).getIfUnique();
+		if (validator == null && beans.containsBean(DEFAULT_VALIDATOR)) {
+			validator = beans.getBean(DEFAULT_VALIDATOR, Validator.class);
+		}
+		return validator;
+	}
+
 	/** Whether a {@code Converter<String, T>} bean makes the type; looked up without creating beans. */
 	private boolean applicationConverts(Class<?> type) {
 		if (!(this.beanFactory instanceof ListableBeanFactory beans)) {
@@ -219,7 +239,8 @@ public class SseListenerAnnotationBeanPostProcessor implements BeanPostProcessor
 			if (JACKSON_PRESENT && this.beanFactory != null) {
 				jsonMapper = this.beanFactory.getBeanProvider(JsonMapper.class).getIfAvailable(JsonMapper::new);
 			}
-			converter = new PayloadConverter(jsonMapper, this::conversionService, this::applicationConverts);
+			converter = new PayloadConverter(jsonMapper, this::conversionService, this::applicationConverts,
+					this::validator);
 			this.payloadConverter = converter;
 		}
 		return converter;
