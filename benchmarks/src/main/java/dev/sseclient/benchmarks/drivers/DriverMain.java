@@ -21,9 +21,9 @@ public final class DriverMain {
 
 	/** The drivers by name, this project's first. */
 	public static final Map<String, Driver> DRIVERS = Map.of("ours", new OursDriver(), "ours-listener",
-			new ListenerDriver(), "ours-blocking", new BlockingDriver(), "webclient", new WebClientDriver(),
-			"okhttp-eventsource", new EventSourceDriver(), "okhttp-sse", new OkHttpSseDriver(), "raw-socket",
-			new RawSocketDriver());
+			new ListenerDriver(false), "ours-listener-vt", new ListenerDriver(true), "ours-blocking",
+			new BlockingDriver(), "webclient", new WebClientDriver(), "okhttp-eventsource", new EventSourceDriver(),
+			"okhttp-sse", new OkHttpSseDriver(), "raw-socket", new RawSocketDriver());
 
 	/** Later than this, an event counts as late, and consecutive late events as one stall. */
 	private static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);

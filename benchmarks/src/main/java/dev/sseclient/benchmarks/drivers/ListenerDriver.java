@@ -30,6 +30,13 @@ final class ListenerDriver implements Driver {
 
 	private final Target target = new Target();
 
+	private final boolean virtualThreads;
+
+	/** @param virtualThreads listener calls on virtual threads (Boot's switch; Java 21 or later) */
+	ListenerDriver(boolean virtualThreads) {
+		this.virtualThreads = virtualThreads;
+	}
+
 	private @Nullable ConfigurableApplicationContext context;
 
 	private @Nullable URI contextUrl;
@@ -64,7 +71,8 @@ final class ListenerDriver implements Driver {
 				"--logging.level.root=warn", "--sse.client.streams.bench.url=" + url,
 				"--sse.client.streams.bench.auto-startup=false",
 				// as the peers run: no meters or observations (actuator is on this classpath for the scale runs)
-				"--spring.autoconfigure.exclude=" + OBSERVATIONS + "," + METRICS);
+				"--spring.autoconfigure.exclude=" + OBSERVATIONS + "," + METRICS,
+				"--spring.threads.virtual.enabled=" + this.virtualThreads);
 		this.contextUrl = url;
 		return this.context;
 	}

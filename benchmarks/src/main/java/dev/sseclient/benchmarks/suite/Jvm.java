@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** Starts fresh JVMs on the suite's classpath and reads their {@code RESULT} line. */
 final class Jvm {
@@ -29,8 +31,43 @@ final class Jvm {
 		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
 	}
 
+	/**
+	 * A Java 21 or later installed beside this one (such as under /usr/lib/jvm), for the drivers
+	 * that need virtual threads, or this JVM's own launcher when there is none.
+	 */
+	static String javaWithVirtualThreads() throws IOException {
+		Path installs = Path.of(System.getProperty("java.home")).getParent();
+		if (installs != null && Files.isDirectory(installs)) {
+			try (Stream<Path> homes = Files.list(installs)) {
+				Optional<Path> found = homes.filter((home) -> featureVersion(home) >= 21)
+					.map((home) -> home.resolve("bin").resolve("java"))
+					.filter(Files::isExecutable)
+					.findFirst();
+				if (found.isPresent()) {
+					return found.get().toString();
+				}
+			}
+		}
+		return java();
+	}
+
+	private static int featureVersion(Path home) {
+		try {
+			for (String line : Files.readAllLines(home.resolve("release"))) {
+				if (line.startsWith("JAVA_VERSION=")) {
+					return Integer.parseInt(line.substring("JAVA_VERSION=".length()).replace("\"", "").split("[.+-]")[0]);
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// not a Java home
+		}
+		return 0;
+	}
+
 	Process start(String heap, String mainClass, List<String> arguments, Path log) throws IOException {
-		List<String> command = new ArrayList<>(List.of(java(), "-Xms" + heap, "-Xmx" + heap, "-cp", this.classpath, mainClass));
+		String java = (!arguments.isEmpty() && arguments.get(0).endsWith("-vt")) ? javaWithVirtualThreads() : java();
+		List<String> command = new ArrayList<>(List.of(java, "-Xms" + heap, "-Xmx" + heap, "-cp", this.classpath, mainClass));
 		command.addAll(arguments);
 		return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 	}

@@ -21,8 +21,9 @@ import dev.sseclient.benchmarks.server.BenchServer;
  */
 public final class SuiteMain {
 
-	static final List<String> CLIENTS = List.of("ours", "ours-listener", "ours-blocking", "webclient",
-			"okhttp-eventsource", "okhttp-sse", "raw-socket");
+	/** {@code ours-listener-vt}: listener calls on virtual threads, run on a Java 21+ found beside this one. */
+	static final List<String> CLIENTS = List.of("ours", "ours-listener", "ours-listener-vt", "ours-blocking",
+			"webclient", "okhttp-eventsource", "okhttp-sse", "raw-socket");
 
 	static final List<String> PEERS = List.of("webclient", "okhttp-eventsource", "okhttp-sse");
 
