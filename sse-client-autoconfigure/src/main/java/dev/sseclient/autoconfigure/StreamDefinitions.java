@@ -24,6 +24,7 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyN
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
+import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.util.UriUtils;
 
 import dev.sseclient.container.InvalidSseConfigurationException;
@@ -100,31 +101,25 @@ public final class StreamDefinitions {
 
 	private static final class Templates implements RuntimeStreams {
 
-		private final Environment environment;
-
 		private final SseClientProperties.Stream defaults;
 
 		private final SseRequestCustomizers customizers;
 
 		private final StreamClients clients;
 
-		private @Nullable StreamProperties templates;
+		/** Read when first asked for: when the registry starts. */
+		private final SingletonSupplier<StreamProperties> templates;
 
 		Templates(Environment environment, SseClientProperties.Stream defaults, SseRequestCustomizers customizers,
 				StreamClients clients) {
-			this.environment = environment;
 			this.defaults = defaults;
 			this.customizers = customizers;
 			this.clients = clients;
+			this.templates = SingletonSupplier.of(() -> StreamProperties.read(environment, TEMPLATES));
 		}
 
-		private synchronized StreamProperties templates() {
-			StreamProperties templates = this.templates;
-			if (templates == null) {
-				templates = StreamProperties.read(this.environment, TEMPLATES);
-				this.templates = templates;
-			}
-			return templates;
+		private StreamProperties templates() {
+			return this.templates.obtain();
 		}
 
 		@Override

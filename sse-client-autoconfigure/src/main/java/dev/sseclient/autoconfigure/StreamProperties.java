@@ -21,6 +21,7 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyN
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
+import org.springframework.core.Conventions;
 import org.springframework.core.convert.TypeDescriptor;
 import org.springframework.core.env.Environment;
 
@@ -131,7 +132,7 @@ final class StreamProperties {
 				String path = null;
 				TypeDescriptor type = null;
 				while (element < name.getNumberOfElements()) {
-					String property = camelCase(name.getElement(element, Form.DASHED));
+					String property = Conventions.attributeNameToPropertyName(name.getElement(element, Form.DASHED));
 					path = (path != null) ? path + "." + property : property;
 					type = target.isReadableProperty(path) ? target.getPropertyTypeDescriptor(path) : null;
 					if (type == null) {
@@ -162,23 +163,6 @@ final class StreamProperties {
 		else if (value != null) {
 			target.setPropertyValue(path, value);
 		}
-	}
-
-	/** {@code max-delay} as the bean property {@code maxDelay}. */
-	private static String camelCase(String dashed) {
-		StringBuilder camel = new StringBuilder(dashed.length());
-		boolean upper = false;
-		for (int i = 0; i < dashed.length(); i++) {
-			char c = dashed.charAt(i);
-			if (c == '-') {
-				upper = true;
-			}
-			else {
-				camel.append(upper ? Character.toUpperCase(c) : c);
-				upper = false;
-			}
-		}
-		return camel.toString();
 	}
 
 	/** A nested settings class, such as the reconnect or proxy settings, walked into. */

@@ -1,10 +1,11 @@
 package dev.sseclient.listener;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Locale;
+import java.util.Set;
 
 import javax.sql.DataSource;
 
@@ -67,9 +68,16 @@ public class JdbcDeadLetterRecoverer implements SseListenerRecoverer {
 				Timestamp.from(Instant.now()));
 	}
 
+	/** The exception and its causes with their frames, as a log would show them. */
 	private static String stackTrace(Throwable cause) {
-		StringWriter trace = new StringWriter();
-		cause.printStackTrace(new PrintWriter(trace));
+		StringBuilder trace = new StringBuilder();
+		Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+		for (Throwable current = cause; current != null && seen.add(current); current = current.getCause()) {
+			trace.append((current == cause) ? "" : "Caused by: ").append(current).append('\n');
+			for (StackTraceElement frame : current.getStackTrace()) {
+				trace.append("\tat ").append(frame).append('\n');
+			}
+		}
 		return trace.toString();
 	}
 

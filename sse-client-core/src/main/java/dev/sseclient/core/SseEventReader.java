@@ -1,7 +1,6 @@
 package dev.sseclient.core;
 
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -57,28 +56,12 @@ public final class SseEventReader implements Iterable<SseEvent>, AutoCloseable {
 			throw new IllegalStateException("The events of stream '" + this.stream.request().name()
 					+ "' can be iterated only once");
 		}
-		return new Iterator<>() {
-
-			@Override
-			public boolean hasNext() {
-				return SseEventReader.this.events.hasNext();
-			}
-
-			@Override
-			public SseEvent next() {
-				if (!hasNext()) {
-					throw new NoSuchElementException("Stream '" + SseEventReader.this.stream.request().name() + "' ended");
-				}
-				return SseEventReader.this.events.next();
-			}
-
-		};
+		return this.events;
 	}
 
 	/** The events as a sequential {@code Stream}, to be used once; closing it closes the reader. */
 	public Stream<SseEvent> events() {
-		Iterable<SseEvent> once = this;
-		return StreamSupport.stream(once.spliterator(), false).onClose(this::close);
+		return StreamSupport.stream(spliterator(), false).onClose(this::close);
 	}
 
 	/** Stops the stream for good and ends the loop; events not yet taken are dropped. */

@@ -105,8 +105,6 @@ final class StreamConnection implements EventStreamHandler {
 
 	private volatile @Nullable Throwable bodyFailure;
 
-	private volatile String openedUrl;
-
 	/** Where this attempt connects: the request's URL, or where a redirect led. */
 	private volatile URI url;
 
@@ -157,7 +155,6 @@ final class StreamConnection implements EventStreamHandler {
 		this.listener = listener;
 		this.parser = new EventStreamParser(this, lastEventId, request.maxLineSize(), request.maxEventSize());
 		this.idleTimeoutNanos = request.idleTimeout().toNanos();
-		this.openedUrl = Redaction.url(request.url());
 		this.url = request.url();
 	}
 
@@ -278,7 +275,6 @@ final class StreamConnection implements EventStreamHandler {
 
 	private SseSignal.Opened open(String maskedUrl) {
 		long now = System.nanoTime();
-		this.openedUrl = maskedUrl;
 		this.openedAtNanos = now;
 		this.lastActivityNanos = now;
 		this.responded = true;
@@ -442,7 +438,7 @@ final class StreamConnection implements EventStreamHandler {
 		if (failure != null) {
 			return Mono.error(failure);
 		}
-		return Mono.error(new EndOfStream(this.openedUrl));
+		return Mono.error(new EndOfStream(Redaction.url(this.url)));
 	}
 
 	/**
@@ -475,7 +471,7 @@ final class StreamConnection implements EventStreamHandler {
 
 	private boolean idleExpired() {
 		if (this.outstandingDemand.get() > 0 && System.nanoTime() - this.lastActivityNanos >= this.idleTimeoutNanos) {
-			this.timedOut = new SseTimeoutException("The server at " + this.openedUrl + " sent nothing for "
+			this.timedOut = new SseTimeoutException("The server at " + Redaction.url(this.url) + " sent nothing for "
 					+ this.request.idleTimeout().toMillis() + " ms (idle timeout)", true);
 			return true;
 		}
