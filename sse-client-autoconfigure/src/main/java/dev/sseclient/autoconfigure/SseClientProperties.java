@@ -509,6 +509,20 @@ public class SseClientProperties {
 		 */
 		private @Nullable String executor;
 
+		/**
+		 * Most events in one call of a batch listener (@SseListener(batch = true)) that does not
+		 * set its own maxBatchSize.
+		 */
+		private int maxBatchSize = 100;
+
+		public int getMaxBatchSize() {
+			return this.maxBatchSize;
+		}
+
+		public void setMaxBatchSize(int maxBatchSize) {
+			this.maxBatchSize = maxBatchSize;
+		}
+
 		public @Nullable String getExecutor() {
 			return this.executor;
 		}

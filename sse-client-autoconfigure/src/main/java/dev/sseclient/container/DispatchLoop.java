@@ -1,6 +1,7 @@
 package dev.sseclient.container;
 
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.Executor;
@@ -21,6 +22,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 import reactor.util.concurrent.Queues;
 
+import dev.sseclient.core.SseEvent;
 import dev.sseclient.core.SseItem;
 
 /**
@@ -39,6 +41,8 @@ import dev.sseclient.core.SseItem;
  *
  * <p>The dispatch function handles an item and returns {@code null} when it is done with it,
  * or a {@code Mono} (an async listener, a retry) that the loop waits for before the next item.
+ * When a stream has batch listeners, the events that wait in a row (no signal between them) are
+ * handed on together instead, up to the batch size.
  */
 final class DispatchLoop implements CoreSubscriber<List<SseItem>>, Disposable, Runnable {
 
@@ -51,6 +55,11 @@ final class DispatchLoop implements CoreSubscriber<List<SseItem>>, Disposable, R
 	private final int capacity;
 
 	private final Function<SseItem, @Nullable Mono<Void>> dispatcher;
+
+	/** For streams with batch listeners: hands on events in a row, else {@code null}. */
+	private final @Nullable Function<List<SseEvent>, @Nullable Mono<Void>> batchDispatcher;
+
+	private final int batchSize;
 
 	private final Runnable onComplete;
 
@@ -94,11 +103,24 @@ final class DispatchLoop implements CoreSubscriber<List<SseItem>>, Disposable, R
 
 	DispatchLoop(String streamName, Executor pool, int capacity, @Nullable DroppingBuffer dropping,
 			Function<SseItem, @Nullable Mono<Void>> dispatcher, Runnable onComplete) {
+		this(streamName, pool, capacity, dropping, dispatcher, null, 1, onComplete);
+	}
+
+	/**
+	 * A loop that hands events in a row to {@code batchDispatcher}, up to {@code batchSize} at
+	 * once, and everything else to {@code dispatcher}.
+	 */
+	DispatchLoop(String streamName, Executor pool, int capacity, @Nullable DroppingBuffer dropping,
+			Function<SseItem, @Nullable Mono<Void>> dispatcher,
+			@Nullable Function<List<SseEvent>, @Nullable Mono<Void>> batchDispatcher, int batchSize,
+			Runnable onComplete) {
 		this.streamName = streamName;
 		this.pool = pool;
 		this.capacity = capacity;
 		this.dropping = dropping;
 		this.dispatcher = dispatcher;
+		this.batchDispatcher = batchDispatcher;
+		this.batchSize = batchSize;
 		this.onComplete = onComplete;
 	}
 
@@ -219,7 +241,8 @@ final class DispatchLoop implements CoreSubscriber<List<SseItem>>, Disposable, R
 				return;
 			}
 			add(this.taken, 1);
-			Mono<Void> rest = dispatch(item);
+			Mono<Void> rest = (this.batchDispatcher != null && item instanceof SseEvent event)
+					? dispatch(this.batchDispatcher, inARow(event)) : dispatch(this.dispatcher, item);
 			if (rest != null) {
 				awaitThenResume(rest);
 				return;
@@ -253,6 +276,37 @@ final class DispatchLoop implements CoreSubscriber<List<SseItem>>, Disposable, R
 		return items.get(0);
 	}
 
+	/** The next item if it is an event, taken; else {@code null} and nothing taken. */
+	private @Nullable SseEvent takeIfEvent() {
+		DroppingBuffer buffer = this.dropping;
+		if (buffer != null) {
+			return buffer.pollEvent();
+		}
+		List<SseItem> items = this.current;
+		SseItem next = (items != null && this.next < items.size()) ? items.get(this.next) : null;
+		if (next == null) {
+			List<SseItem> queued = this.queue.peek();
+			next = (queued != null) ? queued.get(0) : null;
+		}
+		return (next instanceof SseEvent) ? (SseEvent) take() : null;
+	}
+
+	/** {@code first} and the events that wait right after it, up to the batch size. */
+	private List<SseEvent> inARow(SseEvent first) {
+		SseEvent event = (this.batchSize > 1) ? takeIfEvent() : null;
+		if (event == null) {
+			return List.of(first);
+		}
+		List<SseEvent> events = new ArrayList<>(Math.min(this.batchSize, 64));
+		events.add(first);
+		do {
+			add(this.taken, 1);
+			events.add(event);
+		}
+		while (events.size() < this.batchSize && (event = takeIfEvent()) != null);
+		return events;
+	}
+
 	private void clear() {
 		this.current = null;
 		this.queue.clear();
@@ -284,13 +338,13 @@ final class DispatchLoop implements CoreSubscriber<List<SseItem>>, Disposable, R
 		}
 	}
 
-	private @Nullable Mono<Void> dispatch(SseItem item) {
+	private <T> @Nullable Mono<Void> dispatch(Function<T, @Nullable Mono<Void>> dispatcher, T items) {
 		try {
-			return this.dispatcher.apply(item);
+			return dispatcher.apply(items);
 		}
 		catch (RuntimeException ex) {
 			// listener failures are the error handler's; this is a fault of our own: keep going
-			logger.error("Stream '" + this.streamName + "': dispatching " + item + " failed", ex);
+			logger.error("Stream '" + this.streamName + "': dispatching " + items + " failed", ex);
 			return null;
 		}
 	}

@@ -106,6 +106,11 @@ final class DroppingBuffer {
 		return item;
 	}
 
+	/** The next item if it is an event, else {@code null} and nothing taken. */
+	synchronized @Nullable SseEvent pollEvent() {
+		return (this.items.peek() instanceof SseEvent) ? (SseEvent) poll() : null;
+	}
+
 	synchronized void clear() {
 		this.items.clear();
 		this.events = 0;

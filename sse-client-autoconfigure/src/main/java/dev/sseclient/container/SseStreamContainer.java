@@ -1,10 +1,12 @@
 package dev.sseclient.container;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -28,6 +30,7 @@ import dev.sseclient.core.StreamState;
 import dev.sseclient.listener.ErrorAction;
 import dev.sseclient.listener.ListenerObservations;
 import dev.sseclient.listener.ListenerFailure;
+import dev.sseclient.listener.PayloadConversionException;
 import dev.sseclient.listener.SseListenerEndpoint;
 import dev.sseclient.listener.SseListenerErrorHandler;
 
@@ -52,6 +55,15 @@ public final class SseStreamContainer {
 	private final StreamDefinition definition;
 
 	private final List<SseListenerEndpoint> listeners;
+
+	/** The listeners called once per event. */
+	private final List<SseListenerEndpoint> eventListeners;
+
+	/** The listeners called with the events of a read or buffer drain at once. */
+	private final List<SseListenerEndpoint> batchListeners;
+
+	/** The most events handed on at once: the largest batch listener's size, or 1. */
+	private final int batchSize;
 
 	private final Executor pool;
 
@@ -125,6 +137,9 @@ public final class SseStreamContainer {
 		this.observers = List.copyOf(observers);
 		this.observations = observations;
 		this.listeners = List.copyOf(listeners);
+		this.eventListeners = this.listeners.stream().filter((listener) -> !listener.isBatch()).toList();
+		this.batchListeners = this.listeners.stream().filter(SseListenerEndpoint::isBatch).toList();
+		this.batchSize = this.batchListeners.stream().mapToInt(SseListenerEndpoint::maxBatchSize).max().orElse(1);
 		this.pool = pool;
 		this.scheduler = scheduler;
 		this.errorHandler = errorHandler;
@@ -189,7 +204,8 @@ public final class SseStreamContainer {
 			AtomicBoolean ended = new AtomicBoolean();
 			this.endPublished = ended;
 			DispatchLoop loop = new DispatchLoop(getName(), this.pool, this.definition.bufferSize(), droppingBuffer(),
-					(item) -> dispatch(item, ended), this::completed);
+					(item) -> dispatch(item, ended), this.batchListeners.isEmpty() ? null : this::dispatch,
+					this.batchSize, this::completed);
 			started.itemBatches().doOnNext((items) -> DispatchLoop.add(this.arrived, items.size())).subscribe(loop);
 			this.loop = loop;
 		}
@@ -457,31 +473,55 @@ public final class SseStreamContainer {
 			observer.onEvent(this, event);
 		}
 		this.dispatchThread = Thread.currentThread();
+		return processedAfter(() -> callListeners(event, 0), event);
+	}
+
+	/**
+	 * Hands events in a row to the listeners: each to the per-event listeners, in order, then
+	 * all of them to the batch listeners. The checkpoint moves past them when every call is done.
+	 */
+	private @Nullable Mono<Void> dispatch(List<SseEvent> events) {
+		this.dispatching = true;
+		if (this.stopping) {
+			dispatchEnded();
+			return null;
+		}
+		for (SseEvent event : events) {
+			for (SseStreamObserver observer : this.observers) {
+				observer.onEvent(this, event);
+			}
+		}
+		this.dispatchThread = Thread.currentThread();
+		return processedAfter(() -> callListeners(events, 0), events.get(events.size() - 1));
+	}
+
+	/** Runs the calls, then records {@code last} as processed and ends the dispatch, now or when they are done. */
+	private @Nullable Mono<Void> processedAfter(Supplier<@Nullable Mono<Void>> calls, SseEvent last) {
 		Mono<Void> rest;
 		try {
-			rest = callListeners(event, 0);
+			rest = calls.get();
 		}
 		catch (RuntimeException ex) {
 			dispatchEnded();
 			throw ex;
 		}
 		if (rest == null) {
-			processed(event);
+			processed(last);
 			dispatchEnded();
 			return null;
 		}
-		return rest.then(Mono.<Void>fromRunnable(() -> processed(event))).doFinally((signal) -> dispatchEnded());
+		return rest.then(Mono.<Void>fromRunnable(() -> processed(last))).doFinally((signal) -> dispatchEnded());
 	}
 
 	/**
-	 * Calls the listeners of {@code event} from index {@code from} on. Synchronous ones are
-	 * called right here, with no Reactor operator per event, for as long as they succeed. Returns
-	 * the rest as a {@code Mono} from the first async listener or failure on, or {@code null}
-	 * when every listener is done.
+	 * Calls the per-event listeners of {@code event} from index {@code from} on. Synchronous
+	 * ones are called right here, with no Reactor operator per event, for as long as they
+	 * succeed. Returns the rest as a {@code Mono} from the first async listener or failure on,
+	 * or {@code null} when every listener is done.
 	 */
 	private @Nullable Mono<Void> callListeners(SseEvent event, int from) {
-		for (int i = from; i < this.listeners.size(); i++) {
-			SseListenerEndpoint listener = this.listeners.get(i);
+		for (int i = from; i < this.eventListeners.size(); i++) {
+			SseListenerEndpoint listener = this.eventListeners.get(i);
 			if (!listener.accepts(event.type())) {
 				continue;
 			}
@@ -497,12 +537,77 @@ public final class SseStreamContainer {
 				call = handleFailure(listener, event, 1, failure);
 			}
 			int next = i + 1;
-			return call.then(Mono.defer(() -> {
-				Mono<Void> rest = callListeners(event, next);
-				return (rest != null) ? rest : Mono.empty();
-			}));
+			return call.then(Mono.defer(() -> orEmpty(callListeners(event, next))));
 		}
 		return null;
+	}
+
+	/** Calls the per-event listeners for each event from index {@code from} on, then the batch listeners. */
+	private @Nullable Mono<Void> callListeners(List<SseEvent> events, int from) {
+		for (int i = from; i < events.size(); i++) {
+			Mono<Void> rest = callListeners(events.get(i), 0);
+			if (rest != null) {
+				int next = i + 1;
+				return rest.then(Mono.defer(() -> orEmpty(callListeners(events, next))));
+			}
+		}
+		return callBatchListeners(events, 0, 0);
+	}
+
+	/**
+	 * Calls the batch listeners from index {@code from} on, each with the events it accepts, in
+	 * parts of at most its batch size; {@code offset} is where the first one's next part starts.
+	 */
+	private @Nullable Mono<Void> callBatchListeners(List<SseEvent> events, int from, int offset) {
+		for (int i = from; i < this.batchListeners.size(); i++, offset = 0) {
+			SseListenerEndpoint listener = this.batchListeners.get(i);
+			List<SseEvent> accepted = listener.events().isEmpty() ? events
+					: events.stream().filter((event) -> listener.accepts(event.type())).toList();
+			while (offset < accepted.size()) {
+				int end = Math.min(accepted.size(), offset + listener.maxBatchSize());
+				Mono<Void> call = callBatch(listener, accepted.subList(offset, end));
+				offset = end;
+				if (call != null) {
+					int listenerIndex = i;
+					int next = offset;
+					return call.then(Mono.defer(() -> orEmpty(callBatchListeners(events, listenerIndex, next))));
+				}
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * One batch listener call. Each event's payload is read first; an event that cannot be read
+	 * goes to the error handler alone and is left out. Returns {@code null} when done here.
+	 */
+	private @Nullable Mono<Void> callBatch(SseListenerEndpoint listener, List<SseEvent> events) {
+		List<SseEvent> read = new ArrayList<>(events.size());
+		List<@Nullable Object> elements = new ArrayList<>(events.size());
+		for (SseEvent event : events) {
+			try {
+				elements.add(listener.method().readBatchElement(event));
+				read.add(event);
+			}
+			catch (PayloadConversionException ex) {
+				if (decide(listener, new ListenerFailure(listener.id(), event, ex, 1)) instanceof ErrorAction.StopStream) {
+					stop(Duration.ZERO);
+					return Mono.never();
+				}
+			}
+		}
+		if (read.isEmpty()) {
+			return null;
+		}
+		if (listener.method().isAsync()) {
+			return invokeBatch(listener, read, elements, 1);
+		}
+		Throwable failure = this.observations.observeBatchNow(listener, read, elements);
+		return (failure != null) ? handleBatchFailure(listener, read, elements, 1, failure) : null;
+	}
+
+	private static Mono<Void> orEmpty(@Nullable Mono<Void> rest) {
+		return (rest != null) ? rest : Mono.empty();
 	}
 
 	private void dispatchEnded() {
@@ -521,29 +626,49 @@ public final class SseStreamContainer {
 	}
 
 	private Mono<Void> invoke(SseListenerEndpoint listener, SseEvent event, int attempt) {
-		Mono<Void> call = this.observations.observe(listener, event);
-		if (listener.method().isAsync()) {
-			// an async result may complete on a foreign thread: come back to the listener pool
-			call = call.publishOn(this.scheduler);
-		}
-		return call.onErrorResume((error) -> handleFailure(listener, event, attempt, error));
+		return asyncCall(listener, this.observations.observe(listener, event))
+			.onErrorResume((error) -> handleFailure(listener, event, attempt, error));
+	}
+
+	private Mono<Void> invokeBatch(SseListenerEndpoint listener, List<SseEvent> events, List<?> elements,
+			int attempt) {
+		return asyncCall(listener, this.observations.observeBatch(listener, events, elements))
+			.onErrorResume((error) -> handleBatchFailure(listener, events, elements, attempt, error));
+	}
+
+	private Mono<Void> asyncCall(SseListenerEndpoint listener, Mono<Void> call) {
+		// an async result may complete on a foreign thread: come back to the listener pool
+		return listener.method().isAsync() ? call.publishOn(this.scheduler) : call;
 	}
 
 	private Mono<Void> handleFailure(SseListenerEndpoint listener, SseEvent event, int attempt, Throwable error) {
-		ErrorAction action;
-		ListenerFailure failure = new ListenerFailure(listener.id(), event, error, attempt);
+		return act(decide(listener, new ListenerFailure(listener.id(), event, error, attempt)),
+				() -> invoke(listener, event, attempt + 1));
+	}
+
+	private Mono<Void> handleBatchFailure(SseListenerEndpoint listener, List<SseEvent> events, List<?> elements,
+			int attempt, Throwable error) {
+		return act(decide(listener, new ListenerFailure(listener.id(), events, error, attempt)),
+				() -> invokeBatch(listener, events, elements, attempt + 1));
+	}
+
+	/** The listener's own error handler's decision, else the application's. */
+	private ErrorAction decide(SseListenerEndpoint listener, ListenerFailure failure) {
+		SseListenerErrorHandler handler = (listener.errorHandler() != null) ? listener.errorHandler()
+				: this.errorHandler;
 		try {
-			SseListenerErrorHandler handler = (listener.errorHandler() != null) ? listener.errorHandler()
-					: this.errorHandler;
-			action = handler.handleError(failure);
+			return handler.handleError(failure);
 		}
 		catch (RuntimeException ex) {
 			logger.error("The listener error handler failed on: " + failure.describe(), ex);
-			action = ErrorAction.proceed();
+			return ErrorAction.proceed();
 		}
+	}
+
+	private Mono<Void> act(ErrorAction action, Supplier<Mono<Void>> again) {
 		if (action instanceof ErrorAction.Retry retry) {
 			// the listener pool cannot time tasks: wait on Reactor's timer, then come back
-			return Mono.delay(retry.delay()).publishOn(this.scheduler).then(invoke(listener, event, attempt + 1));
+			return Mono.delay(retry.delay()).publishOn(this.scheduler).then(Mono.defer(again));
 		}
 		if (action instanceof ErrorAction.StopStream) {
 			stop(Duration.ZERO);

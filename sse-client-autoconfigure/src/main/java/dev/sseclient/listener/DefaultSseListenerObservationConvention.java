@@ -5,7 +5,7 @@ import io.micrometer.common.KeyValues;
 /**
  * Observation {@code sse.client.listener}: a timer with low-cardinality tags {@code stream},
  * {@code listener}, {@code outcome} ({@code success} or {@code error}) and {@code exception}, and
- * the event id as a high-cardinality key (spans only).
+ * the event id (a batch's first) and a batch's size as high-cardinality keys (spans only).
  */
 public class DefaultSseListenerObservationConvention implements SseListenerObservationConvention {
 
@@ -32,7 +32,9 @@ public class DefaultSseListenerObservationConvention implements SseListenerObser
 
 	@Override
 	public KeyValues getHighCardinalityKeyValues(SseListenerObservationContext context) {
-		return KeyValues.of("sse.event.id", context.getEvent().id());
+		KeyValues keyValues = KeyValues.of("sse.event.id", context.getEvent().id());
+		int events = context.getEvents().size();
+		return (events > 1) ? keyValues.and("sse.batch.size", Integer.toString(events)) : keyValues;
 	}
 
 }

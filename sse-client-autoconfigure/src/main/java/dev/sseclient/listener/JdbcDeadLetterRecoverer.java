@@ -4,6 +4,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -59,13 +60,19 @@ public class JdbcDeadLetterRecoverer implements SseListenerRecoverer {
 		return (product.contains("mysql") || product.contains("mariadb")) ? "LONGTEXT" : "CLOB";
 	}
 
+	/** One row per event of the call: a failed batch is kept event by event. */
 	@Override
 	public void recover(ListenerFailure failure) {
 		String cause = String.valueOf(failure.cause());
-		this.jdbc.update(this.insert, failure.event().stream(), failure.event().id(), failure.event().type(),
-				failure.event().data(), failure.listenerId(), failure.attempt(),
-				(cause.length() > 4096) ? cause.substring(0, 4096) : cause, stackTrace(failure.cause()),
-				Timestamp.from(Instant.now()));
+		String shortCause = (cause.length() > 4096) ? cause.substring(0, 4096) : cause;
+		String stackTrace = stackTrace(failure.cause());
+		Timestamp failedAt = Timestamp.from(Instant.now());
+		List<Object[]> rows = failure.events()
+			.stream()
+			.map((event) -> new Object[] { event.stream(), event.id(), event.type(), event.data(), failure.listenerId(),
+					failure.attempt(), shortCause, stackTrace, failedAt })
+			.toList();
+		this.jdbc.batchUpdate(this.insert, rows);
 	}
 
 	/** The exception and its causes with their frames, as a log would show them. */

@@ -3,6 +3,7 @@ package dev.sseclient.listener;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 import org.jspecify.annotations.Nullable;
@@ -21,8 +22,9 @@ import dev.sseclient.container.SseEventListener;
 import dev.sseclient.core.SseEvent;
 
 /**
- * Calls one listener method: resolves its arguments from an event once per call, and adapts
- * its result to a {@code Mono} that completes when the method's work is done.
+ * Calls one listener method: resolves its arguments from an event once per call (or, for a
+ * batch listener, from each event of the batch), and adapts its result to a {@code Mono} that
+ * completes when the method's work is done.
  */
 public final class ListenerMethodAdapter {
 
@@ -34,11 +36,16 @@ public final class ListenerMethodAdapter {
 
 	private final ResultKind result;
 
-	private ListenerMethodAdapter(Object bean, Method method, ArgumentResolver[] resolvers, ResultKind result) {
+	/** For a batch listener: reads one event as an element of its list; else {@code null}. */
+	private final @Nullable ArgumentResolver batchElement;
+
+	private ListenerMethodAdapter(Object bean, Method method, ArgumentResolver[] resolvers, ResultKind result,
+			@Nullable ArgumentResolver batchElement) {
 		this.bean = bean;
 		this.method = method;
 		this.resolvers = resolvers;
 		this.result = result;
+		this.batchElement = batchElement;
 		ReflectionUtils.makeAccessible(method);
 	}
 
@@ -46,12 +53,19 @@ public final class ListenerMethodAdapter {
 	 * Check the signature once, at startup.
 	 * @param bean the bean (possibly a proxy) to call the method on
 	 * @param method the method, invocable on {@code bean}
+	 * @param batch whether the method takes the events of a batch as one {@code List}
 	 * @throws IllegalArgumentException naming what is unsupported
 	 */
-	static ListenerMethodAdapter create(Object bean, Method method, PayloadConverter converter) {
+	static ListenerMethodAdapter create(Object bean, Method method, PayloadConverter converter, boolean batch) {
 		boolean suspending = KotlinDetector.isSuspendingFunction(method);
+		ResultKind result = suspending ? ResultKind.SUSPEND : ResultKind.of(method);
 		// a suspend fun's last parameter is the Continuation the coroutine machinery passes
-		ArgumentResolver[] resolvers = new ArgumentResolver[method.getParameterCount() - (suspending ? 1 : 0)];
+		int parameters = method.getParameterCount() - (suspending ? 1 : 0);
+		if (batch) {
+			return new ListenerMethodAdapter(bean, method, new ArgumentResolver[0], result,
+					batchElement(method, parameters, converter));
+		}
+		ArgumentResolver[] resolvers = new ArgumentResolver[parameters];
 		boolean envelope = false;
 		boolean payload = false;
 		for (int i = 0; i < resolvers.length; i++) {
@@ -69,21 +83,58 @@ public final class ListenerMethodAdapter {
 					throw new IllegalArgumentException("takes more than one payload parameter (" + type.getSimpleName()
 							+ " is the second); take the SseEvent and at most one payload");
 				}
+				if (elementType(parameter).resolve() == SseEvent.class) {
+					throw new IllegalArgumentException("takes a list of SseEvent but is not a batch listener; "
+							+ "set batch = true on @SseListener");
+				}
 				payload = true;
-				PayloadConverter.Reader read = converter.readerFor(ResolvableType.forMethodParameter(parameter));
-				Object[] hints = validationHints(parameter);
-				PayloadConverter.Reader reader = (hints != null) ? converter.validating(read, hints) : read;
+				PayloadConverter.Reader reader = payloadReader(parameter, ResolvableType.forMethodParameter(parameter),
+						converter);
 				resolvers[i] = (event) -> reader.read(event.data());
 			}
 		}
-		return new ListenerMethodAdapter(bean, method, resolvers, suspending ? ResultKind.SUSPEND : ResultKind.of(method));
+		return new ListenerMethodAdapter(bean, method, resolvers, result, null);
+	}
+
+	/** How a batch listener's one {@code List} parameter takes each event: as it is, or its payload. */
+	private static ArgumentResolver batchElement(Method method, int parameters, PayloadConverter converter) {
+		MethodParameter parameter = (parameters == 1) ? new MethodParameter(method, 0) : null;
+		if (parameter == null || parameter.getParameterType() != List.class) {
+			throw new IllegalArgumentException("is a batch listener, so it takes exactly one parameter: a List of "
+					+ "SseEvent or of a payload type");
+		}
+		ResolvableType element = elementType(parameter);
+		if (element.resolve() == null || element.resolve() == Object.class) {
+			throw new IllegalArgumentException("takes a List without an element type; declare List<SseEvent> or "
+					+ "List<PayloadType>");
+		}
+		if (element.resolve() == SseEvent.class) {
+			return (event) -> event;
+		}
+		PayloadConverter.Reader reader = payloadReader(parameter, element, converter);
+		return (event) -> reader.read(event.data());
+	}
+
+	/** The element type of a {@code List} parameter, or {@link ResolvableType#NONE}. */
+	private static ResolvableType elementType(MethodParameter parameter) {
+		ResolvableType type = ResolvableType.forMethodParameter(parameter);
+		return (type.resolve() == List.class) ? type.getGeneric(0) : ResolvableType.NONE;
+	}
+
+	/** A reader of the payload type, validating when the parameter is {@code @Valid}. */
+	private static PayloadConverter.Reader payloadReader(MethodParameter parameter, ResolvableType type,
+			PayloadConverter converter) {
+		PayloadConverter.Reader read = converter.readerFor(type);
+		Object[] hints = validationHints(parameter);
+		return (hints != null) ? converter.validating(read, hints) : read;
 	}
 
 	/** Calls a listener given with a stream registered at run time. */
 	public static ListenerMethodAdapter of(SseEventListener listener) {
 		Method onEvent = ReflectionUtils.findMethod(SseEventListener.class, "onEvent", SseEvent.class);
 		Assert.state(onEvent != null, "SseEventListener.onEvent not found");
-		return new ListenerMethodAdapter(listener, onEvent, new ArgumentResolver[] { (event) -> event }, ResultKind.NONE);
+		return new ListenerMethodAdapter(listener, onEvent, new ArgumentResolver[] { (event) -> event }, ResultKind.NONE,
+				null);
 	}
 
 	/** The hints of a {@code @Valid} or {@code @Validated} parameter, or {@code null}. */
@@ -102,6 +153,11 @@ public final class ListenerMethodAdapter {
 		return this.result != ResultKind.NONE;
 	}
 
+	/** Whether the method takes a batch of events as one {@code List}. */
+	public boolean isBatch() {
+		return this.batchElement != null;
+	}
+
 	/** The method, for messages. */
 	public Method getMethod() {
 		return this.method;
@@ -115,7 +171,7 @@ public final class ListenerMethodAdapter {
 	public Mono<Void> invoke(SseEvent event) {
 		Object returned;
 		try {
-			returned = call(event);
+			returned = call(arguments(event));
 		}
 		catch (Throwable ex) {
 			return Mono.error(ex);
@@ -130,7 +186,7 @@ public final class ListenerMethodAdapter {
 	 */
 	public @Nullable Throwable invokeNow(SseEvent event) {
 		try {
-			call(event);
+			call(arguments(event));
 			return null;
 		}
 		catch (Throwable ex) {
@@ -138,8 +194,46 @@ public final class ListenerMethodAdapter {
 		}
 	}
 
-	private @Nullable Object call(SseEvent event) throws Throwable {
-		Object[] arguments = new Object[this.resolvers.length];
+	/**
+	 * For a {@linkplain #isBatch() batch listener}: one event as an element of its list.
+	 * @throws PayloadConversionException when the data cannot be read as the element type
+	 */
+	public @Nullable Object readBatchElement(SseEvent event) {
+		ArgumentResolver element = this.batchElement;
+		Assert.state(element != null, "Not a batch listener");
+		try {
+			return element.resolve(event);
+		}
+		catch (RuntimeException ex) {
+			throw new PayloadConversionException(event, this.method, ex);
+		}
+	}
+
+	/** A batch listener's call with its elements, as {@link #invoke(SseEvent)}. */
+	public Mono<Void> invokeBatch(List<?> elements) {
+		Object returned;
+		try {
+			returned = call(new Object[] { elements });
+		}
+		catch (Throwable ex) {
+			return Mono.error(ex);
+		}
+		return this.result.adapt(returned);
+	}
+
+	/** A batch listener's call with its elements, as {@link #invokeNow(SseEvent)}. */
+	public @Nullable Throwable invokeBatchNow(List<?> elements) {
+		try {
+			call(new Object[] { elements });
+			return null;
+		}
+		catch (Throwable ex) {
+			return ex;
+		}
+	}
+
+	private @Nullable Object[] arguments(SseEvent event) {
+		@Nullable Object[] arguments = new Object[this.resolvers.length];
 		for (int i = 0; i < arguments.length; i++) {
 			try {
 				arguments[i] = this.resolvers[i].resolve(event);
@@ -148,6 +242,10 @@ public final class ListenerMethodAdapter {
 				throw new PayloadConversionException(event, this.method, ex);
 			}
 		}
+		return arguments;
+	}
+
+	private @Nullable Object call(@Nullable Object[] arguments) throws Throwable {
 		if (this.result == ResultKind.SUSPEND) {
 			// run as a coroutine; its Publisher completes when the function returns
 			return CoroutinesUtils.invokeSuspendingFunction(this.method, this.bean, arguments);

@@ -1,5 +1,8 @@
 package dev.sseclient.listener;
 
+import java.util.List;
+import java.util.function.Supplier;
+
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
@@ -33,10 +36,42 @@ public final class ListenerObservations {
 		if (this.registry.isNoop()) {
 			return listener.method().invokeNow(event);
 		}
-		Observation observation = start(listener, event);
+		return observedNow(new SseListenerObservationContext(event, listener.id()),
+				() -> listener.method().invokeNow(event));
+	}
+
+	/** A synchronous batch listener's call with the elements read from {@code events}, as {@link #observeNow}. */
+	public @Nullable Throwable observeBatchNow(SseListenerEndpoint listener, List<SseEvent> events, List<?> elements) {
+		if (this.registry.isNoop()) {
+			return listener.method().invokeBatchNow(elements);
+		}
+		return observedNow(new SseListenerObservationContext(events, listener.id()),
+				() -> listener.method().invokeBatchNow(elements));
+	}
+
+	/** The call, observed; subscribing makes it. */
+	public Mono<Void> observe(SseListenerEndpoint listener, SseEvent event) {
+		if (this.registry.isNoop()) {
+			return Mono.defer(() -> listener.method().invoke(event));
+		}
+		return observed(() -> new SseListenerObservationContext(event, listener.id()),
+				() -> listener.method().invoke(event));
+	}
+
+	/** A batch listener's call with the elements read from {@code events}, observed; subscribing makes it. */
+	public Mono<Void> observeBatch(SseListenerEndpoint listener, List<SseEvent> events, List<?> elements) {
+		if (this.registry.isNoop()) {
+			return Mono.defer(() -> listener.method().invokeBatch(elements));
+		}
+		return observed(() -> new SseListenerObservationContext(events, listener.id()),
+				() -> listener.method().invokeBatch(elements));
+	}
+
+	private @Nullable Throwable observedNow(SseListenerObservationContext context, Supplier<@Nullable Throwable> call) {
+		Observation observation = start(context);
 		Throwable failure;
 		try (Observation.Scope scope = observation.openScope()) {
-			failure = listener.method().invokeNow(event);
+			failure = call.get();
 		}
 		if (failure != null) {
 			observation.error(failure);
@@ -45,26 +80,19 @@ public final class ListenerObservations {
 		return failure;
 	}
 
-	/** The call, observed; subscribing makes it. */
-	public Mono<Void> observe(SseListenerEndpoint listener, SseEvent event) {
-		if (this.registry.isNoop()) {
-			return Mono.defer(() -> listener.method().invoke(event));
-		}
+	private Mono<Void> observed(Supplier<SseListenerObservationContext> context, Supplier<Mono<Void>> call) {
 		return Mono.defer(() -> {
-			Observation observation = start(listener, event);
+			Observation observation = start(context.get());
 			Mono<Void> result;
 			try (Observation.Scope scope = observation.openScope()) {
-				result = listener.method().invoke(event);
+				result = call.get();
 			}
 			return result.doOnError(observation::error).doFinally((signal) -> observation.stop());
 		});
 	}
 
-	private Observation start(SseListenerEndpoint listener, SseEvent event) {
-		return Observation
-			.createNotStarted(this.convention, DEFAULT_CONVENTION,
-					() -> new SseListenerObservationContext(event, listener.id()), this.registry)
-			.start();
+	private Observation start(SseListenerObservationContext context) {
+		return Observation.createNotStarted(this.convention, DEFAULT_CONVENTION, () -> context, this.registry).start();
 	}
 
 }

@@ -22,7 +22,8 @@ import java.lang.annotation.Target;
  * data as {@code String}, a simple type converted by the conversion service, or anything else
  * read from JSON with the application's {@code JsonMapper}. Return {@code void}, or a
  * {@code Mono} or {@code CompletionStage} that is awaited before the stream's next event; a
- * Kotlin {@code suspend fun} is awaited the same way.
+ * Kotlin {@code suspend fun} is awaited the same way. With {@link #batch()}, the method takes
+ * one list of events or payloads instead.
  * Events of one stream reach its listeners one at a time, in order, off the I/O threads.
  *
  * <p>Usable as a meta-annotation.
@@ -61,5 +62,21 @@ public @interface SseListener {
 	 * does not also become the application's handler.
 	 */
 	String errorHandler() default "";
+
+	/**
+	 * Whether the method takes its events in batches: one {@code List<SseEvent>} or
+	 * {@code List<T>} parameter receiving the events that one network read or buffer drain
+	 * brings, up to {@link #maxBatchSize()}, in order. The stream's checkpoint moves past a batch
+	 * once every listener returned from it; a failure hands the whole batch to the error handler,
+	 * which may retry or skip it. An event whose data cannot be read as {@code T} goes to the
+	 * error handler alone and is left out of the batch.
+	 */
+	boolean batch() default false;
+
+	/**
+	 * The most events in one batch; placeholders are resolved. Defaults to
+	 * {@code sse.client.listener.max-batch-size}.
+	 */
+	String maxBatchSize() default "";
 
 }

@@ -26,6 +26,7 @@ import org.springframework.beans.factory.BeanNotOfRequiredTypeException;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.NoSuchBeanDefinitionException;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.core.MethodIntrospector;
@@ -56,6 +57,11 @@ public class SseListenerAnnotationBeanPostProcessor implements BeanPostProcessor
 	private final Set<Class<?>> classesWithoutListeners = ConcurrentHashMap.newKeySet();
 
 	private @Nullable Environment environment;
+
+	private static final String MAX_BATCH_SIZE_PROPERTY = "sse.client.listener.max-batch-size";
+
+	/** As {@code SseClientProperties.Listener}'s default for {@value #MAX_BATCH_SIZE_PROPERTY}. */
+	private static final int DEFAULT_MAX_BATCH_SIZE = 100;
 
 	/** The name of the validator Boot's validation auto-configuration makes. */
 	private static final String DEFAULT_VALIDATOR = "defaultValidator";
@@ -122,13 +128,16 @@ public class SseListenerAnnotationBeanPostProcessor implements BeanPostProcessor
 		}
 		ListenerMethodAdapter adapter;
 		try {
-			adapter = ListenerMethodAdapter.create(bean, invocable, payloadConverter());
+			adapter = ListenerMethodAdapter.create(bean, invocable, payloadConverter(), annotation.batch());
 		}
 		catch (IllegalArgumentException | IllegalStateException ex) {
-			throw new InvalidSseConfigurationException(where, ex.getMessage(),
-					"Take an SseEvent and/or one payload parameter (String, a simple type, or a type read from JSON), "
+			throw new InvalidSseConfigurationException(where, ex.getMessage(), annotation.batch()
+					? "Take one List<SseEvent> or List<PayloadType> parameter, and return void, Mono or "
+							+ "CompletionStage (or be a Kotlin suspend fun)."
+					: "Take an SseEvent and/or one payload parameter (String, a simple type, or a type read from JSON), "
 							+ "and return void, Mono or CompletionStage (or be a Kotlin suspend fun).");
 		}
+		int maxBatchSize = annotation.batch() ? maxBatchSize(annotation, where) : 1;
 		Set<String> events = Set.copyOf(Arrays.stream(annotation.events())
 			.map((type) -> resolve(type, where))
 			.collect(Collectors.toCollection(LinkedHashSet::new)));
@@ -145,11 +154,11 @@ public class SseListenerAnnotationBeanPostProcessor implements BeanPostProcessor
 				: errorHandler(resolve(annotation.errorHandler(), where), where);
 		List<SseListenerEndpoint> endpoints = new ArrayList<>();
 		for (String stream : streams) {
-			endpoints.add(new SseListenerEndpoint(id, stream, events, adapter, null, errorHandler));
+			endpoints.add(new SseListenerEndpoint(id, stream, events, adapter, null, errorHandler, maxBatchSize));
 		}
 		if (!annotation.template().isEmpty()) {
 			endpoints.add(new SseListenerEndpoint(id, "", events, adapter, resolve(annotation.template(), where),
-					errorHandler));
+					errorHandler, maxBatchSize));
 		}
 		if (endpoints.isEmpty()) {
 			throw new InvalidSseConfigurationException(where, "names no stream",
@@ -157,6 +166,35 @@ public class SseListenerAnnotationBeanPostProcessor implements BeanPostProcessor
 							+ "or a template (template = \"device\").");
 		}
 		return endpoints;
+	}
+
+	/** The annotation's size, else {@code sse.client.listener.max-batch-size}; at least 1. */
+	private int maxBatchSize(SseListener annotation, String where) {
+		String given = annotation.maxBatchSize().isEmpty() ? null : resolve(annotation.maxBatchSize(), where).strip();
+		if (given == null) {
+			Environment current = this.environment;
+			Integer configured = (current != null)
+					? Binder.get(current).bind(MAX_BATCH_SIZE_PROPERTY, Integer.class).orElse(null) : null;
+			if (configured == null) {
+				return DEFAULT_MAX_BATCH_SIZE;
+			}
+			if (configured < 1) {
+				throw new InvalidSseConfigurationException(MAX_BATCH_SIZE_PROPERTY, "is " + configured
+						+ "; a batch holds at least one event", "Set it to 1 or more (the default is 100).");
+			}
+			return configured;
+		}
+		try {
+			int size = Integer.parseInt(given);
+			if (size >= 1) {
+				return size;
+			}
+		}
+		catch (NumberFormatException ex) {
+			// reported below
+		}
+		throw new InvalidSseConfigurationException(where, "has maxBatchSize '" + given + "', not a whole number of "
+				+ "at least 1", "Give a number such as \"500\", or a placeholder that resolves to one.");
 	}
 
 	private SseListenerErrorHandler errorHandler(String name, String where) {

@@ -18,19 +18,32 @@ import org.springframework.util.PatternMatchUtils;
  * of a named stream, or {@code null}
  * @param errorHandler the handler of this listener's failures, or {@code null} for the
  * application's
+ * @param maxBatchSize for a {@linkplain ListenerMethodAdapter#isBatch() batch listener}, the most
+ * events in one call; 1 otherwise
  */
 public record SseListenerEndpoint(String id, String stream, Set<String> events, ListenerMethodAdapter method,
-		@Nullable String template, @Nullable SseListenerErrorHandler errorHandler) {
+		@Nullable String template, @Nullable SseListenerErrorHandler errorHandler, int maxBatchSize) {
+
+	public SseListenerEndpoint {
+		if (maxBatchSize < 1 || (!method.isBatch() && maxBatchSize != 1)) {
+			throw new IllegalArgumentException("maxBatchSize is at least 1, and 1 unless the listener takes batches");
+		}
+	}
 
 	/** A listener of one stream, or of the streams a pattern matches. */
 	public SseListenerEndpoint(String id, String stream, Set<String> events, ListenerMethodAdapter method) {
-		this(id, stream, events, method, null, null);
+		this(id, stream, events, method, null, null, 1);
 	}
 
 	/** A listener of a stream, a pattern's streams or a template's, with the application's error handler. */
 	public SseListenerEndpoint(String id, String stream, Set<String> events, ListenerMethodAdapter method,
 			@Nullable String template) {
-		this(id, stream, events, method, template, null);
+		this(id, stream, events, method, template, null, 1);
+	}
+
+	/** Whether it takes the events of a read or buffer drain as one list. */
+	public boolean isBatch() {
+		return this.method.isBatch();
 	}
 
 	/** Whether {@link #stream()} is a pattern rather than one stream's name. */

@@ -84,6 +84,46 @@ class DeadLetterTests {
 			});
 	}
 
+	static class BatchListener {
+
+		final List<String> handled = new CopyOnWriteArrayList<>();
+
+		@SseListener(stream = "orders", batch = true)
+		void on(List<String> data) {
+			if (data.contains("poison")) {
+				throw new IllegalStateException("cannot handle " + data);
+			}
+			this.handled.addAll(data);
+		}
+
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("dev.sseclient.postgres.TestDatabases#postgresAndH2")
+	void aBatchFailingAfterItsRetriesIsKeptEventByEvent(Supplier<DataSource> database) {
+		this.server.enqueue(SseScript.stream()
+			.send(SseScript.format("1", null, "a") + SseScript.format("2", null, "poison"))
+			.pause(Duration.ofMillis(300))
+			.event("3", null, "b")
+			.hold());
+		DataSource dataSource = database.get();
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SseClientAutoConfiguration.class))
+			.withPropertyValues("sse.client.streams.orders.url=" + this.server.url("/orders"))
+			.withBean(BatchListener.class)
+			.withBean(SseListenerErrorHandler.class, () -> new RetryingErrorHandler(1, Duration.ofMillis(10),
+					Duration.ofMillis(20), new JdbcDeadLetterRecoverer(dataSource, "sse_batch_dead_letters")))
+			.run((context) -> {
+				BatchListener listener = context.getBean(BatchListener.class);
+				await().until(() -> listener.handled.contains("b"));
+				List<Map<String, Object>> rows = new JdbcTemplate(dataSource)
+					.queryForList("SELECT event_id, data, attempts FROM sse_batch_dead_letters ORDER BY event_id");
+				assertThat(rows).map(DeadLetterTests::lowerCaseKeys)
+					.map((row) -> row.get("event_id") + "=" + row.get("data") + "@" + row.get("attempts"))
+					.containsExactly("1=a@2", "2=poison@2");
+				assertThat(listener.handled).containsExactly("b");
+			});
+	}
+
 	private static Map<String, Object> lowerCaseKeys(Map<String, Object> row) {
 		Map<String, Object> lower = new HashMap<>();
 		row.forEach((key, value) -> lower.put(key.toLowerCase(Locale.ROOT),

@@ -78,4 +78,40 @@ class PayloadValidationTests {
 			});
 	}
 
+	static class BatchListener {
+
+		final List<Order> orders = new CopyOnWriteArrayList<>();
+
+		@SseListener(stream = "orders", batch = true)
+		void on(@Valid List<Order> orders) {
+			this.orders.addAll(orders);
+		}
+
+	}
+
+	@Test
+	void eachElementOfAValidBatchIsCheckedAndAnInvalidOneIsLeftOut() {
+		this.server.enqueue(SseScript.stream()
+			.send(SseScript.format("1", null, "{\"id\":\"a\",\"quantity\":2}")
+					+ SseScript.format("2", null, "{\"id\":\"c\",\"quantity\":-1}")
+					+ SseScript.format("3", null, "{\"id\":\"b\",\"quantity\":1}"))
+			.hold());
+		List<ListenerFailure> failures = new CopyOnWriteArrayList<>();
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class, SseClientAutoConfiguration.class))
+			.withPropertyValues("sse.client.streams.orders.url=" + this.server.url("/orders"))
+			.withBean(BatchListener.class)
+			.withBean(SseListenerErrorHandler.class, () -> new RetryingErrorHandler(3, Duration.ZERO,
+					Duration.ZERO, (SseListenerRecoverer) failures::add))
+			.run((context) -> {
+				BatchListener listener = context.getBean(BatchListener.class);
+				await().until(() -> listener.orders.size() == 2);
+				assertThat(listener.orders).extracting(Order::id).containsExactly("a", "b");
+				assertThat(failures).singleElement().satisfies((failure) -> {
+					assertThat(failure.events()).extracting(dev.sseclient.core.SseEvent::id).containsExactly("2");
+					assertThat(failure.cause()).cause().isInstanceOf(PayloadValidationException.class);
+				});
+			});
+	}
+
 }

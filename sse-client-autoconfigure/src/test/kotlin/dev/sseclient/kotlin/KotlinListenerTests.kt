@@ -21,7 +21,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner
 import java.util.concurrent.CopyOnWriteArrayList
 
 /**
- * Kotlin: suspend listeners awaited in order, data classes read from JSON, the programmatic API
+ * Kotlin: suspend listeners awaited in order, data classes read from JSON (one by one and in
+ * batches), the programmatic API
  * as a Flow and the blocking reader in a for loop.
  */
 class KotlinListenerTests {
@@ -63,6 +64,33 @@ class KotlinListenerTests {
 			await().until { listener.seen.size == 4 }
 			assertThat(listener.seen).containsExactly("start ACME", "end ACME 101.5 null", "start INIT",
 				"end INIT 7.0 first")
+		}
+	}
+
+	class BatchListener {
+
+		val batches = CopyOnWriteArrayList<List<String>>()
+
+		@SseListener(stream = "prices", batch = true, maxBatchSize = "2")
+		suspend fun onTicks(ticks: List<Tick>) {
+			delay(20)
+			batches.add(ticks.map { it.symbol })
+		}
+
+	}
+
+	@Test
+	fun `a suspend batch listener gets lists of data classes`() {
+		server.enqueue(SseScript.stream()
+			.send(SseScript.format("1", "tick", """{"symbol":"A","price":1}""")
+					+ SseScript.format("2", "tick", """{"symbol":"B","price":2}""")
+					+ SseScript.format("3", "tick", """{"symbol":"C","price":3}"""))
+			.hold())
+		contextRunner.withBean(BatchListener::class.java).run { context ->
+			val listener = context.getBean(BatchListener::class.java)
+			await().until { listener.batches.sumOf { it.size } == 3 }
+			assertThat(listener.batches.flatten()).containsExactly("A", "B", "C")
+			assertThat(listener.batches).allSatisfy { assertThat(it.size).isBetween(1, 2) }
 		}
 	}
 
