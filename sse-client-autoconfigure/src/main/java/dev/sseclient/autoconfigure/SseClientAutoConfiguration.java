@@ -3,11 +3,13 @@ package dev.sseclient.autoconfigure;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 import javax.sql.DataSource;
 
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
+import reactor.netty.http.client.HttpClient;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanNotOfRequiredTypeException;
@@ -24,8 +26,9 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
-import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.util.ClassUtils;
+import org.springframework.web.reactive.function.client.ClientRequestObservationConvention;
+import org.springframework.web.reactive.function.client.DefaultClientRequestObservationConvention;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import dev.sseclient.checkpoint.CheckpointWriter;
@@ -50,28 +53,28 @@ import dev.sseclient.listener.SseListenerObservationConvention;
 /**
  * Auto-configures sse-client: an {@link SseClient} for the programmatic API, and the
  * declarative layer: streams under {@code sse.client.streams}, {@code @SseListener} discovery,
- * and the {@link SseStreamRegistry} that runs them. The client is built from Boot's
- * {@link WebClient.Builder} when one exists, so the application's customizers, SSL bundles and
- * HTTP client observations apply to streams too. {@code sse.client.enabled=false} turns it off.
+ * and the {@link SseStreamRegistry} that runs them. Streams connect through Reactor Netty
+ * directly, with Boot's SSL bundles and HTTP client observations; {@code sse.client.enabled=false}
+ * turns it off.
  */
-@AutoConfiguration(afterName = "org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration")
+@AutoConfiguration
 @ConditionalOnClass({ SseClient.class, WebClient.class })
 @ConditionalOnBooleanProperty(name = "sse.client.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(SseClientProperties.class)
 public final class SseClientAutoConfiguration {
 
 	/**
-	 * The application's WebClient customizations (filters, codecs, observations) apply, on a
-	 * connector made for streams: Boot's shared, pooled connector would hold streams beyond its
-	 * per-host limit waiting, and its read timeout would cut quiet streams.
+	 * On Reactor Netty directly, from {@link SseClient#newHttpClient()}: Boot's shared, pooled
+	 * connector would hold streams beyond its per-host limit waiting, and its read timeout would
+	 * cut quiet streams. Connection attempts are observed as Boot observes WebClient exchanges.
 	 */
 	@Bean
 	@ConditionalOnMissingBean
-	SseClient sseClient(ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<SseItemObserver> observers) {
-		WebClient.Builder builder = webClientBuilder.getIfAvailable();
-		SseClient client = (builder != null)
-				? SseClient.create(builder.clone().clientConnector(new ReactorClientHttpConnector(SseClient.newHttpClient())))
-				: SseClient.create();
+	SseClient sseClient(ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<ClientRequestObservationConvention> connectionConvention, Environment environment,
+			ObjectProvider<SseItemObserver> observers) {
+		SseClient client = observedClients(observationRegistry, connectionConvention, environment)
+			.apply(SseClient.newHttpClient());
 		List<SseItemObserver> all = observers.orderedStream().toList();
 		return client.withObserver(switch (all.size()) {
 			case 0 -> null;
@@ -134,7 +137,7 @@ public final class SseClientAutoConfiguration {
 	@ConditionalOnMissingBean
 	SseStreamRegistry sseStreamRegistry(Environment environment, SseClientProperties properties, SseClient client,
 			SseListenerErrorHandler errorHandler, ObjectProvider<SseStreamRequestCustomizer> customizers,
-			ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<SslBundles> sslBundles,
+			ObjectProvider<ClientRequestObservationConvention> connectionConvention, ObjectProvider<SslBundles> sslBundles,
 			SseListenerAnnotationBeanPostProcessor listenerProcessor, ApplicationEventPublisher eventPublisher,
 			ObjectProvider<SseStreamObserver> observers, ObjectProvider<ObservationRegistry> observationRegistry,
 			ObjectProvider<SseListenerObservationConvention> observationConvention, SseCheckpointStore checkpointStore,
@@ -148,8 +151,8 @@ public final class SseClientAutoConfiguration {
 		ListenerObservations observations = new ListenerObservations(
 				observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP), observationConvention.getIfAvailable());
 		// the streams of the registry are observed through their containers, not counted twice
-		StreamClients clients = new StreamClients(client.withObserver(null), () -> webClientBuilder.getIfAvailable(WebClient::builder),
-				sslBundles.getIfAvailable());
+		StreamClients clients = new StreamClients(client.withObserver(null),
+				observedClients(observationRegistry, connectionConvention, environment), sslBundles.getIfAvailable());
 		SseRequestCustomizers requestCustomizers = new SseRequestCustomizers(customizers.orderedStream().toList());
 		SseStreamRegistry registry = new SseStreamRegistry(
 				() -> StreamDefinitions.bind(environment, requestCustomizers, clients).asMap(),
@@ -161,6 +164,18 @@ public final class SseClientAutoConfiguration {
 				StreamDefinitions.runtime(environment, properties, requestCustomizers, clients));
 		registry.setListenerExecutor(listenerExecutor(properties.getListener().getExecutor(), beanFactory, environment));
 		return registry;
+	}
+
+	/**
+	 * Makes clients on a Reactor Netty client whose connection attempts are observed in the
+	 * application's registry: the convention bean, else Boot's name for HTTP client observations.
+	 */
+	private static Function<HttpClient, SseClient> observedClients(ObjectProvider<ObservationRegistry> registry,
+			ObjectProvider<ClientRequestObservationConvention> convention, Environment environment) {
+		ObservationRegistry observations = registry.getIfAvailable(() -> ObservationRegistry.NOOP);
+		ClientRequestObservationConvention named = convention.getIfAvailable(() -> new DefaultClientRequestObservationConvention(
+				environment.getProperty("management.observations.http.client.requests.name", "http.client.requests")));
+		return (httpClient) -> SseClient.create(httpClient, observations, named);
 	}
 
 	/** The application's executor named by the property, else virtual threads when Boot turns them on. */

@@ -1,44 +1,43 @@
 package dev.sseclient.autoconfigure;
 
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
+import reactor.netty.http.client.HttpClient;
 import reactor.netty.transport.ProxyProvider;
 
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.HttpRedirects;
-import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
-import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
+import org.springframework.boot.http.client.ReactorHttpClientBuilder;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.util.ClassUtils;
-import org.springframework.web.reactive.function.client.WebClient;
 
 import dev.sseclient.container.InvalidSseConfigurationException;
 import dev.sseclient.core.SseClient;
 
 /**
  * Picks the client a stream connects through: the shared one, or, for a stream with its own SSL
- * bundle or proxy, a client on its own Reactor Netty connector. That connector does not follow
- * redirects itself, so the engine's redirect policy (no credentials to another origin, bounded
+ * bundle or proxy, a client on its own Reactor Netty client, made by Boot's builder from the
+ * stream's settings. That client does not follow redirects itself, so the engine's redirect policy (no credentials to another origin, bounded
  * hops) still applies.
  */
 final class StreamClients {
 
 	private static final boolean HTTP_CLIENT_SETTINGS_PRESENT = ClassUtils.isPresent(
-			"org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder",
+			"org.springframework.boot.http.client.ReactorHttpClientBuilder",
 			StreamClients.class.getClassLoader());
 
 	private final SseClient shared;
 
-	private final Supplier<WebClient.Builder> webClientBuilder;
+	private final Function<HttpClient, SseClient> clientOn;
 
 	private final @Nullable SslBundles sslBundles;
 
-	StreamClients(SseClient shared, Supplier<WebClient.Builder> webClientBuilder, @Nullable SslBundles sslBundles) {
+	StreamClients(SseClient shared, Function<HttpClient, SseClient> clientOn, @Nullable SslBundles sslBundles) {
 		this.shared = shared;
-		this.webClientBuilder = webClientBuilder;
+		this.clientOn = clientOn;
 		this.sslBundles = sslBundles;
 	}
 
@@ -59,10 +58,9 @@ final class StreamClients {
 		if (sslBundleName != null) {
 			settings = settings.withSslBundle(sslBundle(sslBundleName, sslBundlePath));
 		}
-		ReactorClientHttpConnectorBuilder connector = ClientHttpConnectorBuilder.reactor()
-			.withHttpClientFactory(SseClient::newHttpClient);
+		ReactorHttpClientBuilder httpClient = new ReactorHttpClientBuilder().withHttpClientFactory(SseClient::newHttpClient);
 		if (proxy.getHost() != null) {
-			connector = connector.withHttpClientCustomizer((client) -> client.proxy((spec) -> {
+			httpClient = httpClient.withHttpClientCustomizer((client) -> client.proxy((spec) -> {
 				ProxyProvider.Builder builder = spec.type(ProxyProvider.Proxy.HTTP)
 					.host(proxy.getHost())
 					.port(proxy.getPort());
@@ -72,7 +70,7 @@ final class StreamClients {
 				}
 			}));
 		}
-		return SseClient.create(this.webClientBuilder.get().clientConnector(connector.build(settings)));
+		return this.clientOn.apply(httpClient.build(settings));
 	}
 
 	private SslBundle sslBundle(String name, String path) {

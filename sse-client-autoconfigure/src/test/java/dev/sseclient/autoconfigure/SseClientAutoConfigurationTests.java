@@ -2,6 +2,11 @@ package dev.sseclient.autoconfigure;
 
 import java.time.Duration;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.tck.TestObservationRegistry;
+import io.micrometer.observation.tck.TestObservationRegistryAssert;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
@@ -14,7 +19,11 @@ import org.springframework.boot.webclient.WebClientCustomizer;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.ClientRequestObservationContext;
+import org.springframework.web.reactive.function.client.WebClient;
 
+import dev.sseclient.core.ReconnectOptions;
 import dev.sseclient.core.SseClient;
 import dev.sseclient.core.SseEvent;
 import dev.sseclient.core.SseRequest;
@@ -36,12 +45,60 @@ class SseClientAutoConfigurationTests {
 	}
 
 	@Test
-	void runWhenWebClientBuilderExistsShouldApplyItsCustomizers() {
+	void connectionAttemptsAreObservedAsWebClientExchangesAndPropagateTheirHeaders() {
+		this.server.enqueue(SseScript.stream().event("1", null, "hello").event("[DONE]"));
+		TestObservationRegistry observations = TestObservationRegistry.create();
+		observations.observationConfig().observationHandler(new TraceHeaderHandler());
+		this.contextRunner.withBean(ObservationRegistry.class, () -> observations).run((context) -> {
+			SseRequest request = SseRequest.get(this.server.url("/feed?token=secret")).completeOn("[DONE]").build();
+			StepVerifier.create(context.getBean(SseClient.class).events(request).map(SseEvent::data))
+				.expectNext("hello")
+				.expectComplete()
+				.verify(Duration.ofSeconds(10));
+			assertThat(this.server.takeRequest().header("X-Trace")).isEqualTo("from-observation");
+			TestObservationRegistryAssert.assertThat(observations)
+				.hasObservationWithNameEqualTo("http.client.requests")
+				.that()
+				.hasBeenStarted()
+				.hasBeenStopped()
+				.hasLowCardinalityKeyValue("method", "GET")
+				.hasLowCardinalityKeyValue("status", "200")
+				.hasLowCardinalityKeyValue("outcome", "SUCCESS")
+				// no URL in a tag: a stream's URL may carry a token
+				.hasLowCardinalityKeyValue("uri", "none");
+		});
+	}
+
+	@Test
+	void aFailedConnectionAttemptIsObservedWithItsError() {
+		TestObservationRegistry observations = TestObservationRegistry.create();
+		int closedPort = this.server.port();
+		this.server.close();
+		this.contextRunner.withBean(ObservationRegistry.class, () -> observations)
+			.withPropertyValues("management.observations.http.client.requests.name=outgoing")
+			.run((context) -> {
+				SseRequest request = SseRequest.get("http://127.0.0.1:" + closedPort + "/feed")
+					.reconnect(ReconnectOptions.defaults().withMaxAttempts(1))
+					.build();
+				StepVerifier.create(context.getBean(SseClient.class).events(request))
+					.expectError()
+					.verify(Duration.ofSeconds(10));
+				TestObservationRegistryAssert.assertThat(observations)
+					.hasObservationWithNameEqualTo("outgoing")
+					.that()
+					.hasBeenStopped()
+					.hasLowCardinalityKeyValue("outcome", "UNKNOWN")
+					.assertThatError()
+					.isNotNull();
+			});
+	}
+
+	@Test
+	void aClientBuiltFromAWebClientBuilderKeepsItsCustomizers() {
 		this.server.enqueue(SseScript.stream().event("1", null, "hello").event("[DONE]"));
 		this.contextRunner.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class))
 			.withUserConfiguration(TracingHeaderConfiguration.class)
 			.run((context) -> {
-				assertThat(context).hasSingleBean(SseClient.class);
 				SseRequest request = SseRequest.get(this.server.url("/feed")).completeOn("[DONE]").build();
 				StepVerifier.create(context.getBean(SseClient.class).events(request).map(SseEvent::data))
 					.expectNext("hello")
@@ -49,6 +106,21 @@ class SseClientAutoConfigurationTests {
 					.verify(Duration.ofSeconds(10));
 				assertThat(this.server.takeRequest().header("X-Trace")).isEqualTo("from-customizer");
 			});
+	}
+
+	/** Puts a header on each observed request, as a tracer's propagation does. */
+	static class TraceHeaderHandler implements ObservationHandler<ClientRequestObservationContext> {
+
+		@Override
+		public void onStart(ClientRequestObservationContext context) {
+			context.getSetter().set(context.getCarrier(), "X-Trace", "from-observation");
+		}
+
+		@Override
+		public boolean supportsContext(Observation.Context context) {
+			return context instanceof ClientRequestObservationContext;
+		}
+
 	}
 
 	@Test
@@ -98,6 +170,11 @@ class SseClientAutoConfigurationTests {
 		@Bean
 		WebClientCustomizer tracingHeader() {
 			return (builder) -> builder.defaultHeader("X-Trace", "from-customizer");
+		}
+
+		@Bean
+		SseClient sseClient(WebClient.Builder builder) {
+			return SseClient.create(builder.clientConnector(new ReactorClientHttpConnector(SseClient.newHttpClient())));
 		}
 
 	}

@@ -1,10 +1,11 @@
 package dev.sseclient.core;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.netty.http.client.HttpClient;
 
-import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.ClientRequestObservationConvention;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
@@ -22,31 +23,48 @@ import org.springframework.web.reactive.function.client.WebClient;
  */
 public final class SseClient {
 
-	private final WebClient webClient;
+	private final StreamTransport transport;
 
 	private final @Nullable SseItemObserver observer;
 
-	private SseClient(WebClient webClient, @Nullable SseItemObserver observer) {
-		this.webClient = webClient;
+	private SseClient(StreamTransport transport, @Nullable SseItemObserver observer) {
+		this.transport = transport;
 		this.observer = observer;
 	}
 
 	/**
-	 * A client on its own Reactor Netty connector. Streams hold their connection for their
-	 * whole life, so it opens one connection per attempt instead of borrowing from a pool whose
-	 * per-host limit would leave streams beyond it waiting.
+	 * A client on its own Reactor Netty client, {@link #newHttpClient()}. Streams hold their
+	 * connection for their whole life, so it opens one connection per attempt instead of
+	 * borrowing from a pool whose per-host limit would leave streams beyond it waiting.
 	 */
 	public static SseClient create() {
-		return new SseClient(WebClient.builder().clientConnector(new ReactorClientHttpConnector(newHttpClient())).build(),
-				null);
+		return create(newHttpClient());
+	}
+
+	/**
+	 * A client on {@code httpClient} directly, with no WebClient between: start from
+	 * {@link #newHttpClient()} and customize it (proxy, SSL, metrics). It must not follow
+	 * redirects itself (the default): the stream follows them, with its own rules.
+	 */
+	public static SseClient create(HttpClient httpClient) {
+		return create(httpClient, ObservationRegistry.NOOP, null);
+	}
+
+	/**
+	 * A client on {@code httpClient} whose connection attempts are observed in
+	 * {@code observations} as a WebClient's exchanges are: {@code http.client.requests} by
+	 * default, or named by {@code convention}, with trace headers propagated.
+	 */
+	public static SseClient create(HttpClient httpClient, ObservationRegistry observations,
+			@Nullable ClientRequestObservationConvention convention) {
+		return new SseClient(new NettyTransport(httpClient, observations, convention), null);
 	}
 
 	/**
 	 * A Reactor Netty client made for streams, which {@link #create()} uses: a connection of its
 	 * own per stream (no pool, whose per-host limit would leave streams waiting), and chunked
 	 * response bodies unchunked a socket read at a time rather than a chunk at a time (servers
-	 * often send every event as a chunk of its own). Customize it (proxy, SSL) and wrap it in a
-	 * {@link ReactorClientHttpConnector} for {@link #create(WebClient.Builder)}.
+	 * often send every event as a chunk of its own).
 	 */
 	public static HttpClient newHttpClient() {
 		return HttpClient.newConnection()
@@ -55,11 +73,12 @@ public final class SseClient {
 
 	/**
 	 * A client on a WebClient built from {@code builder}, so its connector, filters and
-	 * customizations apply (in Spring Boot: SSL bundles, observations). The builder is used once
-	 * and not changed.
+	 * customizations apply. The builder is used once and not changed. Wrap
+	 * {@link #newHttpClient()} in a {@code ReactorClientHttpConnector} for the builder's
+	 * connector: another connector's pool and timeouts are made for short requests.
 	 */
 	public static SseClient create(WebClient.Builder builder) {
-		return new SseClient(builder.clone().build(), null);
+		return new SseClient(new WebClientTransport(builder.clone().build()), null);
 	}
 
 	/**
@@ -67,12 +86,12 @@ public final class SseClient {
 	 * the auto-configured client counts them in Micrometer meters); {@code null} for none.
 	 */
 	public SseClient withObserver(@Nullable SseItemObserver observer) {
-		return new SseClient(this.webClient, observer);
+		return new SseClient(this.transport, observer);
 	}
 
 	/** A stream for {@code request}; it connects when its events are subscribed. */
 	public SseStream stream(SseRequest request) {
-		return new SseStream(this.webClient, request, request.isNamed() ? this.observer : null);
+		return new SseStream(this.transport, request, request.isNamed() ? this.observer : null);
 	}
 
 	/**

@@ -23,7 +23,6 @@ import reactor.core.publisher.Sinks;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * One followed stream: its events, its signals, and control over its connection. Obtain one from
@@ -59,7 +58,7 @@ public final class SseStream implements AutoCloseable {
 	/** How long an emission waits for another thread's emission into the same sink to end. */
 	private static final Duration CONCURRENT_EMISSION_WAIT = Duration.ofSeconds(1);
 
-	private final WebClient webClient;
+	private final StreamTransport transport;
 
 	private final SseRequest request;
 
@@ -128,8 +127,8 @@ public final class SseStream implements AutoCloseable {
 
 	private int warningsHeldBack;
 
-	SseStream(WebClient webClient, SseRequest request, @Nullable SseItemObserver observer) {
-		this.webClient = webClient;
+	SseStream(StreamTransport transport, SseRequest request, @Nullable SseItemObserver observer) {
+		this.transport = transport;
 		this.request = request;
 		this.observer = observer;
 		this.backoff = new Backoff(request.reconnect());
@@ -357,7 +356,7 @@ public final class SseStream implements AutoCloseable {
 			headers = prepareHeaders(new SseAttempt(this.attemptNumber, this.lastEventId, this.lastFailure));
 		}
 		long generation = this.restartGeneration.get();
-		StreamConnection connection = new StreamConnection(this.webClient, this.request, headers, this.lastEventId,
+		StreamConnection connection = new StreamConnection(this.transport, this.request, headers, this.lastEventId,
 				this.connectionListener);
 		this.current = connection;
 		this.deliveredOnConnection = false;

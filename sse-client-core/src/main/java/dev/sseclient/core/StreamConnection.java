@@ -1,7 +1,7 @@
 package dev.sseclient.core;
 
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,13 +19,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.core.io.buffer.NettyDataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
-import org.springframework.web.reactive.function.client.ClientResponse;
-import org.springframework.web.reactive.function.client.WebClient;
 
 import dev.sseclient.core.parse.EventStreamHandler;
 import dev.sseclient.core.parse.EventStreamParser;
@@ -75,7 +70,7 @@ final class StreamConnection implements EventStreamHandler {
 
 	private static final int BODY_SNIPPET_BYTES = 512;
 
-	private final WebClient webClient;
+	private final StreamTransport transport;
 
 	private final SseRequest request;
 
@@ -147,9 +142,9 @@ final class StreamConnection implements EventStreamHandler {
 
 	}
 
-	StreamConnection(WebClient webClient, SseRequest request, HttpHeaders headers, String lastEventId,
+	StreamConnection(StreamTransport transport, SseRequest request, HttpHeaders headers, String lastEventId,
 			Listener listener) {
-		this.webClient = webClient;
+		this.transport = transport;
 		this.request = request;
 		this.headers = headers;
 		this.listener = listener;
@@ -200,20 +195,19 @@ final class StreamConnection implements EventStreamHandler {
 	private Flux<List<SseItem>> exchange(URI url, HttpMethod method, byte @Nullable [] body, HttpHeaders headers,
 			int redirectsLeft) {
 		this.url = url;
-		WebClient.RequestBodySpec spec = this.webClient.method(method).uri(url).headers((h) -> h.addAll(headers));
-		WebClient.RequestHeadersSpec<?> ready = (body != null) ? spec.bodyValue(body) : spec;
-		return ready.exchangeToFlux((response) -> respond(response, url, method, body, headers, redirectsLeft));
+		return this.transport.exchange(url, method, body, headers,
+				(response) -> respond(response, url, method, body, headers, redirectsLeft));
 	}
 
-	private Flux<List<SseItem>> respond(ClientResponse response, URI url, HttpMethod method, byte @Nullable [] body,
-			HttpHeaders headers, int redirectsLeft) {
-		int status = response.statusCode().value();
-		HttpHeaders responseHeaders = response.headers().asHttpHeaders();
+	private Flux<List<SseItem>> respond(StreamTransport.Response response, URI url, HttpMethod method,
+			byte @Nullable [] body, HttpHeaders headers, int redirectsLeft) {
+		int status = response.status();
+		HttpHeaders responseHeaders = response.headers();
 		String maskedUrl = Redaction.url(url);
 		return switch (ResponsePolicy.decide(status, responseHeaders)) {
 			case OPEN -> {
 				List<SseItem> opened = List.of(open(maskedUrl));
-				yield Flux.just(opened).concatWith(parse(response.bodyToFlux(DataBuffer.class)));
+				yield Flux.just(opened).concatWith(parse(response));
 			}
 			case NO_CONTENT -> {
 				this.noContent = true;
@@ -282,17 +276,15 @@ final class StreamConnection implements EventStreamHandler {
 		return this.listener.opened(this, maskedUrl);
 	}
 
-	private Flux<List<SseItem>> parse(Flux<DataBuffer> body) {
-		return body.doOnRequest(this::demanded)
-			.doOnNext(this::received)
+	private Flux<List<SseItem>> parse(StreamTransport.Response response) {
+		return response.body(this::parseChunk)
+			.doOnRequest(this::demanded)
 			.onErrorResume((error) -> {
 				this.bodyFailure = error;
 				return Mono.empty();
 			})
-			.map(this::parseChunk)
 			.takeUntil((items) -> this.completed)
-			.filter((items) -> !items.isEmpty())
-			.doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+			.filter((items) -> !items.isEmpty());
 	}
 
 	private void demanded(long n) {
@@ -303,62 +295,43 @@ final class StreamConnection implements EventStreamHandler {
 		}
 	}
 
-	private void received(DataBuffer buffer) {
+	private List<SseItem> parseChunk(ByteBuf buffer) {
 		this.outstandingDemand.getAndUpdate((current) -> (current == Long.MAX_VALUE) ? current : current - 1);
 		this.lastActivityNanos = System.nanoTime();
-	}
-
-	private List<SseItem> parseChunk(DataBuffer buffer) {
-		try {
-			this.chunkReceivedAt = null;
-			this.idAtEndOfRead = null;
-			this.debugEvents = logger.isDebugEnabled();
-			this.listener.received(buffer.readableByteCount());
-			feed(buffer);
-			this.listener.readParsed(this.idAtEndOfRead, this.chunkReceivedAt);
-			List<SseItem> items = this.pending;
-			SseItem only = this.pendingFirst;
-			this.pending = null;
-			this.pendingFirst = null;
-			if (items == null) {
-				return (only != null) ? List.of(only) : List.of();
-			}
-			this.previousItems = Math.max(4, items.size());
-			return items;
+		this.chunkReceivedAt = null;
+		this.idAtEndOfRead = null;
+		this.debugEvents = logger.isDebugEnabled();
+		this.listener.received(buffer.readableBytes());
+		feed(buffer);
+		this.listener.readParsed(this.idAtEndOfRead, this.chunkReceivedAt);
+		List<SseItem> items = this.pending;
+		SseItem only = this.pendingFirst;
+		this.pending = null;
+		this.pendingFirst = null;
+		if (items == null) {
+			return (only != null) ? List.of(only) : List.of();
 		}
-		finally {
-			DataBufferUtils.release(buffer);
-		}
+		this.previousItems = Math.max(4, items.size());
+		return items;
 	}
 
 	/**
-	 * Heap bytes are parsed in place; others through a per-thread scratch array. A Netty heap
-	 * buffer (what the chunked-body decoder hands on) is read without Spring's buffer views:
-	 * four objects fewer per network read.
+	 * Heap bytes (what the chunked-body decoder hands on) are parsed in place; others through a
+	 * per-thread scratch array.
 	 */
-	private void feed(DataBuffer buffer) {
-		if (buffer instanceof NettyDataBuffer netty && netty.getNativeBuffer().hasArray()) {
-			ByteBuf bytes = netty.getNativeBuffer();
+	private void feed(ByteBuf bytes) {
+		if (bytes.hasArray()) {
 			this.parser.feed(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes());
 			return;
 		}
-		try (DataBuffer.ByteBufferIterator chunks = buffer.readableByteBuffers()) {
-			while (chunks.hasNext()) {
-				feed(chunks.next());
-			}
-		}
-	}
-
-	private void feed(ByteBuffer bytes) {
-		if (bytes.hasArray()) {
-			this.parser.feed(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
-			return;
-		}
 		byte[] scratch = SCRATCH.get();
-		while (bytes.hasRemaining()) {
-			int length = Math.min(bytes.remaining(), scratch.length);
-			bytes.get(scratch, 0, length);
+		int index = bytes.readerIndex();
+		int end = index + bytes.readableBytes();
+		while (index < end) {
+			int length = Math.min(end - index, scratch.length);
+			bytes.getBytes(index, scratch, 0, length);
 			this.parser.feed(scratch, 0, length);
+			index += length;
 		}
 	}
 
@@ -478,23 +451,22 @@ final class StreamConnection implements EventStreamHandler {
 		return false;
 	}
 
-	private static Mono<String> bodySnippet(ClientResponse response) {
-		return DataBufferUtils.join(DataBufferUtils.takeUntilByteCount(response.bodyToFlux(DataBuffer.class),
-				BODY_SNIPPET_BYTES + 1))
-			.map((joined) -> {
-				try {
-					int length = joined.readableByteCount();
-					byte[] bytes = new byte[Math.min(length, BODY_SNIPPET_BYTES)];
-					joined.read(bytes);
-					String text = new String(bytes, StandardCharsets.UTF_8).replaceAll("[\\p{Cntrl}&&[^\t]]+", " ").strip();
-					return (length > BODY_SNIPPET_BYTES) ? text + BODY_SNIPPET_ELLIPSIS : text;
-				}
-				finally {
-					DataBufferUtils.release(joined);
-				}
-			})
-			.defaultIfEmpty("")
-			.onErrorReturn("");
+	/** The start of an error body, for the exception's message: at most 512 bytes, one line. */
+	private static Mono<String> bodySnippet(StreamTransport.Response response) {
+		ByteArrayOutputStream start = new ByteArrayOutputStream();
+		return response.body((buffer) -> {
+			int length = Math.min(buffer.readableBytes(), BODY_SNIPPET_BYTES + 1 - start.size());
+			byte[] bytes = new byte[length];
+			buffer.getBytes(buffer.readerIndex(), bytes);
+			start.writeBytes(bytes);
+			return start.size();
+		}).takeUntil((read) -> read > BODY_SNIPPET_BYTES).onErrorComplete().then(Mono.fromSupplier(() -> {
+			byte[] bytes = start.toByteArray();
+			String text = new String(bytes, 0, Math.min(bytes.length, BODY_SNIPPET_BYTES), StandardCharsets.UTF_8)
+				.replaceAll("[\\p{Cntrl}&&[^\t]]+", " ")
+				.strip();
+			return (bytes.length > BODY_SNIPPET_BYTES) ? text + BODY_SNIPPET_ELLIPSIS : text;
+		}));
 	}
 
 	private static boolean sameOrigin(URI a, URI b) {

@@ -1,0 +1,162 @@
+package dev.sseclient.core;
+
+import java.net.URI;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.NettyOutbound;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientRequest;
+import reactor.netty.http.client.HttpClientResponse;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.support.Netty4HeadersAdapter;
+import org.springframework.web.reactive.function.client.ClientHttpObservationDocumentation;
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ClientRequestObservationContext;
+import org.springframework.web.reactive.function.client.ClientRequestObservationConvention;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.DefaultClientRequestObservationConvention;
+
+/**
+ * Connects through Reactor Netty's {@code HttpClient} with nothing between: no WebClient
+ * exchange, filter chain or buffer wrapper per read. Each attempt is observed as WebClient
+ * observes an exchange ({@code http.client.requests} by default, from the request until the
+ * response head), so connection metrics and trace propagation stay as they were.
+ */
+final class NettyTransport implements StreamTransport {
+
+	private static final ClientRequestObservationConvention DEFAULT_CONVENTION = new DefaultClientRequestObservationConvention();
+
+	private final HttpClient httpClient;
+
+	private final ObservationRegistry observations;
+
+	private final @Nullable ClientRequestObservationConvention convention;
+
+	NettyTransport(HttpClient httpClient, ObservationRegistry observations,
+			@Nullable ClientRequestObservationConvention convention) {
+		this.httpClient = httpClient;
+		this.observations = observations;
+		this.convention = convention;
+	}
+
+	@Override
+	public <T> Flux<T> exchange(URI url, HttpMethod method, byte @Nullable [] body, HttpHeaders headers,
+			Function<Response, Publisher<T>> handler) {
+		if (this.observations.isNoop()) {
+			return send(url, method, body, headers, handler, null);
+		}
+		return Flux.defer(() -> {
+			ClientRequest.Builder carrier = ClientRequest.create(method, url).headers((h) -> h.addAll(headers));
+			ClientRequestObservationContext context = new ClientRequestObservationContext(carrier);
+			Observation observation = ClientHttpObservationDocumentation.HTTP_REACTIVE_CLIENT_EXCHANGES
+				.observation(this.convention, DEFAULT_CONVENTION, () -> context, this.observations)
+				.start();
+			// the request as the observation's handlers left it: trace headers added
+			ClientRequest request = carrier.build();
+			context.setRequest(request);
+			AttemptObservation attempt = new AttemptObservation(observation, context);
+			return send(url, method, body, request.headers(), handler, attempt).doOnError(attempt::failed)
+				.doFinally((signal) -> attempt.stop());
+		});
+	}
+
+	private <T> Flux<T> send(URI url, HttpMethod method, byte @Nullable [] body, HttpHeaders headers,
+			Function<Response, Publisher<T>> handler, @Nullable AttemptObservation attempt) {
+		return this.httpClient.request(io.netty.handler.codec.http.HttpMethod.valueOf(method.name()))
+			.uri(url)
+			.send((request, outbound) -> write(request, outbound, headers, body))
+			.response((response, content) -> {
+				NettyResponse adapted = new NettyResponse(response, content);
+				if (attempt != null) {
+					attempt.responded(adapted);
+				}
+				return handler.apply(adapted);
+			});
+	}
+
+	private static Publisher<Void> write(HttpClientRequest request, NettyOutbound outbound, HttpHeaders headers,
+			byte @Nullable [] body) {
+		io.netty.handler.codec.http.HttpHeaders sent = request.requestHeaders();
+		headers.forEach(sent::set);
+		if (body == null) {
+			return outbound.then();
+		}
+		sent.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+		return outbound.send(Mono.just(Unpooled.wrappedBuffer(body)));
+	}
+
+	private record NettyResponse(HttpClientResponse response, ByteBufFlux content) implements Response {
+
+		@Override
+		public int status() {
+			return this.response.status().code();
+		}
+
+		@Override
+		public HttpHeaders headers() {
+			return new HttpHeaders(new Netty4HeadersAdapter(this.response.responseHeaders()));
+		}
+
+		@Override
+		public <T> Flux<T> body(Function<ByteBuf, T> read) {
+			// Reactor Netty releases each buffer once it was handed on
+			return this.content.map(read);
+		}
+
+		@Override
+		public Mono<Void> releaseBody() {
+			return this.content.then();
+		}
+
+	}
+
+	/** One attempt's observation: stopped once, when the response head arrived or the attempt ended without one. */
+	private static final class AttemptObservation {
+
+		private final Observation observation;
+
+		private final ClientRequestObservationContext context;
+
+		private final AtomicBoolean stopped = new AtomicBoolean();
+
+		AttemptObservation(Observation observation, ClientRequestObservationContext context) {
+			this.observation = observation;
+			this.context = context;
+		}
+
+		void responded(NettyResponse response) {
+			this.context.setResponse(ClientResponse.create(HttpStatusCode.valueOf(response.status()))
+				.headers((h) -> h.addAll(response.headers()))
+				.build());
+			stop();
+		}
+
+		void failed(Throwable error) {
+			if (!this.stopped.get()) {
+				this.observation.error(error);
+			}
+		}
+
+		void stop() {
+			if (this.stopped.compareAndSet(false, true)) {
+				this.observation.stop();
+			}
+		}
+
+	}
+
+}
