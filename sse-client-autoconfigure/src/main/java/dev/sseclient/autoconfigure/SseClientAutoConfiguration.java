@@ -134,6 +134,11 @@ public final class SseClientAutoConfiguration {
 	}
 
 	@Bean
+	Http2Connections sseHttp2Connections(SseClientProperties properties) {
+		return new Http2Connections(properties.getHttp2());
+	}
+
+	@Bean
 	@ConditionalOnMissingBean
 	SseStreamRegistry sseStreamRegistry(Environment environment, SseClientProperties properties, SseClient client,
 			SseListenerErrorHandler errorHandler, ObjectProvider<SseStreamRequestCustomizer> customizers,
@@ -141,7 +146,7 @@ public final class SseClientAutoConfiguration {
 			SseListenerAnnotationBeanPostProcessor listenerProcessor, ApplicationEventPublisher eventPublisher,
 			ObjectProvider<SseStreamObserver> observers, ObjectProvider<ObservationRegistry> observationRegistry,
 			ObjectProvider<SseListenerObservationConvention> observationConvention, SseCheckpointStore checkpointStore,
-			ObjectProvider<SseStreamCoordinator> coordinator, BeanFactory beanFactory) {
+			ObjectProvider<SseStreamCoordinator> coordinator, Http2Connections http2Connections, BeanFactory beanFactory) {
 		SseClientProperties.Checkpoint checkpoint = properties.getCheckpoint();
 		if (checkpoint.getBatchSize() < 1 || checkpoint.getInterval().isNegative() || checkpoint.getInterval().isZero()) {
 			throw new InvalidSseConfigurationException("sse.client.checkpoint",
@@ -152,7 +157,8 @@ public final class SseClientAutoConfiguration {
 				observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP), observationConvention.getIfAvailable());
 		// the streams of the registry are observed through their containers, not counted twice
 		StreamClients clients = new StreamClients(client.withObserver(null),
-				observedClients(observationRegistry, connectionConvention, environment), sslBundles.getIfAvailable());
+				observedClients(observationRegistry, connectionConvention, environment), sslBundles.getIfAvailable(),
+				http2Connections);
 		SseRequestCustomizers requestCustomizers = new SseRequestCustomizers(customizers.orderedStream().toList());
 		SseStreamRegistry registry = new SseStreamRegistry(
 				() -> StreamDefinitions.bind(environment, requestCustomizers, clients).asMap(),

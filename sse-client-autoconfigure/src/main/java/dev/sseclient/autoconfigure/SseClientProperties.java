@@ -1,8 +1,10 @@
 package dev.sseclient.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -34,6 +36,8 @@ public class SseClientProperties {
 	 * Listener dispatch settings.
 	 */
 	private final Listener listener = new Listener();
+
+	private final Http2 http2 = new Http2();
 
 	/**
 	 * How stream states map to health.
@@ -68,6 +72,10 @@ public class SseClientProperties {
 
 	public Listener getListener() {
 		return this.listener;
+	}
+
+	public Http2 getHttp2() {
+		return this.http2;
 	}
 
 	public Health getHealth() {
@@ -176,6 +184,14 @@ public class SseClientProperties {
 		 * the stream's TLS connections use.
 		 */
 		private @Nullable String sslBundle;
+
+		/**
+		 * Protocols the stream may speak: h2 is HTTP/2 over TLS, negotiated with ALPN; http11
+		 * is HTTP/1.1, the fallback when the server does not offer h2; h2c is HTTP/2 over
+		 * cleartext, alone with prior knowledge, or with http11 as an upgrade. HTTP/2 streams to
+		 * one origin share connections (sse.client.http2.*).
+		 */
+		private List<Protocol> protocols = new ArrayList<>(List.of(Protocol.H2, Protocol.HTTP11));
 
 		/**
 		 * HTTP proxy the stream connects through.
@@ -311,6 +327,14 @@ public class SseClientProperties {
 			return this.proxy;
 		}
 
+		public List<Protocol> getProtocols() {
+			return this.protocols;
+		}
+
+		public void setProtocols(List<Protocol> protocols) {
+			this.protocols = protocols;
+		}
+
 		public OverflowPolicy getOverflow() {
 			return this.overflow;
 		}
@@ -321,6 +345,58 @@ public class SseClientProperties {
 
 		public Reconnect getReconnect() {
 			return this.reconnect;
+		}
+
+	}
+
+	/**
+	 * A protocol a stream may speak.
+	 */
+	public enum Protocol {
+
+		/** HTTP/1.1. */
+		HTTP11,
+
+		/** HTTP/2 over TLS, negotiated with ALPN. */
+		H2,
+
+		/** HTTP/2 over cleartext. */
+		H2C
+
+	}
+
+	/**
+	 * Connections of HTTP/2 streams, shared per origin.
+	 */
+	public static class Http2 {
+
+		/**
+		 * Most connections to one origin (scheme, host and port) for streams that may speak
+		 * HTTP/2. A new one opens when every open one carries as many streams as it may; a stream
+		 * that fell back to HTTP/1.1 uses one of its own.
+		 */
+		private int maxConnections = 500;
+
+		/**
+		 * Most streams on one HTTP/2 connection; 0 for as many as the server's
+		 * SETTINGS_MAX_CONCURRENT_STREAMS allows (a lower server value always applies).
+		 */
+		private int maxConcurrentStreams = 0;
+
+		public int getMaxConnections() {
+			return this.maxConnections;
+		}
+
+		public void setMaxConnections(int maxConnections) {
+			this.maxConnections = maxConnections;
+		}
+
+		public int getMaxConcurrentStreams() {
+			return this.maxConcurrentStreams;
+		}
+
+		public void setMaxConcurrentStreams(int maxConcurrentStreams) {
+			this.maxConcurrentStreams = maxConcurrentStreams;
 		}
 
 	}

@@ -83,7 +83,7 @@ public final class StreamDefinitions {
 	private static StreamDefinition definition(String name, SseClientProperties.Stream stream, Paths paths,
 			SseRequestCustomizers customizers, StreamClients clients, @Nullable String template) {
 		SseRequest request = request(name, stream, paths, customizers.forStream(name));
-		SseClient client = clients.forStream(stream.getSslBundle(), stream.getProxy(), paths.of("ssl-bundle"));
+		SseClient client = clients.forStream(request.url(), stream, paths::of);
 		return new StreamDefinition(name, request, client, positive(stream.getBufferSize(), paths.of("buffer-size")),
 				stream.getOverflow(), stream.isAutoStartup(), template);
 	}
@@ -148,7 +148,7 @@ public final class StreamDefinitions {
 			if (request.customizer() == null) {
 				named.customizer(this.customizers.forStream(name));
 			}
-			return new StreamDefinition(name, named.build(), this.clients.shared(),
+			return new StreamDefinition(name, named.build(), this.clients.forRequest(request.url(), this.defaults),
 					Math.max(1, this.defaults.getBufferSize()), this.defaults.getOverflow(), true);
 		}
 

@@ -244,7 +244,7 @@ public final class SseStreamContainer {
 		SseException failure = (current != null) ? current.lastError() : null;
 		return new StreamSnapshot(getName(), getState(), Redaction.url(this.definition.request().url()),
 				this.lastProcessedId, (current != null) ? current.lastEventAt() : null,
-				(current != null) ? current.connectedSince() : null,
+				(current != null) ? current.connectedSince() : null, (current != null) ? current.protocol() : null,
 				(current != null) ? current.disconnectedSince() : null, (current != null) ? current.failuresInRow() : 0,
 				(failure != null) ? publicType(failure) + ": " + failure.getMessage() : null,
 				(current != null) ? current.lastErrorAt() : null,

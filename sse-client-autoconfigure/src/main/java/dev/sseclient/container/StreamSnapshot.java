@@ -20,6 +20,8 @@ import dev.sseclient.core.StreamState;
  * @param lastEventId the last event every listener got through
  * @param lastEventAt when the last event arrived
  * @param connectedSince when the current connection opened
+ * @param protocol the protocol of the last connection that opened ({@code HTTP/1.1},
+ * {@code HTTP/2.0}), or {@code null}
  * @param disconnectedSince since when it has been trying to (re)connect
  * @param attempts failed attempts in a row
  * @param lastError type and message of the last real failure (not a routine end of a response)
@@ -29,7 +31,8 @@ import dev.sseclient.core.StreamState;
  * @param cluster its role on this instance in cluster mode, {@code null} otherwise
  */
 public record StreamSnapshot(String name, StreamState state, String url, String lastEventId,
-		@Nullable Instant lastEventAt, @Nullable Instant connectedSince, @Nullable Instant disconnectedSince,
+		@Nullable Instant lastEventAt, @Nullable Instant connectedSince, @Nullable String protocol,
+		@Nullable Instant disconnectedSince,
 		int attempts, @Nullable String lastError, @Nullable Instant lastErrorAt, List<String> listeners, boolean stoppedByOperator,
 		@Nullable StreamRole cluster) {
 
@@ -46,6 +49,7 @@ public record StreamSnapshot(String name, StreamState state, String url, String 
 		details.put("lastEventId", this.lastEventId);
 		putIfPresent(details, "lastEventTime", this.lastEventAt);
 		putIfPresent(details, "connectedSince", this.connectedSince);
+		putIfPresent(details, "protocol", this.protocol);
 		putIfPresent(details, "disconnectedSince", this.disconnectedSince);
 		details.put("attempts", this.attempts);
 		putIfPresent(details, "lastError", this.lastError);

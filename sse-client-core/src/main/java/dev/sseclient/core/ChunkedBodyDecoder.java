@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
@@ -91,7 +92,8 @@ final class ChunkedBodyDecoder extends ChannelInboundHandlerAdapter {
 
 	/** Add the decoder before the HTTP/1.1 codec and its head watcher after it, when there is one. */
 	static void install(ChannelPipeline pipeline) {
-		if (pipeline.get(NettyPipeline.HttpCodec) == null || pipeline.get(NAME) != null) {
+		// only on HTTP/1.1: an HTTP/2 connection's codec (same name) reads frames, not chunks
+		if (!(pipeline.get(NettyPipeline.HttpCodec) instanceof HttpClientCodec) || pipeline.get(NAME) != null) {
 			return;
 		}
 		ChunkedBodyDecoder decoder = new ChunkedBodyDecoder();

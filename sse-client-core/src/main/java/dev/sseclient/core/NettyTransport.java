@@ -107,6 +107,11 @@ final class NettyTransport implements StreamTransport {
 		}
 
 		@Override
+		public String protocol() {
+			return this.response.version().text();
+		}
+
+		@Override
 		public HttpHeaders headers() {
 			return new HttpHeaders(new Netty4HeadersAdapter(this.response.responseHeaders()));
 		}

@@ -3,7 +3,9 @@ package dev.sseclient.core;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.web.reactive.function.client.ClientRequestObservationConvention;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -69,6 +71,22 @@ public final class SseClient {
 	public static HttpClient newHttpClient() {
 		return HttpClient.newConnection()
 			.doOnConnected((connection) -> ChunkedBodyDecoder.install(connection.channel().pipeline()));
+	}
+
+	/**
+	 * A Reactor Netty client for streams that may speak HTTP/2, with {@code protocols} as
+	 * {@code HttpClient.protocol} takes them: {@code H2} negotiated with ALPN over TLS (with
+	 * {@code HTTP11} as the fallback), {@code H2C} alone for cleartext with prior knowledge.
+	 * HTTP/2 streams to one origin share the connections of {@code pool}; give it an
+	 * {@code Http2AllocationStrategy} to bound them. Each stream has its own flow-control window,
+	 * so a slow consumer holds back its stream only: the connection's window is opened wide. HTTP/1.1 responses are unchunked a socket
+	 * read at a time, as with {@link #newHttpClient()}.
+	 */
+	public static HttpClient newHttpClient(ConnectionProvider pool, HttpProtocol... protocols) {
+		return HttpClient.create(pool).protocol(protocols).doOnConnected((connection) -> {
+			ChunkedBodyDecoder.install(connection.channel().pipeline());
+			Http2ConnectionWindow.widen(connection.channel());
+		});
 	}
 
 	/**

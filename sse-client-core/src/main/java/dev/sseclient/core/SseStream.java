@@ -121,6 +121,8 @@ public final class SseStream implements AutoCloseable {
 
 	private volatile @Nullable StreamConnection current;
 
+	private volatile @Nullable String protocol;
+
 	private @Nullable HttpHeaders refreshedHeaders;
 
 	private long lastWarningNanos;
@@ -179,6 +181,14 @@ public final class SseStream implements AutoCloseable {
 	/** When the current connection opened, or {@code null} while not connected. */
 	public @Nullable Instant connectedSince() {
 		return this.connectedSince;
+	}
+
+	/**
+	 * The protocol of the last connection that opened, such as {@code HTTP/1.1} or
+	 * {@code HTTP/2.0}; {@code null} before one opened, or when the client's WebClient does not say.
+	 */
+	public @Nullable String protocol() {
+		return this.protocol;
 	}
 
 	/** Since when the stream has been trying to (re)connect, or {@code null} while connected or ended. */
@@ -591,12 +601,14 @@ public final class SseStream implements AutoCloseable {
 	private final class ConnectionListener implements StreamConnection.Listener {
 
 		@Override
-		public SseSignal.Opened opened(StreamConnection connection, String maskedUrl) {
+		public SseSignal.Opened opened(StreamConnection connection, String maskedUrl, @Nullable String protocol) {
 			SseStream.this.connectedSince = Instant.now();
+			SseStream.this.protocol = protocol;
 			SseStream.this.disconnectedSince = null;
 			moveTo(StreamState.OPEN);
 			if (logger.isInfoEnabled()) {
 				logger.info("Stream '" + SseStream.this.request.name() + "' opened " + maskedUrl
+						+ ((protocol != null) ? " over " + protocol : "")
 						+ (SseStream.this.lastEventId.isEmpty() ? "" : " from id " + SseStream.this.lastEventId));
 			}
 			return new SseSignal.Opened(maskedUrl, SseStream.this.failuresInRow + 1);

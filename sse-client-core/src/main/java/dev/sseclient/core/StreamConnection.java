@@ -128,7 +128,7 @@ final class StreamConnection implements EventStreamHandler {
 	interface Listener {
 
 		/** The response opened; returns the signal that goes ahead of the connection's events. */
-		SseSignal.Opened opened(StreamConnection connection, String maskedUrl);
+		SseSignal.Opened opened(StreamConnection connection, String maskedUrl, @Nullable String protocol);
 
 		void serverRetry(Duration retry);
 
@@ -206,7 +206,7 @@ final class StreamConnection implements EventStreamHandler {
 		String maskedUrl = Redaction.url(url);
 		return switch (ResponsePolicy.decide(status, responseHeaders)) {
 			case OPEN -> {
-				List<SseItem> opened = List.of(open(maskedUrl));
+				List<SseItem> opened = List.of(open(maskedUrl, response.protocol()));
 				yield Flux.just(opened).concatWith(parse(response));
 			}
 			case NO_CONTENT -> {
@@ -267,13 +267,13 @@ final class StreamConnection implements EventStreamHandler {
 		return exchange(target, nextMethod, nextBody, nextHeaders, redirectsLeft - 1);
 	}
 
-	private SseSignal.Opened open(String maskedUrl) {
+	private SseSignal.Opened open(String maskedUrl, @Nullable String protocol) {
 		long now = System.nanoTime();
 		this.openedAtNanos = now;
 		this.lastActivityNanos = now;
 		this.responded = true;
 		this.openedSignal.tryEmitValue(Boolean.TRUE);
-		return this.listener.opened(this, maskedUrl);
+		return this.listener.opened(this, maskedUrl, protocol);
 	}
 
 	private Flux<List<SseItem>> parse(StreamTransport.Response response) {

@@ -29,6 +29,9 @@ interface StreamTransport {
 
 		int status();
 
+		/** The protocol it came over, such as {@code HTTP/1.1} or {@code HTTP/2.0}; {@code null} when unknown. */
+		@Nullable String protocol();
+
 		HttpHeaders headers();
 
 		/**

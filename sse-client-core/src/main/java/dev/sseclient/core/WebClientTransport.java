@@ -46,6 +46,12 @@ final class WebClientTransport implements StreamTransport {
 		}
 
 		@Override
+		public @Nullable String protocol() {
+			// a WebClient response does not say
+			return null;
+		}
+
+		@Override
 		public HttpHeaders headers() {
 			return this.response.headers().asHttpHeaders();
 		}

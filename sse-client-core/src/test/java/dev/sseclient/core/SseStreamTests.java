@@ -92,6 +92,9 @@ class SseStreamTests {
 		assertThat(request.header("Accept")).isEqualTo("text/event-stream");
 		assertThat(request.header("Cache-Control")).isEqualTo("no-cache");
 		assertThat(request.header("Last-Event-ID")).isNull();
+		// a GET has no body, so nothing says how long one is
+		assertThat(request.header("Transfer-Encoding")).isNull();
+		assertThat(request.body()).isEmpty();
 	}
 
 	@Test
