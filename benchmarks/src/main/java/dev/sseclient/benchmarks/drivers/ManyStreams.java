@@ -2,6 +2,13 @@ package dev.sseclient.benchmarks.drivers;
 
 import java.lang.management.ManagementFactory;
 import java.net.URI;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import reactor.netty.http.HttpProtocol;
+import reactor.netty.http.client.Http2AllocationStrategy;
+import reactor.netty.resources.ConnectionProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,10 +31,29 @@ final class ManyStreams {
 	private ManyStreams() {
 	}
 
-	static String run(URI url, int streams, int ticks) throws Exception {
+	/**
+	 * @param protocol {@code http11}: a connection per stream, as the starter's default client
+	 * for cleartext URLs; {@code h2c}: HTTP/2 with prior knowledge on a pool like the starter's
+	 */
+	static String run(URI url, String protocol, int streams, int ticks) throws Exception {
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		Metrics.addRegistry(meters);
 		long heapBefore = usedHeapAfterGc();
 		int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
-		SseClient client = SseClient.create();
+		SseClient client = switch (protocol) {
+			case "http11" -> SseClient.create();
+			case "h2c" -> SseClient.create(SseClient.newHttpClient(ConnectionProvider.builder("bench")
+				.maxConnections(500)
+				.pendingAcquireMaxCount(-1)
+				.allocationStrategy(Http2AllocationStrategy.builder()
+					.maxConnections(500)
+					.maxConcurrentStreams(-1)
+					.strictConnectionReuse(true)
+					.build())
+				.metrics(true)
+				.build(), HttpProtocol.H2C));
+			default -> throw new IllegalArgumentException("protocol is http11 or h2c, not " + protocol);
+		};
 		CountDownLatch opened = new CountDownLatch(streams);
 		CountDownLatch finished = new CountDownLatch(streams);
 		AtomicLong received = new AtomicLong();
@@ -53,13 +79,20 @@ final class ManyStreams {
 		int threads = ManagementFactory.getThreadMXBean().getThreadCount();
 		long heapDuring = usedHeapAfterGc();
 		long rss = residentSetBytes();
+		// pooled connections (HTTP/2); for HTTP/1.1 one per stream
+		double connections = protocol.equals("h2c") ? meters.find("reactor.netty.connection.provider.total.connections")
+			.gauges()
+			.stream()
+			.mapToDouble(Gauge::value)
+			.sum() : streams;
 		boolean allFinished = finished.await(ticks + 60L, TimeUnit.SECONDS);
 		all.forEach(SseStream::close);
 		long expected = (long) streams * ticks;
 		return String.format(java.util.Locale.ROOT,
-				"streams=%d allOpen=%s openSeconds=%.2f threadsBefore=%d threads=%d heapPerStreamKB=%.2f rssMB=%.0f"
-						+ " received=%d lost=%d outOfOrder=%d finished=%s",
-				streams, allOpen, openSeconds, threadsBefore, threads, (heapDuring - heapBefore) / 1024.0 / streams,
+				"protocol=%s streams=%d connections=%.0f allOpen=%s openSeconds=%.2f threadsBefore=%d threads=%d"
+						+ " heapPerStreamKB=%.2f rssMB=%.0f received=%d lost=%d outOfOrder=%d finished=%s",
+				protocol, streams, connections, allOpen, openSeconds, threadsBefore, threads,
+				(heapDuring - heapBefore) / 1024.0 / streams,
 				rss / 1048576.0, received.get(), expected - received.get(), outOfOrder.get(), allFinished);
 	}
 

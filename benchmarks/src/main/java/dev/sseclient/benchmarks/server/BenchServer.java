@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -34,6 +35,9 @@ public final class BenchServer {
 
 	public static void main(String[] args) throws Exception {
 		DisposableServer server = HttpServer.create()
+			// HTTP/1.1, and HTTP/2 with prior knowledge, allowing 100 streams a connection as nginx does
+			.protocol(HttpProtocol.HTTP11, HttpProtocol.H2C)
+			.http2Settings((settings) -> settings.maxConcurrentStreams(100))
 			.host("127.0.0.1")
 			.port(0)
 			.route((routes) -> routes.get("/ticks", BenchServer::ticks))
