@@ -123,14 +123,7 @@ class Http2StreamsTests {
 	void overTlsHttp2IsNegotiatedWithAlpnAndTheStreamsBundleIsTrusted() throws Exception {
 		try (SseHttp2TestServer server = SseHttp2TestServer.startTls(serverKeys(), true)) {
 			server.dispatcher(Http2StreamsTests::threeEventsAfter);
-			this.contextRunner
-				.withPropertyValues("sse.client.streams.feed.url=" + server.url("/feed"),
-						"sse.client.streams.feed.ssl-bundle=feed")
-				.run((context) -> {
-					await().until(() -> context.getBean(Received.class).of("feed").size() == 3);
-					SseStreamContainer feed = context.getBean(SseStreamRegistry.class).getContainer("feed");
-					assertThat(feed.snapshot().protocol()).isEqualTo("HTTP/2.0");
-				});
+			assertFeedOpensOver(server.url("/feed"), "HTTP/2.0");
 		}
 	}
 
@@ -138,14 +131,7 @@ class Http2StreamsTests {
 	void aServerWithoutHttp2GetsHttp11OverTheSameSettings() throws Exception {
 		try (SseTestServer server = SseTestServer.startTls(serverContext())) {
 			server.dispatcher(Http2StreamsTests::threeEventsAfter);
-			this.contextRunner
-				.withPropertyValues("sse.client.streams.feed.url=" + server.url("/feed"),
-						"sse.client.streams.feed.ssl-bundle=feed")
-				.run((context) -> {
-					await().until(() -> context.getBean(Received.class).of("feed").size() == 3);
-					SseStreamContainer feed = context.getBean(SseStreamRegistry.class).getContainer("feed");
-					assertThat(feed.snapshot().protocol()).isEqualTo("HTTP/1.1");
-				});
+			assertFeedOpensOver(server.url("/feed"), "HTTP/1.1");
 		}
 	}
 
@@ -153,15 +139,20 @@ class Http2StreamsTests {
 	void http11AloneTurnsHttp2Off() throws Exception {
 		try (SseHttp2TestServer server = SseHttp2TestServer.startTls(serverKeys(), false)) {
 			server.dispatcher(Http2StreamsTests::threeEventsAfter);
-			this.contextRunner
-				.withPropertyValues("sse.client.streams.feed.url=" + server.url("/feed"),
-						"sse.client.streams.feed.ssl-bundle=feed", "sse.client.defaults.protocols=http11")
-				.run((context) -> {
-					await().until(() -> context.getBean(Received.class).of("feed").size() == 3);
-					SseStreamContainer feed = context.getBean(SseStreamRegistry.class).getContainer("feed");
-					assertThat(feed.snapshot().protocol()).isEqualTo("HTTP/1.1");
-				});
+			assertFeedOpensOver(server.url("/feed"), "HTTP/1.1", "sse.client.defaults.protocols=http11");
 		}
+	}
+
+	/** The stream {@code feed} to {@code url}, with the SSL bundle, gets its events over {@code protocol}. */
+	private void assertFeedOpensOver(String url, String protocol, String... properties) {
+		this.contextRunner
+			.withPropertyValues("sse.client.streams.feed.url=" + url, "sse.client.streams.feed.ssl-bundle=feed")
+			.withPropertyValues(properties)
+			.run((context) -> {
+				await().until(() -> context.getBean(Received.class).of("feed").size() == 3);
+				SseStreamContainer feed = context.getBean(SseStreamRegistry.class).getContainer("feed");
+				assertThat(feed.snapshot().protocol()).isEqualTo(protocol);
+			});
 	}
 
 	@Test

@@ -11,9 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -52,9 +50,7 @@ public final class SseHttp2TestServer implements AutoCloseable {
 
 	private final BlockingQueue<SseScript> scripts = new LinkedBlockingQueue<>();
 
-	private final BlockingQueue<RecordedRequest> unclaimed = new LinkedBlockingQueue<>();
-
-	private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+	private final RequestLog requests = new RequestLog();
 
 	private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
 
@@ -141,24 +137,14 @@ public final class SseHttp2TestServer implements AutoCloseable {
 		return this;
 	}
 
-	/** The next request not yet taken, waiting up to 10 seconds. */
+	/** The next request not yet taken, waiting up to ten seconds. */
 	public RecordedRequest takeRequest() {
-		try {
-			RecordedRequest request = this.unclaimed.poll(10, TimeUnit.SECONDS);
-			if (request == null) {
-				throw new IllegalStateException("No request within 10 seconds");
-			}
-			return request;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
+		return this.requests.take(Duration.ofSeconds(10));
 	}
 
 	/** Every request so far, in arrival order. */
 	public List<RecordedRequest> requests() {
-		return List.copyOf(this.requests);
+		return this.requests.all();
 	}
 
 	/** TCP connections accepted so far. */
@@ -206,7 +192,6 @@ public final class SseHttp2TestServer implements AutoCloseable {
 				.add(entry.getValue()));
 		RecordedRequest recorded = new RecordedRequest(request.method().name(), request.uri(), headers, body);
 		this.requests.add(recorded);
-		this.unclaimed.add(recorded);
 		return recorded;
 	}
 

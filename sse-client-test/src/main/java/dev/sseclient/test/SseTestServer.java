@@ -23,10 +23,8 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import javax.net.ssl.SSLContext;
@@ -65,9 +63,8 @@ public final class SseTestServer implements AutoCloseable {
 
 	private final BlockingQueue<SseScript> scripts = new LinkedBlockingQueue<>();
 
-	private final BlockingQueue<RecordedRequest> unclaimed = new LinkedBlockingQueue<>();
 
-	private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+	private final RequestLog requests = new RequestLog();
 
 	private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
 
@@ -147,27 +144,17 @@ public final class SseTestServer implements AutoCloseable {
 
 	/** The next request not yet taken, waiting up to {@code timeout}. */
 	public RecordedRequest takeRequest(Duration timeout) {
-		try {
-			RecordedRequest request = this.unclaimed.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-			if (request == null) {
-				throw new AssertionError("No request arrived within " + timeout);
-			}
-			return request;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
+		return this.requests.take(timeout);
 	}
 
 	/** Every request received so far, in arrival order. */
 	public List<RecordedRequest> requests() {
-		return List.copyOf(this.requests);
+		return this.requests.all();
 	}
 
 	/** How many requests arrived so far. */
 	public int requestCount() {
-		return this.requests.size();
+		return this.requests.count();
 	}
 
 	/** How many client connections are open now. */
@@ -255,7 +242,6 @@ public final class SseTestServer implements AutoCloseable {
 
 	private void record(RecordedRequest request) {
 		this.requests.add(request);
-		this.unclaimed.add(request);
 	}
 
 	private SseScript scriptFor(RecordedRequest request) {
