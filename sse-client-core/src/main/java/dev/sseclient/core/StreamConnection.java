@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
@@ -109,7 +109,9 @@ final class StreamConnection implements EventStreamHandler {
 	/** The read's first item; a list is made only for a second (one event per read is common). */
 	private @Nullable SseItem pendingFirst;
 
-	private @Nullable List<SseItem> pending;
+	private SseItem @Nullable [] pending;
+
+	private int pendingCount;
 
 	/** Items of the previous read: the next list starts that large, not growing item by item. */
 	private int previousItems = 4;
@@ -304,15 +306,17 @@ final class StreamConnection implements EventStreamHandler {
 		this.listener.received(buffer.readableBytes());
 		feed(buffer);
 		this.listener.readParsed(this.idAtEndOfRead, this.chunkReceivedAt);
-		List<SseItem> items = this.pending;
+		SseItem[] items = this.pending;
 		SseItem only = this.pendingFirst;
+		int count = this.pendingCount;
 		this.pending = null;
 		this.pendingFirst = null;
+		this.pendingCount = 0;
 		if (items == null) {
-			return (only != null) ? List.of(only) : List.of();
+			return (only != null) ? ReadItems.of(only) : List.of();
 		}
-		this.previousItems = Math.max(4, items.size());
-		return items;
+		this.previousItems = Math.max(4, count);
+		return ReadItems.of(items, count);
 	}
 
 	/**
@@ -386,13 +390,17 @@ final class StreamConnection implements EventStreamHandler {
 			this.pendingFirst = item;
 			return;
 		}
-		List<SseItem> items = this.pending;
+		SseItem[] items = this.pending;
 		if (items == null) {
-			items = new ArrayList<>(this.previousItems);
-			items.add(this.pendingFirst);
-			this.pending = items;
+			items = new SseItem[this.previousItems];
+			items[0] = this.pendingFirst;
+			this.pendingCount = 1;
 		}
-		items.add(item);
+		else if (this.pendingCount == items.length) {
+			items = Arrays.copyOf(items, items.length * 2);
+		}
+		items[this.pendingCount++] = item;
+		this.pending = items;
 	}
 
 	/** Why the connection ended, once it ended without an error of its own. */
