@@ -20,7 +20,8 @@ import org.HdrHistogram.Histogram;
 public final class DriverMain {
 
 	/** The drivers by name, this project's first. */
-	public static final Map<String, Driver> DRIVERS = Map.of("ours", new OursDriver(), "ours-listener",
+	public static final Map<String, Driver> DRIVERS = Map.of("ours", new OursDriver(), "ours-h2c", OursDriver.http2(),
+			"ours-listener",
 			new ListenerDriver(false), "ours-listener-vt", new ListenerDriver(true), "ours-blocking",
 			new BlockingDriver(), "webclient", new WebClientDriver(), "okhttp-eventsource", new EventSourceDriver(),
 			"okhttp-sse", new OkHttpSseDriver(), "raw-socket", new RawSocketDriver());

@@ -24,7 +24,9 @@ import reactor.netty.http.server.HttpServerResponse;
  * evenly paced, each carrying {@link System#nanoTime()} at its write (one clock for every process
  * of this machine);</li>
  * <li>the second (one Netty event loop) for many connections: {@code /ticks?count=K&interval=MS},
- * K events numbered from 1, one every MS milliseconds.</li>
+ * K events numbered from 1, one every MS milliseconds; and {@code /events?count=N&size=B}, one
+ * event per write, for one stream's throughput over HTTP/1.1 beside HTTP/2. It speaks HTTP/1.1
+ * and HTTP/2 with prior knowledge (h2c), allowing 100 streams a connection.</li>
  * </ul>
  * Prints {@code PORT raw netty} once listening; stops when its standard input closes.
  */
@@ -40,7 +42,7 @@ public final class BenchServer {
 			.http2Settings((settings) -> settings.maxConcurrentStreams(100))
 			.host("127.0.0.1")
 			.port(0)
-			.route((routes) -> routes.get("/ticks", BenchServer::ticks))
+			.route((routes) -> routes.get("/ticks", BenchServer::ticks).get("/events", BenchServer::events))
 			.bindNow();
 		RawEventServer raw = new RawEventServer();
 		System.out.println("PORT " + raw.port() + " " + server.port());
@@ -60,6 +62,18 @@ public final class BenchServer {
 			.take(count)
 			.map((i) -> Unpooled.wrappedBuffer(("id: " + (i + 1) + "\ndata: tick " + (i + 1) + "\n\n")
 				.getBytes(StandardCharsets.US_ASCII)));
+		return eventStream(response).send(body, (buffer) -> true);
+	}
+
+	/**
+	 * {@code count} events of {@code size} bytes as fast as the client reads, each written and
+	 * flushed alone: one event per network read, over HTTP/1.1 or HTTP/2 alike.
+	 */
+	private static org.reactivestreams.Publisher<Void> events(HttpServerRequest request, HttpServerResponse response) {
+		QueryStringDecoder query = new QueryStringDecoder(request.uri());
+		int count = intParam(query, "count", 1000);
+		byte[] event = ("data: " + "x".repeat(intParam(query, "size", 64)) + "\n\n").getBytes(StandardCharsets.US_ASCII);
+		Flux<ByteBuf> body = Flux.range(0, count).map((i) -> Unpooled.wrappedBuffer(event));
 		return eventStream(response).send(body, (buffer) -> true);
 	}
 

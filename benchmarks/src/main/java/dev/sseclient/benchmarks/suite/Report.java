@@ -72,12 +72,15 @@ final class Report {
 				+ "same for every client); collections are young ones unless the heap ran out.%n%n",
 				this.settings.latencySeconds(),
 				this.settings.latencyWarmupSeconds()));
-		md.append("### Many streams, this client (each stream 1 event/s)\n\n");
-		md.append("| streams | all open after | threads before → during | heap per stream | RSS | events lost |\n");
-		md.append("|---|---|---|---|---|---|\n");
-		for (int streams : new int[] { this.settings.streams() / 10, this.settings.streams() }) {
-			String scenario = "streams-" + streams;
-			md.append(String.format(Locale.ROOT, "| %,d | %s s | %s → %s | %s KB | %s MB | %s |%n", streams,
+		md.append("### Many streams to one origin, this client (each stream 1 event/s)\n\n");
+		md.append("| streams | connections | all open after | threads before → during | heap per stream | RSS | events lost |\n");
+		md.append("|---|---|---|---|---|---|---|\n");
+		for (String scenario : new String[] { "streams-" + this.settings.streams() / 10,
+				"streams-" + this.settings.streams(), "streams-h2-" + this.settings.streams() }) {
+			String streams = String.format(Locale.ROOT, "%,d", Integer.parseInt(scenario.replaceAll("\\D", "")))
+					+ (scenario.contains("h2") ? " over HTTP/2 (h2c, 100 streams a connection)" : " over HTTP/1.1");
+			md.append(String.format(Locale.ROOT, "| %s | %s | %s s | %s → %s | %s KB | %s MB | %s |%n", streams,
+					number(this.results.median(scenario, "ours", "connections"), "%.0f"),
 					number(this.results.median(scenario, "ours", "openSeconds"), "%.2f"),
 					number(this.results.median(scenario, "ours", "threadsBefore"), "%.0f"),
 					number(this.results.median(scenario, "ours", "threads"), "%.0f"),
@@ -144,6 +147,17 @@ final class Report {
 		lines.add(target("streams-threads-flat-1k-vs-10k",
 				ratio(this.results.median(fewer, "ours", "threads"), this.results.median(many, "ours", "threads")), 0.9));
 		lines.add(target("streams-heap-at-most-10KB", inverse(10, this.results.median(many, "ours", "heapPerStreamKB")),
+				1.0));
+		String http2 = "streams-h2-" + this.settings.streams();
+		lines.add(target("http2-streams-heap-at-most-5KB",
+				inverse(5, this.results.median(http2, "ours", "heapPerStreamKB")), 1.0));
+		lines.add(target("http2-streams-share-connections-100-each",
+				ratio(OptionalDouble.of(this.settings.streams() / 100.0), this.results.median(http2, "ours", "connections")),
+				1.0));
+		OptionalDouble receivedOverHttp2 = this.results.median(http2, "ours", "received");
+		lines.add(target("http2-streams-nothing-lost",
+				receivedOverHttp2.isPresent() ? OptionalDouble.of(receivedOverHttp2.getAsDouble()
+						/ ((double) this.settings.streams() * this.settings.ticks())) : OptionalDouble.empty(),
 				1.0));
 		OptionalDouble received = this.results.median(many, "ours", "received");
 		lines.add(target("streams-nothing-lost",

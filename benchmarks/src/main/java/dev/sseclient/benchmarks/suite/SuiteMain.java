@@ -84,6 +84,13 @@ public final class SuiteMain {
 							settings.ticks() + 180L);
 					results.add("streams-" + streams, "ours", round, result);
 				}
+				System.out.println("streams over HTTP/2: " + settings.streams());
+				Map<String, String> http2 = jvm.run("streams-h2-" + settings.streams() + "-" + round, "4g",
+						DriverMain.class.getName(), List.of("ours", "streams", "url=" + many + "/ticks?count="
+								+ settings.ticks() + "&interval=1000", "streams=" + settings.streams(),
+								"ticks=" + settings.ticks(), "protocol=h2c"),
+						settings.ticks() + 180L);
+				results.add("streams-h2-" + settings.streams(), "ours", round, http2);
 			}
 			for (int round = 0; round < settings.streamRounds(); round++) {
 				scale(jvm, results, round, settings.streams());
