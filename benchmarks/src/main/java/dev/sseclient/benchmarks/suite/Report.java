@@ -77,8 +77,10 @@ final class Report {
 		md.append("|---|---|---|---|---|---|---|\n");
 		for (String scenario : new String[] { "streams-" + this.settings.streams() / 10,
 				"streams-" + this.settings.streams(), "streams-h2-" + this.settings.streams() }) {
-			String streams = String.format(Locale.ROOT, "%,d", Integer.parseInt(scenario.replaceAll("\\D", "")))
-					+ (scenario.contains("h2") ? " over HTTP/2 (h2c, 100 streams a connection)" : " over HTTP/1.1");
+			boolean http2 = scenario.startsWith("streams-h2-");
+			int count = Integer.parseInt(scenario.substring(scenario.lastIndexOf('-') + 1));
+			String streams = String.format(Locale.ROOT, "%,d", count)
+					+ (http2 ? " over HTTP/2 (h2c, 100 streams a connection)" : " over HTTP/1.1");
 			md.append(String.format(Locale.ROOT, "| %s | %s | %s s | %s → %s | %s KB | %s MB | %s |%n", streams,
 					number(this.results.median(scenario, "ours", "connections"), "%.0f"),
 					number(this.results.median(scenario, "ours", "openSeconds"), "%.2f"),
