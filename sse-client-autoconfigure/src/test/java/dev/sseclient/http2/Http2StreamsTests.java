@@ -21,9 +21,11 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.event.EventListener;
 
 import dev.sseclient.autoconfigure.SseClientAutoConfiguration;
 import dev.sseclient.container.SseStreamContainer;
+import dev.sseclient.container.SseStreamEvent;
 import dev.sseclient.container.SseStreamRegistry;
 import dev.sseclient.container.StreamSnapshot;
 import dev.sseclient.core.SseEvent;
@@ -56,6 +58,13 @@ class Http2StreamsTests {
 		final Map<String, List<String>> ids = new ConcurrentHashMap<>();
 
 		final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
+
+		final List<SseStreamEvent.Reconnecting> reconnecting = new CopyOnWriteArrayList<>();
+
+		@EventListener
+		void on(SseStreamEvent.Reconnecting event) {
+			this.reconnecting.add(event);
+		}
 
 		@SseListener(stream = "*")
 		void on(SseEvent event) throws InterruptedException {
@@ -202,6 +211,12 @@ class Http2StreamsTests {
 					await().until(() -> IntStream.range(0, 4).allMatch((i) -> received.of("device-" + i).size() == 3));
 					server.killConnections();
 					await().until(() -> IntStream.range(0, 4).allMatch((i) -> received.of("device-" + i).size() == 6));
+					// each on its own back-off: 50 ms less up to half of it (jitter 0.5), not all at once
+					assertThat(received.reconnecting).hasSizeGreaterThanOrEqualTo(4)
+						.allSatisfy((event) -> assertThat(event.getDelay()).isBetween(Duration.ofMillis(25),
+								Duration.ofMillis(50)));
+					assertThat(received.reconnecting.stream().map(SseStreamEvent.Reconnecting::getDelay).distinct())
+						.hasSizeGreaterThan(1);
 					server.goAway();
 					await().until(() -> IntStream.range(0, 4).allMatch((i) -> received.of("device-" + i).size() == 9));
 					IntStream.range(0, 4)
