@@ -47,7 +47,10 @@ public final class DriverMain {
 					Integer.parseInt(options.getOrDefault("passes", "3")));
 			case "latency" -> latency(driver(driverName), url(options), Integer.parseInt(options.get("count")),
 					Integer.parseInt(options.get("warmup")));
-			case "streams" -> ManyStreams.run(url(options), options.getOrDefault("protocol", "http11"),
+			case "streams" -> driverName.equals("okhttp-sse")
+					? ManyOkHttpStreams.run(url(options), options.getOrDefault("protocol", "http11"),
+							Integer.parseInt(options.get("streams")), Integer.parseInt(options.get("ticks")))
+					: ManyStreams.run(url(options), options.getOrDefault("protocol", "http11"),
 					Integer.parseInt(options.get("streams")),
 					Integer.parseInt(options.get("ticks")));
 			default -> throw new IllegalArgumentException("Unknown scenario " + scenario);

@@ -96,7 +96,7 @@ final class ManyStreams {
 				rss / 1048576.0, received.get(), expected - received.get(), outOfOrder.get(), allFinished);
 	}
 
-	private static long usedHeapAfterGc() throws InterruptedException {
+	static long usedHeapAfterGc() throws InterruptedException {
 		for (int i = 0; i < 2; i++) {
 			System.gc();
 			Thread.sleep(200);
@@ -104,7 +104,7 @@ final class ManyStreams {
 		return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
 	}
 
-	private static long residentSetBytes() throws Exception {
+	static long residentSetBytes() throws Exception {
 		for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
 			if (line.startsWith("VmRSS:")) {
 				return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
