@@ -104,8 +104,7 @@ class Http2StreamsTests {
 				.run((context) -> {
 					SseStreamRegistry registry = context.getBean(SseStreamRegistry.class);
 					Received received = context.getBean(Received.class);
-					IntStream.range(0, 500)
-						.forEach((i) -> registry.register("device-" + i, "device", Map.of("id", Integer.toString(i))));
+					registerDevices(registry, 500);
 					await().atMost(Duration.ofSeconds(60))
 						.until(() -> IntStream.range(0, 500).allMatch((i) -> received.of("device-" + i).size() == 3));
 					IntStream.range(0, 500)
@@ -181,8 +180,7 @@ class Http2StreamsTests {
 				.run((context) -> {
 					SseStreamRegistry registry = context.getBean(SseStreamRegistry.class);
 					Received received = context.getBean(Received.class);
-					IntStream.range(0, 3)
-						.forEach((i) -> registry.register("device-" + i, "device", Map.of("id", Integer.toString(i))));
+					registerDevices(registry, 3);
 					await().until(() -> received.of("device-0").size() == 5);
 					assertThat(received.of("device-0")).containsExactly("1", "2", "3", "4", "5");
 					assertThat(server.requests()).filteredOn((request) -> request.target().equals("/devices/0"))
@@ -206,8 +204,7 @@ class Http2StreamsTests {
 				.run((context) -> {
 					SseStreamRegistry registry = context.getBean(SseStreamRegistry.class);
 					Received received = context.getBean(Received.class);
-					IntStream.range(0, 4)
-						.forEach((i) -> registry.register("device-" + i, "device", Map.of("id", Integer.toString(i))));
+					registerDevices(registry, 4);
 					await().until(() -> IntStream.range(0, 4).allMatch((i) -> received.of("device-" + i).size() == 3));
 					server.killConnections();
 					await().until(() -> IntStream.range(0, 4).allMatch((i) -> received.of("device-" + i).size() == 6));
@@ -255,6 +252,12 @@ class Http2StreamsTests {
 					await().until(() -> received.of("slow").size() > 1000);
 				});
 		}
+	}
+
+	/** Streams {@code device-0} to {@code device-(count-1)}, from the template {@code device}. */
+	private static void registerDevices(SseStreamRegistry registry, int count) {
+		IntStream.range(0, count)
+			.forEach((i) -> registry.register("device-" + i, "device", Map.of("id", Integer.toString(i))));
 	}
 
 	private static KeyManagerFactory serverKeys() throws Exception {
