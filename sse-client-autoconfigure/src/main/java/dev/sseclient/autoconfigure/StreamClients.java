@@ -122,8 +122,11 @@ final class StreamClients {
 			clientSettings = clientSettings.withSslBundle(sslBundle);
 		}
 		HttpProtocol[] protocols = settings.protocols().toArray(HttpProtocol[]::new);
-		ReactorHttpClientBuilder builder = new ReactorHttpClientBuilder().withHttpClientFactory(
-				() -> http2 ? SseClient.newHttpClient(this.http2.pool(), protocols) : SseClient.newHttpClient());
+		ReactorHttpClientBuilder builder = new ReactorHttpClientBuilder()
+			.withHttpClientFactory(
+					() -> http2 ? SseClient.newHttpClient(this.http2.pool(), protocols) : SseClient.newHttpClient())
+			// as the shared client: no gzip, which servers and proxies buffer, holding events back
+			.withHttpClientCustomizer((client) -> client.compress(false));
 		if (sslBundle != null && http2) {
 			// Boot's builder makes an SSL context without ALPN: this one offers h2
 			builder = builder.withHttpClientCustomizer((client) -> client.secure((spec) -> spec.sslContext(

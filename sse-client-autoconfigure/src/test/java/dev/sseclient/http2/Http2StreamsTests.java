@@ -132,6 +132,8 @@ class Http2StreamsTests {
 		try (SseHttp2TestServer server = SseHttp2TestServer.startTls(serverKeys(), true)) {
 			server.dispatcher(Http2StreamsTests::threeEventsAfter);
 			assertFeedOpensOver(server.url("/feed"), "HTTP/2.0");
+			// a compressed stream would be buffered on its way: none is asked for
+			assertThat(server.takeRequest().header("Accept-Encoding")).isNull();
 		}
 	}
 
