@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
@@ -64,6 +65,11 @@ public final class SseStreamContainer {
 
 	/** The most events handed on at once: the largest batch listener's size, or 1. */
 	private final int batchSize;
+
+	/** The listener calls of one event, and of events in a row: made once, not per event. */
+	private final Function<SseEvent, @Nullable Mono<Void>> eventCalls = (event) -> callListeners(event, 0);
+
+	private final Function<List<SseEvent>, @Nullable Mono<Void>> batchCalls = (events) -> callListeners(events, 0);
 
 	private final Executor pool;
 
@@ -463,17 +469,11 @@ public final class SseStreamContainer {
 
 	/** Hands one event to the listeners; {@code null} when done with it, else what is left to wait for. */
 	private @Nullable Mono<Void> dispatch(SseEvent event) {
-		// flag first, then look at stopping: a stop sets stopping, then looks at the flag
-		this.dispatching = true;
-		if (this.stopping) {
-			dispatchEnded();
+		if (!beginDispatch()) {
 			return null;
 		}
-		for (SseStreamObserver observer : this.observers) {
-			observer.onEvent(this, event);
-		}
-		this.dispatchThread = Thread.currentThread();
-		return processedAfter(() -> callListeners(event, 0), event);
+		observed(event);
+		return processedAfter(this.eventCalls, event, event);
 	}
 
 	/**
@@ -481,25 +481,41 @@ public final class SseStreamContainer {
 	 * all of them to the batch listeners. The checkpoint moves past them when every call is done.
 	 */
 	private @Nullable Mono<Void> dispatch(List<SseEvent> events) {
-		this.dispatching = true;
-		if (this.stopping) {
-			dispatchEnded();
+		if (!beginDispatch()) {
 			return null;
 		}
 		for (SseEvent event : events) {
-			for (SseStreamObserver observer : this.observers) {
-				observer.onEvent(this, event);
-			}
+			observed(event);
 		}
-		this.dispatchThread = Thread.currentThread();
-		return processedAfter(() -> callListeners(events, 0), events.get(events.size() - 1));
+		return processedAfter(this.batchCalls, events, events.get(events.size() - 1));
 	}
 
-	/** Runs the calls, then records {@code last} as processed and ends the dispatch, now or when they are done. */
-	private @Nullable Mono<Void> processedAfter(Supplier<@Nullable Mono<Void>> calls, SseEvent last) {
+	/** Marks a dispatch as running on this thread; {@code false} (and nothing running) once stopping. */
+	private boolean beginDispatch() {
+		// flag first, then look at stopping: a stop sets stopping, then looks at the flag
+		this.dispatching = true;
+		if (this.stopping) {
+			dispatchEnded();
+			return false;
+		}
+		this.dispatchThread = Thread.currentThread();
+		return true;
+	}
+
+	private void observed(SseEvent event) {
+		for (SseStreamObserver observer : this.observers) {
+			observer.onEvent(this, event);
+		}
+	}
+
+	/**
+	 * Makes the listener calls for {@code input}, then records {@code last} as processed and ends
+	 * the dispatch, now or when they are done.
+	 */
+	private <T> @Nullable Mono<Void> processedAfter(Function<T, @Nullable Mono<Void>> calls, T input, SseEvent last) {
 		Mono<Void> rest;
 		try {
-			rest = calls.get();
+			rest = calls.apply(input);
 		}
 		catch (RuntimeException ex) {
 			dispatchEnded();

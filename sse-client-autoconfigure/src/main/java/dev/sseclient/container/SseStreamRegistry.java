@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -379,20 +380,13 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 
 	/** Must hold the lock. The listener pool is made with the first container. */
 	private SseStreamContainer newContainer(StreamDefinition definition, List<SseListenerEndpoint> listeners) {
-		Executor pool = (this.listenerExecutor != null) ? this.listenerExecutor : this.executor;
 		Scheduler threads = this.scheduler;
-		if (pool == null || threads == null) {
-			if (this.listenerExecutor != null) {
-				pool = this.listenerExecutor;
-				threads = Schedulers.fromExecutor(pool);
-			}
-			else {
-				ExecutorService own = executor();
-				pool = own;
-				threads = Schedulers.fromExecutorService(own, "sse-listeners");
-			}
+		if (threads == null) {
+			threads = (this.listenerExecutor != null) ? Schedulers.fromExecutor(this.listenerExecutor)
+					: Schedulers.fromExecutorService(executor(), "sse-listeners");
 			this.scheduler = threads;
 		}
+		Executor pool = (this.listenerExecutor != null) ? this.listenerExecutor : Objects.requireNonNull(this.executor);
 		return new SseStreamContainer(definition, listeners, pool, threads, this.errorHandler, this.eventPublisher,
 				observers(), this.observations, this.checkpoints, this.coordinator);
 	}

@@ -55,6 +55,25 @@ class BatchListenerTests {
 		return SseScript.stream().send(text.toString()).hold();
 	}
 
+	/**
+	 * {@code first} as one write, then {@code second} as another once {@code gate} opened: two
+	 * reads, and two batches, however late the client runs on a loaded machine.
+	 */
+	static SseScript twoWrites(String first, CountDownLatch gate, String second) {
+		return SseScript.stream().generate(2, (i) -> {
+			if (i == 0) {
+				return first;
+			}
+			try {
+				assertThat(gate.await(30, TimeUnit.SECONDS)).as("the test opened the gate").isTrue();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			return second;
+		}).hold();
+	}
+
 	record Tick(int n) {
 	}
 
@@ -119,11 +138,14 @@ class BatchListenerTests {
 
 	@Test
 	void theCheckpointMovesPastABatchOnlyWhenTheListenerReturnedFromIt() {
-		this.server.enqueue(SseScript.stream().event("1", null, "a").pause(Duration.ofMillis(300))
-			.send(SseScript.format("2", null, "b") + SseScript.format("3", null, "c")).hold());
+		CountDownLatch firstHandled = new CountDownLatch(1);
+		this.server.enqueue(twoWrites(SseScript.format("1", null, "a"), firstHandled,
+				SseScript.format("2", null, "b") + SseScript.format("3", null, "c")));
 		this.contextRunner.withBean(CheckpointListener.class).run((context) -> {
 			CheckpointListener listener = context.getBean(CheckpointListener.class);
 			SseStreamRegistry registry = context.getBean(SseStreamRegistry.class);
+			await().until(() -> listener.batches.size() == 1);
+			firstHandled.countDown();
 			await().until(() -> listener.batches.size() == 2);
 			assertThat(listener.batches).containsExactly(List.of("1"), List.of("2", "3"));
 			// the second batch is in the listener: the stream would resume after event 1
@@ -150,17 +172,16 @@ class BatchListenerTests {
 	@Test
 	void aFailedBatchIsRetriedWholeThenHandedToTheRecovererAndTheStreamGoesOn() {
 		List<ListenerFailure> recovered = new CopyOnWriteArrayList<>();
-		this.server.enqueue(SseScript.stream()
-			.send(SseScript.format("1", null, "a") + SseScript.format("2", null, "poison")
-					+ SseScript.format("3", null, "c"))
-			.pause(Duration.ofMillis(300))
-			.event("4", null, "d")
-			.hold());
+		CountDownLatch firstHandled = new CountDownLatch(1);
+		this.server.enqueue(twoWrites(SseScript.format("1", null, "a") + SseScript.format("2", null, "poison")
+				+ SseScript.format("3", null, "c"), firstHandled, SseScript.format("4", null, "d")));
 		this.contextRunner.withBean(FailingListener.class)
 			.withBean(SseListenerErrorHandler.class,
 					() -> new RetryingErrorHandler(1, Duration.ofMillis(10), Duration.ofMillis(10), (SseListenerRecoverer) recovered::add))
 			.run((context) -> {
 				FailingListener listener = context.getBean(FailingListener.class);
+				await().until(() -> recovered.size() == 1);
+				firstHandled.countDown();
 				await().until(() -> listener.calls.contains(List.of("d")));
 				List<String> failed = listener.calls.get(0);
 				assertThat(failed).contains("poison");
@@ -178,17 +199,17 @@ class BatchListenerTests {
 	@Test
 	void anErrorHandlerThatProceedsSkipsTheBatch() {
 		List<ListenerFailure> seen = new CopyOnWriteArrayList<>();
-		this.server.enqueue(SseScript.stream()
-			.send(SseScript.format("1", null, "poison") + SseScript.format("2", null, "b"))
-			.pause(Duration.ofMillis(300))
-			.event("3", null, "c")
-			.hold());
+		CountDownLatch firstHandled = new CountDownLatch(1);
+		this.server.enqueue(twoWrites(SseScript.format("1", null, "poison") + SseScript.format("2", null, "b"),
+				firstHandled, SseScript.format("3", null, "c")));
 		this.contextRunner.withBean(FailingListener.class).withBean(SseListenerErrorHandler.class, () -> (failure) -> {
 			seen.add(failure);
 			return ErrorAction.proceed();
 		}).run((context) -> {
 			FailingListener listener = context.getBean(FailingListener.class);
 			SseStreamRegistry registry = context.getBean(SseStreamRegistry.class);
+			await().until(() -> seen.size() == 1);
+			firstHandled.countDown();
 			await().until(() -> listener.calls.contains(List.of("c")));
 			assertThat(listener.calls).hasSize(2);
 			assertThat(seen).singleElement().satisfies((failure) -> assertThat(failure.attempt()).isEqualTo(1));

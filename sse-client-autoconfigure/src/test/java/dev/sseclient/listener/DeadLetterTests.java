@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 
 import javax.sql.DataSource;
@@ -101,17 +102,22 @@ class DeadLetterTests {
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("dev.sseclient.postgres.TestDatabases#postgresAndH2")
 	void aBatchFailingAfterItsRetriesIsKeptEventByEvent(Supplier<DataSource> database) {
-		this.server.enqueue(SseScript.stream()
-			.send(SseScript.format("1", null, "a") + SseScript.format("2", null, "poison"))
-			.pause(Duration.ofMillis(300))
-			.event("3", null, "b")
-			.hold());
+		CountDownLatch firstHandled = new CountDownLatch(1);
+		this.server.enqueue(BatchListenerTests.twoWrites(
+				SseScript.format("1", null, "a") + SseScript.format("2", null, "poison"), firstHandled,
+				SseScript.format("3", null, "b")));
 		DataSource dataSource = database.get();
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SseClientAutoConfiguration.class))
 			.withPropertyValues("sse.client.streams.orders.url=" + this.server.url("/orders"))
 			.withBean(BatchListener.class)
-			.withBean(SseListenerErrorHandler.class, () -> new RetryingErrorHandler(1, Duration.ofMillis(10),
-					Duration.ofMillis(20), new JdbcDeadLetterRecoverer(dataSource, "sse_batch_dead_letters")))
+			.withBean(SseListenerErrorHandler.class, () -> {
+				JdbcDeadLetterRecoverer table = new JdbcDeadLetterRecoverer(dataSource, "sse_batch_dead_letters");
+				return new RetryingErrorHandler(1, Duration.ofMillis(10), Duration.ofMillis(20),
+						(SseListenerRecoverer) (failure) -> {
+							table.recover(failure);
+							firstHandled.countDown();
+						});
+			})
 			.run((context) -> {
 				BatchListener listener = context.getBean(BatchListener.class);
 				await().until(() -> listener.handled.contains("b"));

@@ -79,8 +79,8 @@ public final class SseClient {
 	 * {@code HTTP11} as the fallback), {@code H2C} alone for cleartext with prior knowledge.
 	 * HTTP/2 streams to one origin share the connections of {@code pool}; give it an
 	 * {@code Http2AllocationStrategy} to bound them. Each stream has its own flow-control window,
-	 * so a slow consumer holds back its stream only: the connection's window is opened wide. HTTP/1.1 responses are unchunked a socket
-	 * read at a time, as with {@link #newHttpClient()}.
+	 * so a slow consumer holds back its stream only: the connection's window is opened wide.
+	 * HTTP/1.1 responses are unchunked a socket read at a time, as with {@link #newHttpClient()}.
 	 */
 	public static HttpClient newHttpClient(ConnectionProvider pool, HttpProtocol... protocols) {
 		return HttpClient.create(pool).protocol(protocols).doOnConnected((connection) -> {
