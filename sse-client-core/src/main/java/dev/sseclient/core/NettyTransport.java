@@ -1,6 +1,8 @@
 package dev.sseclient.core;
 
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
@@ -76,9 +78,11 @@ final class NettyTransport implements StreamTransport {
 
 	private <T> Flux<T> send(URI url, HttpMethod method, byte @Nullable [] body, HttpHeaders headers,
 			Function<Response, Publisher<T>> handler, @Nullable AttemptObservation attempt) {
+		// as name and value pairs: the handler below lives as long as the connection
+		String[] headerPairs = pairs(headers);
 		return this.httpClient.request(io.netty.handler.codec.http.HttpMethod.valueOf(method.name()))
 			.uri(url)
-			.send((request, outbound) -> write(request, outbound, headers, body))
+			.send((request, outbound) -> write(request, outbound, headerPairs, body))
 			.response((response, content) -> {
 				NettyResponse adapted = new NettyResponse(response, content);
 				if (attempt != null) {
@@ -88,10 +92,27 @@ final class NettyTransport implements StreamTransport {
 			});
 	}
 
-	private static Publisher<Void> write(HttpClientRequest request, NettyOutbound outbound, HttpHeaders headers,
+	private static String[] pairs(HttpHeaders headers) {
+		List<String> pairs = new ArrayList<>();
+		headers.forEach((name, values) -> values.forEach((value) -> {
+			pairs.add(name);
+			pairs.add(value);
+		}));
+		return pairs.toArray(String[]::new);
+	}
+
+	private static Publisher<Void> write(HttpClientRequest request, NettyOutbound outbound, String[] headerPairs,
 			byte @Nullable [] body) {
 		io.netty.handler.codec.http.HttpHeaders sent = request.requestHeaders();
-		headers.forEach(sent::set);
+		for (int i = 0; i < headerPairs.length; i += 2) {
+			// set the first value of a name, add the others
+			if (i == 0 || !headerPairs[i].equals(headerPairs[i - 2])) {
+				sent.set(headerPairs[i], headerPairs[i + 1]);
+			}
+			else {
+				sent.add(headerPairs[i], headerPairs[i + 1]);
+			}
+		}
 		if (body == null) {
 			return outbound.then();
 		}

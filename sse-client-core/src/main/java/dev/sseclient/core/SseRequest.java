@@ -39,6 +39,10 @@ public final class SseRequest {
 
 	private final HttpMethod method;
 
+	private static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+	private static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
+
 	private static final HttpHeaders NO_HEADERS = HttpHeaders.readOnlyHttpHeaders(new HttpHeaders());
 
 	private final HttpHeaders headers;
@@ -278,9 +282,9 @@ public final class SseRequest {
 
 		private ReconnectOptions reconnect = ReconnectOptions.defaults();
 
-		private Duration connectTimeout = Duration.ofSeconds(10);
+		private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
 
-		private Duration idleTimeout = Duration.ofMinutes(5);
+		private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
 
 		private int maxEventSize = EventStreamParser.DEFAULT_MAX_SIZE;
 

@@ -52,8 +52,11 @@ public final class SseStream implements AutoCloseable {
 
 	private static final long WARNING_INTERVAL_NANOS = Duration.ofMinutes(1).toNanos();
 
-	/** Reads parsed ahead of the subscriber: each holds the items of one chunk of bytes. */
-	private static final int BATCHES_PREFETCHED = 2;
+	/**
+	 * Reads parsed ahead of the subscriber, each holding the items of one chunk of bytes. One:
+	 * Reactor then keeps a one-slot queue per stream rather than a padded array queue.
+	 */
+	private static final int BATCHES_PREFETCHED = 1;
 
 	/** How long an emission waits for another thread's emission into the same sink to end. */
 	private static final Duration CONCURRENT_EMISSION_WAIT = Duration.ofSeconds(1);
@@ -67,10 +70,6 @@ public final class SseStream implements AutoCloseable {
 	private final Backoff backoff;
 
 	private final Sinks.Many<SseSignal> signals = Sinks.many().multicast().directBestEffort();
-
-	private final Sinks.Many<Long> restarts = Sinks.many().replay().latest();
-
-	private final Sinks.One<Boolean> closeRequest = Sinks.one();
 
 	private final AtomicLong restartGeneration = new AtomicLong();
 
@@ -120,6 +119,9 @@ public final class SseStream implements AutoCloseable {
 	private volatile int failuresInRow;
 
 	private volatile @Nullable StreamConnection current;
+
+	/** Cuts the back-off wait short, while there is one. */
+	private volatile Sinks.@Nullable One<Boolean> waitCut;
 
 	private volatile @Nullable String protocol;
 
@@ -306,7 +308,9 @@ public final class SseStream implements AutoCloseable {
 	/**
 	 * A list per read: each connection's items and what ended it, then the stream's
 	 * {@code Closed}. Attempts follow each other through {@code repeat}, so a stream that
-	 * reconnects for days keeps a fixed chain of operators.
+	 * reconnects for days keeps a fixed chain of operators. {@link #restart()} and
+	 * {@link #close()} reach the connection or the back-off wait directly rather than through
+	 * operators of their own: thousands of idle streams each keep only this chain.
 	 */
 	private Flux<List<SseItem>> read() {
 		return Flux.defer(() -> {
@@ -318,8 +322,7 @@ public final class SseStream implements AutoCloseable {
 						"The events of stream '" + this.request.name() + "' can be subscribed only once"));
 			}
 			return Flux.defer(this::attempt)
-				.repeat(() -> this.ending == null)
-				.takeUntilOther(this.closeRequest.asMono())
+				.repeat(() -> this.ending == null && !this.closeRequested)
 				.onErrorResume((error) -> {
 					// a fault of our own: end the stream visibly rather than leave it hanging
 					endWith(StreamState.FAILED, toSseException(error));
@@ -337,7 +340,12 @@ public final class SseStream implements AutoCloseable {
 	public void restart() {
 		if (!this.state.get().isFinal()) {
 			logger.debug("Restarting stream '" + this.request.name() + "'");
-			this.restarts.emitNext(this.restartGeneration.incrementAndGet(), retryWhenConcurrent());
+			this.restartGeneration.incrementAndGet();
+			StreamConnection connection = this.current;
+			if (connection != null) {
+				connection.restart();
+			}
+			cutWait();
 		}
 	}
 
@@ -345,7 +353,11 @@ public final class SseStream implements AutoCloseable {
 	@Override
 	public void close() {
 		this.closeRequested = true;
-		this.closeRequest.tryEmitValue(Boolean.TRUE);
+		StreamConnection connection = this.current;
+		if (connection != null) {
+			connection.close();
+		}
+		cutWait();
 		if (this.subscribed.compareAndSet(false, true)) {
 			finish(SignalType.CANCEL);
 		}
@@ -353,9 +365,11 @@ public final class SseStream implements AutoCloseable {
 
 	/** One connection attempt, then what its end means: items of its own, a wait, or the stream's end. */
 	private Flux<List<SseItem>> attempt() {
-		return Flux.defer(this::connectOnce)
-			.concatWith(Mono.fromRunnable(() -> endWith(StreamState.COMPLETED, null)))
-			.onErrorResume(this::afterFailure);
+		return Flux.defer(this::connectOnce).doOnComplete(() -> {
+			if (!this.closeRequested) {
+				endWith(StreamState.COMPLETED, null);
+			}
+		}).onErrorResume(this::afterFailure);
 	}
 
 	private Flux<List<SseItem>> connectOnce() {
@@ -369,12 +383,19 @@ public final class SseStream implements AutoCloseable {
 		StreamConnection connection = new StreamConnection(this.transport, this.request, headers, this.lastEventId,
 				this.connectionListener);
 		this.current = connection;
+		// a close or restart that looked before the connection was current
+		if (this.closeRequested) {
+			return Flux.empty();
+		}
+		if (this.restartGeneration.get() != generation) {
+			connection.restart();
+		}
 		this.deliveredOnConnection = false;
 		if (this.disconnectedSince == null) {
 			this.disconnectedSince = Instant.now();
 		}
 		moveTo(StreamState.CONNECTING);
-		return connection.connect(restartsAfter(generation));
+		return connection.connect();
 	}
 
 	/**
@@ -386,6 +407,9 @@ public final class SseStream implements AutoCloseable {
 		if (this.connectedSince != null) {
 			this.connectedSince = null;
 			this.disconnectedSince = Instant.now();
+		}
+		if (this.closeRequested) {
+			return Flux.empty();
 		}
 		if (error instanceof StreamConnection.RestartRequested) {
 			this.failuresInRow = 0;
@@ -428,9 +452,15 @@ public final class SseStream implements AutoCloseable {
 		moveTo(StreamState.RECONNECTING);
 		logAttempt(failure, delay);
 		long generation = this.restartGeneration.get();
-		Mono<List<SseItem>> wait = Mono.delay(delay)
-			.or(restartsAfter(generation).next().map((restart) -> 0L))
-			.then(Mono.empty());
+		Mono<List<SseItem>> wait = Mono.defer(() -> {
+			Sinks.One<Boolean> cut = Sinks.one();
+			this.waitCut = cut;
+			// a restart or close that looked before the wait began
+			if (this.restartGeneration.get() != generation || this.closeRequested) {
+				return Mono.empty();
+			}
+			return Mono.delay(delay).or(cut.asMono().map((restart) -> 0L)).then(Mono.<List<SseItem>>empty());
+		}).doFinally((signal) -> this.waitCut = null);
 		return Flux.just(List.<SseItem>of(failed, new SseSignal.Retrying(delay, this.failuresInRow + 1)))
 			.concatWith(wait);
 	}
@@ -527,8 +557,11 @@ public final class SseStream implements AutoCloseable {
 		return headers;
 	}
 
-	private Flux<Long> restartsAfter(long generation) {
-		return this.restarts.asFlux().filter((restart) -> restart > generation);
+	private void cutWait() {
+		Sinks.One<Boolean> cut = this.waitCut;
+		if (cut != null) {
+			cut.tryEmitValue(Boolean.TRUE);
+		}
 	}
 
 	private SseException toSseException(Throwable error) {

@@ -9,18 +9,22 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.netty.buffer.ByteBuf;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
+import org.springframework.util.Assert;
 
 import dev.sseclient.core.parse.EventStreamHandler;
 import dev.sseclient.core.parse.EventStreamParser;
@@ -34,7 +38,7 @@ import dev.sseclient.core.parse.EventStreamParser;
  * rule (the rest of that read is ignored).
  *
  * <p>Bytes received before the connection broke are still parsed and emitted before the
- * error, so nothing that arrived is lost. A watchdog enforces the connect timeout (until the
+ * error, so nothing that arrived is lost. A timer enforces the connect timeout (until the
  * response status arrived, redirects included) and the idle timeout (no byte while the
  * subscriber is ready for more: a slow subscriber is not mistaken for a silent server).
  */
@@ -74,7 +78,14 @@ final class StreamConnection implements EventStreamHandler {
 
 	private final SseRequest request;
 
-	private final HttpHeaders headers;
+	/** The headers of this attempt; let go once the response opened (only a refused attempt's are compared). */
+	private volatile @Nullable HttpHeaders headers;
+
+	/**
+	 * The request on its way, redirects followed; let go once the response opened, so that an
+	 * open stream holds no copy of its request.
+	 */
+	private volatile @Nullable Hop hop;
 
 	private final EventStreamParser parser;
 
@@ -84,7 +95,13 @@ final class StreamConnection implements EventStreamHandler {
 
 	private final AtomicLong outstandingDemand = new AtomicLong();
 
-	private final Sinks.One<Boolean> openedSignal = Sinks.one();
+	/** Ends the exchange: a timeout, a restart or the stream's close. */
+	private final Sinks.One<Boolean> stop = Sinks.one();
+
+	/** The connect or idle timeout's next check; one at a time. */
+	private volatile @Nullable Disposable timer;
+
+	private volatile boolean ended;
 
 	private volatile long openedAtNanos;
 
@@ -95,6 +112,8 @@ final class StreamConnection implements EventStreamHandler {
 	private volatile boolean noContent;
 
 	private volatile boolean restarted;
+
+	private volatile boolean closing;
 
 	private volatile @Nullable SseTimeoutException timedOut;
 
@@ -160,8 +179,8 @@ final class StreamConnection implements EventStreamHandler {
 		return this.url;
 	}
 
-	/** The headers this attempt sends. */
-	HttpHeaders headers() {
+	/** The headers this attempt sent, or {@code null} once its response opened. */
+	@Nullable HttpHeaders headers() {
 		return this.headers;
 	}
 
@@ -182,32 +201,50 @@ final class StreamConnection implements EventStreamHandler {
 	}
 
 	/**
-	 * Connect, and emit what the stream sends until it ends or {@code restartTrigger} emits.
+	 * Connect, and emit what the stream sends until it ends, times out, or is stopped by
+	 * {@link #restart()} or {@link #close()}.
 	 */
-	Flux<List<SseItem>> connect(Flux<?> restartTrigger) {
+	Flux<List<SseItem>> connect() {
 		return Flux.defer(() -> {
-			Flux<?> stop = Flux.merge(watchdog(), restartTrigger.doOnNext((signal) -> this.restarted = true));
-			return exchange(this.request.url(), this.request.method(), this.request.bodyBytes(), this.headers,
-					this.request.maxRedirects())
-				.takeUntilOther(stop)
+			schedule(this::checkConnectTimeout, this.request.connectTimeout().toNanos());
+			HttpHeaders headers = this.headers;
+			Assert.state(headers != null, "A connection attempt is made once");
+			return exchange(new Hop(this.request.url(), this.request.method(), this.request.bodyBytes(), headers,
+					this.request.maxRedirects()))
+				.takeUntilOther(this.stop.asMono())
+				.doFinally((signal) -> disarm())
 				.concatWith(Mono.defer(this::ending));
 		});
 	}
 
-	private Flux<List<SseItem>> exchange(URI url, HttpMethod method, byte @Nullable [] body, HttpHeaders headers,
-			int redirectsLeft) {
-		this.url = url;
-		return this.transport.exchange(url, method, body, headers,
-				(response) -> respond(response, url, method, body, headers, redirectsLeft));
+	/** End the exchange so that the stream reconnects at once. */
+	void restart() {
+		this.restarted = true;
+		this.stop.tryEmitValue(Boolean.TRUE);
 	}
 
-	private Flux<List<SseItem>> respond(StreamTransport.Response response, URI url, HttpMethod method,
-			byte @Nullable [] body, HttpHeaders headers, int redirectsLeft) {
+	/** End the exchange for good: the stream is closing. */
+	void close() {
+		this.closing = true;
+		this.stop.tryEmitValue(Boolean.TRUE);
+	}
+
+	private Flux<List<SseItem>> exchange(Hop hop) {
+		this.url = hop.url();
+		this.hop = hop;
+		return this.transport.exchange(hop.url(), hop.method(), hop.body(), hop.headers(), this::respond);
+	}
+
+	private Flux<List<SseItem>> respond(StreamTransport.Response response) {
+		Hop hop = this.hop;
+		Assert.state(hop != null, "A response answers a request");
 		int status = response.status();
 		HttpHeaders responseHeaders = response.headers();
-		String maskedUrl = Redaction.url(url);
+		String maskedUrl = Redaction.url(hop.url());
 		return switch (ResponsePolicy.decide(status, responseHeaders)) {
 			case OPEN -> {
+				this.hop = null;
+				this.headers = null;
 				List<SseItem> opened = List.of(open(maskedUrl, response.protocol()));
 				yield Flux.just(opened).concatWith(parse(response));
 			}
@@ -216,13 +253,16 @@ final class StreamConnection implements EventStreamHandler {
 				yield response.releaseBody().thenMany(Flux.empty());
 			}
 			case REDIRECT -> response.releaseBody()
-				.thenMany(Flux.defer(() -> redirect(url, status, responseHeaders.getFirst(HttpHeaders.LOCATION), method,
-						body, headers, redirectsLeft)));
+				.thenMany(Flux.defer(() -> redirect(hop, status, responseHeaders.getFirst(HttpHeaders.LOCATION))));
 			case WRONG_CONTENT_TYPE -> bodySnippet(response).flatMapMany((snippet) -> Flux.error(
 					new SseContentTypeException(maskedUrl, responseHeaders.getFirst(HttpHeaders.CONTENT_TYPE), snippet)));
 			case REJECTED -> bodySnippet(response).flatMapMany((snippet) -> Flux.error(new SseHttpStatusException(
 					maskedUrl, status, snippet, ResponsePolicy.retryAfter(responseHeaders, Clock.systemUTC()))));
 		};
+	}
+
+	private Flux<List<SseItem>> redirect(Hop from, int status, @Nullable String location) {
+		return redirect(from.url(), status, location, from.method(), from.body(), from.headers(), from.redirectsLeft());
 	}
 
 	private Flux<List<SseItem>> redirect(URI from, int status, @Nullable String location, HttpMethod method,
@@ -266,7 +306,7 @@ final class StreamConnection implements EventStreamHandler {
 				.filter(this.request::isSensitiveHeader)
 				.forEach(nextHeaders::remove);
 		}
-		return exchange(target, nextMethod, nextBody, nextHeaders, redirectsLeft - 1);
+		return exchange(new Hop(target, nextMethod, nextBody, nextHeaders, redirectsLeft - 1));
 	}
 
 	private SseSignal.Opened open(String maskedUrl, @Nullable String protocol) {
@@ -274,7 +314,12 @@ final class StreamConnection implements EventStreamHandler {
 		this.openedAtNanos = now;
 		this.lastActivityNanos = now;
 		this.responded = true;
-		this.openedSignal.tryEmitValue(Boolean.TRUE);
+		if (this.idleTimeoutNanos > 0) {
+			schedule(this::checkIdleTimeout, this.idleTimeoutNanos);
+		}
+		else {
+			disarm();
+		}
 		return this.listener.opened(this, maskedUrl, protocol);
 	}
 
@@ -405,6 +450,9 @@ final class StreamConnection implements EventStreamHandler {
 
 	/** Why the connection ended, once it ended without an error of its own. */
 	private Mono<List<SseItem>> ending() {
+		if (this.closing) {
+			return Mono.empty();
+		}
 		if (this.restarted) {
 			return Mono.error(new RestartRequested());
 		}
@@ -423,40 +471,59 @@ final class StreamConnection implements EventStreamHandler {
 	}
 
 	/**
-	 * Emits once when a timeout expired, and never completes otherwise (a completing trigger
-	 * would end the connection): the connect timeout until the response arrived, then the idle
-	 * timeout, re-armed from the last activity each time it wakes.
+	 * Arms the one timer of this connection, replacing the one before: a task on Reactor's
+	 * parallel scheduler rather than a chain of operators, so that an idle stream costs little.
 	 */
-	private Flux<Long> watchdog() {
-		Mono<Long> connect = Mono.delay(this.request.connectTimeout()).filter((tick) -> connectExpired());
-		Flux<Long> idle = (this.idleTimeoutNanos > 0) ? this.openedSignal.asMono()
-			.thenMany(Mono.defer(() -> Mono.delay(untilIdleDeadline())).repeat())
-			.filter((tick) -> idleExpired())
-			.take(1) : Flux.never();
-		return Flux.merge(connect, idle);
+	private void schedule(Runnable check, long delayNanos) {
+		Disposable previous = this.timer;
+		if (previous != null) {
+			previous.dispose();
+		}
+		if (this.ended) {
+			return;
+		}
+		Disposable next = Schedulers.parallel().schedule(check, delayNanos, TimeUnit.NANOSECONDS);
+		this.timer = next;
+		if (this.ended) {
+			// ended meanwhile, after disarm() looked
+			next.dispose();
+		}
 	}
 
-	private boolean connectExpired() {
-		if (this.responded) {
-			return false;
+	private void disarm() {
+		this.ended = true;
+		Disposable timer = this.timer;
+		if (timer != null) {
+			timer.dispose();
+		}
+	}
+
+	/** Until the response status arrived (redirects included). */
+	private void checkConnectTimeout() {
+		if (this.responded || this.ended) {
+			return;
 		}
 		this.timedOut = new SseTimeoutException("No response from " + Redaction.url(this.url)
 				+ " within the connect timeout of " + this.request.connectTimeout().toMillis() + " ms", false);
-		return true;
+		this.stop.tryEmitValue(Boolean.TRUE);
 	}
 
-	private Duration untilIdleDeadline() {
-		long remaining = this.lastActivityNanos + this.idleTimeoutNanos - System.nanoTime();
-		return Duration.ofNanos(Math.max(remaining, 1_000_000));
-	}
-
-	private boolean idleExpired() {
-		if (this.outstandingDemand.get() > 0 && System.nanoTime() - this.lastActivityNanos >= this.idleTimeoutNanos) {
+	/**
+	 * No byte for the idle timeout while the subscriber was ready for more (a slow subscriber is
+	 * not a silent server); otherwise wakes again at the next possible deadline.
+	 */
+	private void checkIdleTimeout() {
+		if (this.ended) {
+			return;
+		}
+		long silentFor = System.nanoTime() - this.lastActivityNanos;
+		if (this.outstandingDemand.get() > 0 && silentFor >= this.idleTimeoutNanos) {
 			this.timedOut = new SseTimeoutException("The server at " + Redaction.url(this.url) + " sent nothing for "
 					+ this.request.idleTimeout().toMillis() + " ms (idle timeout)", true);
-			return true;
+			this.stop.tryEmitValue(Boolean.TRUE);
+			return;
 		}
-		return false;
+		schedule(this::checkIdleTimeout, Math.max(this.idleTimeoutNanos - silentFor, 1_000_000));
 	}
 
 	/** The start of an error body, for the exception's message: at most 512 bytes, one line. */
@@ -475,6 +542,10 @@ final class StreamConnection implements EventStreamHandler {
 				.strip();
 			return (bytes.length > BODY_SNIPPET_BYTES) ? text + BODY_SNIPPET_ELLIPSIS : text;
 		}));
+	}
+
+	/** One request of the attempt: the first, or one a redirect led to. */
+	private record Hop(URI url, HttpMethod method, byte @Nullable [] body, HttpHeaders headers, int redirectsLeft) {
 	}
 
 	private static boolean sameOrigin(URI a, URI b) {
