@@ -550,6 +550,30 @@ class SseStreamTests {
 	}
 
 	@Test
+	void closeWhileWaitingForTheResponseEndsTheAttemptAtOnce() {
+		this.server.enqueue(SseScript.noResponse());
+		SseStream stream = follow(request().connectTimeout(Duration.ofMinutes(5)).build());
+		await().until(() -> this.server.requestCount() == 1 && stream.state() == StreamState.CONNECTING);
+		stream.close();
+		await().until(() -> this.server.openConnections() == 0);
+		assertThat(stream.state()).isEqualTo(StreamState.CLOSED);
+		assertThat(this.signals).containsExactly(new SseSignal.Closed(StreamState.CLOSED, null));
+		await().during(Duration.ofMillis(300)).until(() -> this.server.requestCount() == 1);
+	}
+
+	@Test
+	void restartWhileWaitingForTheResponseAsksAgainWithoutAFailure() {
+		this.server.enqueue(SseScript.noResponse());
+		this.server.enqueue(SseScript.stream().event("1", null, "a").hold());
+		SseStream stream = follow(request().connectTimeout(Duration.ofMinutes(5)).build());
+		await().until(() -> this.server.requestCount() == 1 && stream.state() == StreamState.CONNECTING);
+		stream.restart();
+		await().until(() -> this.events.size() == 1);
+		assertThat(failures()).isEmpty();
+		assertThat(this.server.requestCount()).isEqualTo(2);
+	}
+
+	@Test
 	void closeBeforeSubscribingMakesNoRequest() {
 		SseStream stream = this.client.stream(request().build());
 		stream.close();
