@@ -22,8 +22,8 @@ import reactor.netty.NettyPipeline;
  * buffer and an {@code HttpContent} per chunk: SSE servers often send every event as a chunk of
  * its own. Sits before the HTTP codec; the response head still goes through the codec, and once
  * the codec has read a head announcing a chunked body, this decoder unchunks each socket read in
- * one pass into one heap buffer (whose array the parser reads in place) and hands it on as one
- * {@code HttpContent} after the codec; the last chunk ends the response with
+ * one pass into one heap buffer (whose array the parser reads in place) and hands it on after the
+ * codec; the last chunk ends the response with
  * {@code LastHttpContent}. Responses without a chunked body pass through untouched.
  */
 final class ChunkedBodyDecoder extends ChannelInboundHandlerAdapter {
@@ -90,6 +90,13 @@ final class ChunkedBodyDecoder extends ChannelInboundHandlerAdapter {
 
 	private boolean trailerLineEmpty;
 
+	/**
+	 * Whether the body goes on as bare buffers, which Reactor Netty accepts as content: no
+	 * {@code HttpContent} per read. Only without a decompressor after the codec, which reads
+	 * {@code HttpContent} alone.
+	 */
+	private boolean bareBuffers;
+
 	/** Add the decoder before the HTTP/1.1 codec and its head watcher after it, when there is one. */
 	static void install(ChannelPipeline pipeline) {
 		// only on HTTP/1.1: an HTTP/2 connection's codec (same name) reads frames, not chunks
@@ -149,7 +156,7 @@ final class ChunkedBodyDecoder extends ChannelInboundHandlerAdapter {
 	}
 
 	/** The codec read a response head. */
-	void headRead(HttpResponse response) {
+	void headRead(HttpResponse response, ChannelPipeline pipeline) {
 		HttpResponseStatus status = response.status();
 		if (status.codeClass() == HttpStatusClass.INFORMATIONAL) {
 			return;
@@ -160,6 +167,7 @@ final class ChunkedBodyDecoder extends ChannelInboundHandlerAdapter {
 			this.chunkRemaining = 0;
 			this.sizeLineLength = 0;
 			this.sizeDigits = false;
+			this.bareBuffers = pipeline.get(NettyPipeline.HttpDecompressor) == null;
 		}
 		else {
 			this.state = State.PASS;
@@ -233,7 +241,7 @@ final class ChunkedBodyDecoder extends ChannelInboundHandlerAdapter {
 		ChannelHandlerContext codec = context.pipeline().context(NettyPipeline.HttpCodec);
 		if (body > base) {
 			out.writerIndex(body - base);
-			codec.fireChannelRead(new DefaultHttpContent(out));
+			codec.fireChannelRead(this.bareBuffers ? out : new DefaultHttpContent(out));
 		}
 		else {
 			out.release();
@@ -315,7 +323,7 @@ final class ChunkedBodyDecoder extends ChannelInboundHandlerAdapter {
 		@Override
 		public void channelRead(ChannelHandlerContext context, Object message) {
 			if (message instanceof HttpResponse response) {
-				headRead(response);
+				headRead(response, context.pipeline());
 			}
 			context.fireChannelRead(message);
 		}

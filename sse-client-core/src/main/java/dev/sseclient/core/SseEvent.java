@@ -10,7 +10,7 @@ import java.time.Instant;
  * earlier one when this one set none; empty when the server never set one
  * @param type the event type, {@code message} when the server set none
  * @param data the data lines joined with LF
- * @param receivedAt when the bytes that completed it arrived
+ * @param receivedAt when the bytes that completed it arrived, to the millisecond
  */
 public record SseEvent(String stream, String id, String type, String data, Instant receivedAt) implements SseItem {
 

@@ -137,6 +137,9 @@ final class StreamConnection implements EventStreamHandler {
 
 	private @Nullable Instant chunkReceivedAt;
 
+	/** The time of the last read that completed an event, kept to share it within its millisecond. */
+	private Instant lastReceivedAt = Instant.EPOCH;
+
 	/** The last-event-ID in effect at the end of the read being parsed, if the read moved it. */
 	private @Nullable String idAtEndOfRead;
 
@@ -397,7 +400,7 @@ final class StreamConnection implements EventStreamHandler {
 		// the id moved, if it did, through onLastEventIdChanged just before
 		Instant receivedAt = this.chunkReceivedAt;
 		if (receivedAt == null) {
-			receivedAt = Instant.now();
+			receivedAt = now();
 			this.chunkReceivedAt = receivedAt;
 		}
 		this.eventsReceived++;
@@ -409,6 +412,20 @@ final class StreamConnection implements EventStreamHandler {
 		if (type.equals(this.request.completeOnEvent())) {
 			this.completed = true;
 		}
+	}
+
+	/**
+	 * Now, to the millisecond: reads in the same millisecond share one {@code Instant}, as a
+	 * read a time costs an object per event when every event comes in a read of its own.
+	 */
+	private Instant now() {
+		long millis = System.currentTimeMillis();
+		Instant last = this.lastReceivedAt;
+		if (last.toEpochMilli() != millis) {
+			last = Instant.ofEpochMilli(millis);
+			this.lastReceivedAt = last;
+		}
+		return last;
 	}
 
 	@Override

@@ -1,16 +1,20 @@
 package dev.sseclient.core;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.GZIPOutputStream;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufHolder;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpContentDecompressor;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
@@ -44,13 +48,45 @@ class ChunkedBodyDecoderTests {
 	}
 
 	@Test
-	void theChunksOfOneReadLeaveAsOneBuffer() {
+	void theChunksOfOneReadLeaveAsOneBareBuffer() {
 		read(CHUNKED_HEAD + chunk("data: 1\n\n") + chunk("data: 2\n\n"));
 		assertThat((Object) this.channel.readInbound()).isInstanceOf(HttpResponse.class);
-		HttpContent content = this.channel.readInbound();
-		assertThat(content).isNotInstanceOf(LastHttpContent.class);
+		Object content = this.channel.readInbound();
+		assertThat(content).isInstanceOf(ByteBuf.class);
 		assertThat(text(content)).isEqualTo("data: 1\n\ndata: 2\n\n");
 		assertThat((Object) this.channel.readInbound()).isNull();
+	}
+
+	@Test
+	void aDecompressorAfterTheCodecGetsHttpContentAndInflatesIt() throws Exception {
+		EmbeddedChannel fresh = new EmbeddedChannel();
+		fresh.pipeline().addLast(NettyPipeline.HttpCodec, new HttpClientCodec());
+		fresh.pipeline().addLast(NettyPipeline.HttpDecompressor, new HttpContentDecompressor());
+		ChunkedBodyDecoder.install(fresh.pipeline());
+		fresh.writeOutbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/events"));
+		ReferenceCountUtil.release(fresh.readOutbound());
+		ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
+		try (GZIPOutputStream gzip = new GZIPOutputStream(gzipped)) {
+			gzip.write("data: compressed\n\n".getBytes(StandardCharsets.UTF_8));
+		}
+		byte[] body = gzipped.toByteArray();
+		ByteBuf wire = Unpooled.buffer();
+		wire.writeCharSequence("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Encoding: gzip\r\n"
+				+ "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(body.length) + "\r\n", StandardCharsets.ISO_8859_1);
+		wire.writeBytes(body);
+		wire.writeCharSequence("\r\n0\r\n\r\n", StandardCharsets.ISO_8859_1);
+		fresh.writeInbound(wire);
+		List<Object> messages = new ArrayList<>();
+		for (Object message = fresh.readInbound(); message != null; message = fresh.readInbound()) {
+			messages.add(message);
+		}
+		assertThat(messages.get(0)).isInstanceOf(HttpResponse.class);
+		StringBuilder text = new StringBuilder();
+		messages.subList(1, messages.size()).forEach((message) -> {
+			assertThat(message).isInstanceOf(HttpContent.class);
+			text.append(text(message));
+		});
+		assertThat(text).hasToString("data: compressed\n\n");
 	}
 
 	@Test
@@ -81,7 +117,7 @@ class ChunkedBodyDecoderTests {
 			assertThat(messages.get(0)).as("split every %d bytes", size).isInstanceOf(HttpResponse.class);
 			assertThat(messages.get(messages.size() - 1)).isInstanceOf(LastHttpContent.class);
 			StringBuilder body = new StringBuilder();
-			messages.subList(1, messages.size()).forEach((message) -> body.append(text((HttpContent) message)));
+			messages.subList(1, messages.size()).forEach((message) -> body.append(text(message)));
 			assertThat(body).as("split every %d bytes", size)
 				.hasToString("data: one\n\ndata: two, with extension\n\n" + "x".repeat(300));
 		}
@@ -103,7 +139,7 @@ class ChunkedBodyDecoderTests {
 		String body = "data: 1\n\n";
 		read("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
 		assertThat((Object) this.channel.readInbound()).isInstanceOf(HttpResponse.class);
-		HttpContent content = this.channel.readInbound();
+		Object content = this.channel.readInbound();
 		assertThat(content).isInstanceOf(LastHttpContent.class);
 		assertThat(text(content)).isEqualTo(body);
 	}
@@ -135,12 +171,14 @@ class ChunkedBodyDecoderTests {
 		return Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
 	}
 
-	private static String text(HttpContent content) {
+	/** The text of a buffer, bare or held, released. */
+	private static String text(Object content) {
+		ByteBuf bytes = (content instanceof ByteBufHolder holder) ? holder.content() : (ByteBuf) content;
 		try {
-			return content.content().toString(StandardCharsets.UTF_8);
+			return bytes.toString(StandardCharsets.UTF_8);
 		}
 		finally {
-			content.release();
+			ReferenceCountUtil.release(content);
 		}
 	}
 
