@@ -20,11 +20,17 @@ import org.HdrHistogram.Histogram;
 public final class DriverMain {
 
 	/** The drivers by name, this project's first. */
-	public static final Map<String, Driver> DRIVERS = Map.of("ours", new OursDriver(), "ours-h2c", OursDriver.http2(),
-			"ours-listener",
-			new ListenerDriver(false), "ours-listener-vt", new ListenerDriver(true), "ours-blocking",
-			new BlockingDriver(), "webclient", new WebClientDriver(), "okhttp-eventsource", new EventSourceDriver(),
-			"okhttp-sse", new OkHttpSseDriver(), "raw-socket", new RawSocketDriver());
+	public static final Map<String, Driver> DRIVERS = Map.ofEntries(Map.entry("ours", new OursDriver()),
+			Map.entry("ours-h2c", OursDriver.http2()), Map.entry("ours-listener", new ListenerDriver(false, false)),
+			Map.entry("ours-listener-vt", new ListenerDriver(true, false)), Map.entry("ours-blocking", new BlockingDriver()),
+			Map.entry("webclient", new WebClientDriver()), Map.entry("okhttp-eventsource", new EventSourceDriver()),
+			Map.entry("okhttp-sse", new OkHttpSseDriver()), Map.entry("raw-socket", new RawSocketDriver()),
+			// each event's data read as a record with Jackson: by the starter's converter, or by the
+			// application after the client handed over a string
+			Map.entry("ours-listener-json", new ListenerDriver(false, true)),
+			Map.entry("ours-json", new JsonDriver(new OursDriver())),
+			Map.entry("okhttp-sse-json", new JsonDriver(new OkHttpSseDriver())),
+			Map.entry("okhttp-eventsource-json", new JsonDriver(new EventSourceDriver())));
 
 	/** Later than this, an event counts as late, and consecutive late events as one stall. */
 	private static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);

@@ -32,9 +32,16 @@ final class ListenerDriver implements Driver {
 
 	private final boolean virtualThreads;
 
-	/** @param virtualThreads listener calls on virtual threads (Boot's switch; Java 21 or later) */
-	ListenerDriver(boolean virtualThreads) {
+	private final boolean json;
+
+	/**
+	 * @param virtualThreads listener calls on virtual threads (Boot's switch; Java 21 or later)
+	 * @param json the listener takes a {@link Tick}, read by the starter with the application's
+	 * JSON mapper, rather than the data string
+	 */
+	ListenerDriver(boolean virtualThreads, boolean json) {
 		this.virtualThreads = virtualThreads;
+		this.json = json;
 	}
 
 	private @Nullable ConfigurableApplicationContext context;
@@ -64,7 +71,7 @@ final class ListenerDriver implements Driver {
 		}
 		SpringApplication application = new SpringApplication(ListenerApplication.class);
 		application.addInitializers(
-				(context) -> ((GenericApplicationContext) context).registerBean(Target.class, () -> this.target),
+				(context) -> registerTarget((GenericApplicationContext) context),
 				(context) -> ((GenericApplicationContext) context).registerBean(ObservationRegistry.class,
 						() -> ObservationRegistry.NOOP));
 		this.context = application.run("--spring.main.web-application-type=none", "--spring.main.banner-mode=off",
@@ -75,6 +82,31 @@ final class ListenerDriver implements Driver {
 				"--spring.threads.virtual.enabled=" + this.virtualThreads);
 		this.contextUrl = url;
 		return this.context;
+	}
+
+	private void registerTarget(GenericApplicationContext context) {
+		if (this.json) {
+			context.registerBean(JsonListener.class, () -> new JsonListener(this.target));
+		}
+		else {
+			context.registerBean(Target.class, () -> this.target);
+		}
+	}
+
+	/** A listener of {@link Tick}s: what users write for a JSON feed. */
+	static final class JsonListener {
+
+		private final Target target;
+
+		JsonListener(Target target) {
+			this.target = target;
+		}
+
+		@SseListener(stream = "bench")
+		void on(Tick tick) {
+			this.target.pass.accept(tick.symbol());
+		}
+
 	}
 
 	/** Where the listener method hands each event's data, for the pass under way. */

@@ -22,7 +22,7 @@ import reactor.netty.http.server.HttpServerResponse;
  * pre-encoded events with S bytes of data as fast as the client reads, B events per HTTP chunk
  * (1: one chunk per event); {@code /rate?rate=R&count=N&size=S}, N events at R per second,
  * evenly paced, each carrying {@link System#nanoTime()} at its write (one clock for every process
- * of this machine);</li>
+ * of this machine); {@code /json?count=N}, N events whose data is a ticker's JSON;</li>
  * <li>the second (one Netty event loop) for many connections: {@code /ticks?count=K&interval=MS},
  * K events numbered from 1, one every MS milliseconds; and {@code /events?count=N&size=B}, one
  * event per write, for one stream's throughput over HTTP/1.1 beside HTTP/2. It speaks HTTP/1.1

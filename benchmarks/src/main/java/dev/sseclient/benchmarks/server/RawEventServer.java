@@ -13,10 +13,13 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 
+import dev.sseclient.benchmarks.drivers.Tick;
+
 /**
  * The fast half of the bench server: plain sockets, a thread per connection, and bodies framed
  * in advance, so that writing never limits what the clients are measured at. Every event is its
  * own HTTP chunk (or {@code batch} events are), and many chunks go out in one socket write.
+ * {@code /json?count=N} sends N events whose data is a {@link Tick} in JSON.
  */
 final class RawEventServer implements AutoCloseable {
 
@@ -62,8 +65,9 @@ final class RawEventServer implements AutoCloseable {
 			OutputStream out = socket.getOutputStream();
 			out.write(HEAD);
 			switch (target.getPath()) {
-				case "/events" -> events(out, query.getOrDefault("count", 1_000_000), query.getOrDefault("size", 64),
+				case "/events" -> events(out, query.getOrDefault("count", 1_000_000), "x".repeat(query.getOrDefault("size", 64)),
 						query.getOrDefault("batch", 1));
+				case "/json" -> events(out, query.getOrDefault("count", 1_000_000), Tick.JSON, 1);
 				case "/rate" -> rate(out, query.getOrDefault("rate", 10_000), query.getOrDefault("count", 100_000),
 						query.getOrDefault("size", 64));
 				default -> {
@@ -77,8 +81,8 @@ final class RawEventServer implements AutoCloseable {
 		}
 	}
 
-	private static void events(OutputStream out, int count, int size, int batch) throws IOException {
-		byte[] event = ("data: " + "x".repeat(size) + "\n\n").getBytes(StandardCharsets.US_ASCII);
+	private static void events(OutputStream out, int count, String data, int batch) throws IOException {
+		byte[] event = ("data: " + data + "\n\n").getBytes(StandardCharsets.US_ASCII);
 		byte[] chunk = chunk(event, batch);
 		int chunksPerBlock = Math.max(1, BLOCK_BYTES / chunk.length);
 		ByteArrayOutputStream block = new ByteArrayOutputStream();

@@ -53,6 +53,19 @@ final class Report {
 				+ "First pass: the first pass of a fresh JVM, the start of the client's code and its compilation "
 				+ "included.%n%n", this.settings.smallEvents(), this.settings.largeEvents(),
 				this.settings.throughputWarmupSeconds()));
+		md.append("### Throughput with a JSON payload read into a record (events per second, median)\n\n");
+		md.append("| client | warm | first pass |\n|---|---|---|\n");
+		for (String client : SuiteMain.JSON_CLIENTS) {
+			md.append("| ").append(client).append(" | ")
+				.append(rateCell("throughput-json", client, SuiteMain.JSON_PEERS)).append(" | ")
+				.append(firstPassCell("throughput-json", client)).append(" |\n");
+		}
+		md.append(String.format(Locale.ROOT, "%n%,d events per pass, one HTTP chunk each, whose data is a ticker's JSON "
+				+ "(about 100 bytes, with an ISO-8601 time) read as a Java record with Jackson 3: "
+				+ "`ours-listener-json` by the starter's converter into an `@SseListener(…) void on(Tick tick)`, the "
+				+ "others by `JsonMapper.readValue(data, Tick.class)` on the string the client handed over. "
+				+ "Ratio: to the better of the two okhttp-based peers plus Jackson, within each round.%n%n",
+				SuiteMain.JSON_EVENTS));
 		md.append("### Latency, server write to callback, at 10,000 events/s (µs, median of rounds)\n\n");
 		md.append("| client | p50 | p99 | p99.9 | max | events over 1 ms | stalls over 1 ms | bytes allocated per event "
 				+ "| collections | collection time (ms) |\n");
@@ -219,17 +232,17 @@ final class Report {
 	}
 
 	private OptionalDouble ratioToBestPeer(String scenario, String client) {
-		return ratioToBestPeer(scenario, client, "rate");
+		return ratioToBestPeer(scenario, client, "rate", SuiteMain.PEERS);
 	}
 
 	private OptionalDouble firstPassRatioToBestPeer(String scenario, String client) {
-		return ratioToBestPeer(scenario, client, "first");
+		return ratioToBestPeer(scenario, client, "first", SuiteMain.PEERS);
 	}
 
 	/** The client's events per second over the fastest peer's, within each round. */
-	private OptionalDouble ratioToBestPeer(String scenario, String client, String key) {
+	private OptionalDouble ratioToBestPeer(String scenario, String client, String key, List<String> peers) {
 		return this.results.medianRatio(scenario, (round) -> {
-			double best = SuiteMain.PEERS.stream()
+			double best = peers.stream()
 				.mapToDouble((peer) -> Results.value(round, peer, key))
 				.filter((value) -> !Double.isNaN(value))
 				.max()
@@ -244,13 +257,17 @@ final class Report {
 	}
 
 	private String rateCell(String scenario, String client) {
+		return rateCell(scenario, client, SuiteMain.PEERS);
+	}
+
+	private String rateCell(String scenario, String client, List<String> peers) {
 		OptionalDouble rate = this.results.median(scenario, client, "rate");
 		if (rate.isEmpty()) {
 			return "failed";
 		}
 		String cell = millions(rate.getAsDouble()) + " M";
-		if (!SuiteMain.PEERS.contains(client)) {
-			OptionalDouble ratio = ratioToBestPeer(scenario, client);
+		if (!peers.contains(client)) {
+			OptionalDouble ratio = ratioToBestPeer(scenario, client, "rate", peers);
 			if (ratio.isPresent()) {
 				cell += String.format(Locale.ROOT, " (%.2f×)", ratio.getAsDouble());
 			}

@@ -27,6 +27,15 @@ public final class SuiteMain {
 
 	static final List<String> PEERS = List.of("webclient", "okhttp-eventsource", "okhttp-sse");
 
+	/** Each event's data read as a record with Jackson, by the starter or by the application. */
+	static final List<String> JSON_CLIENTS = List.of("ours-json", "ours-listener-json", "okhttp-sse-json",
+			"okhttp-eventsource-json");
+
+	static final List<String> JSON_PEERS = List.of("okhttp-sse-json", "okhttp-eventsource-json");
+
+	/** Events per pass of the JSON runs: reading them costs far more than receiving them. */
+	static final int JSON_EVENTS = 500_000;
+
 	private SuiteMain() {
 	}
 
@@ -65,14 +74,20 @@ public final class SuiteMain {
 		long started = System.nanoTime();
 		try {
 			for (int round = 0; round < settings.rounds(); round++) {
-				List<String> order = orderFor(round);
+				List<String> order = orderFor(round, CLIENTS);
 				System.out.println("round " + (round + 1) + "/" + settings.rounds() + ": " + order);
 				for (String client : order) {
-					throughput(jvm, results, client, round, "64B", fast, settings.smallEvents(), 64,
+					throughput(jvm, results, client, round, "64B",
+							fast + "/events?count=" + settings.smallEvents() + "&size=64", settings.smallEvents(),
 							settings.throughputWarmupSeconds());
-					throughput(jvm, results, client, round, "1KiB", fast, settings.largeEvents(), 1024,
+					throughput(jvm, results, client, round, "1KiB",
+							fast + "/events?count=" + settings.largeEvents() + "&size=1024", settings.largeEvents(),
 							settings.throughputWarmupSeconds());
 					latency(jvm, results, client, round, fast, settings.latencyWarmupSeconds(), settings.latencySeconds());
+				}
+				for (String client : orderFor(round, JSON_CLIENTS)) {
+					throughput(jvm, results, client, round, "json", fast + "/json?count=" + JSON_EVENTS, JSON_EVENTS,
+							settings.throughputWarmupSeconds());
 				}
 			}
 			for (int round = 0; round < settings.streamRounds(); round++) {
@@ -109,8 +124,8 @@ public final class SuiteMain {
 	}
 
 	/** A different rotation every round, reversed on odd rounds, so no client always goes first or last. */
-	static List<String> orderFor(int round) {
-		List<String> order = new ArrayList<>(CLIENTS);
+	static List<String> orderFor(int round, List<String> clients) {
+		List<String> order = new ArrayList<>(clients);
 		Collections.rotate(order, round);
 		if (round % 2 == 1) {
 			Collections.reverse(order);
@@ -118,15 +133,15 @@ public final class SuiteMain {
 		return order;
 	}
 
-	private static void throughput(Jvm jvm, Results results, String client, int round, String size, String base,
-			int events, int bytes, int warmupSeconds) throws Exception {
+	private static void throughput(Jvm jvm, Results results, String client, int round, String size, String url,
+			int events, int warmupSeconds) throws Exception {
 		Map<String, String> result = jvm.run("throughput-" + size + "-" + client + "-" + round, "1g",
 				DriverMain.class.getName(),
-				List.of(client, "throughput", "url=" + base + "/events?count=" + events + "&size=" + bytes,
-						"count=" + events, "warmup-seconds=" + warmupSeconds, "passes=3"),
+				List.of(client, "throughput", "url=" + url, "count=" + events, "warmup-seconds=" + warmupSeconds,
+						"passes=3"),
 				180);
 		results.add("throughput-" + size, client, round, result);
-		System.out.printf("  %-18s %-5s %s (first pass %s)%n", client, size, result.getOrDefault("rate", "failed"),
+		System.out.printf("  %-23s %-5s %s (first pass %s)%n", client, size, result.getOrDefault("rate", "failed"),
 				result.getOrDefault("first", "?"));
 	}
 
