@@ -90,6 +90,27 @@ class ChunkedBodyDecoderTests {
 	}
 
 	@Test
+	void aLargeReadReusesTheArrayOfOneAlreadyReleasedAndNeverOneStillHeld() {
+		String first = "data: " + "a".repeat(20_000) + "\n\n";
+		String second = "data: " + "b".repeat(20_000) + "\n\n";
+		String third = "data: " + "c".repeat(20_000) + "\n\n";
+		read(CHUNKED_HEAD);
+		assertThat((Object) this.channel.readInbound()).isInstanceOf(HttpResponse.class);
+		read(chunk(first));
+		ByteBuf held = this.channel.readInbound();
+		byte[] heldArray = held.array();
+		read(chunk(second));
+		ByteBuf next = this.channel.readInbound();
+		assertThat(next.array()).isNotSameAs(heldArray);
+		assertThat(text(held)).isEqualTo(first);
+		assertThat(text(next)).isEqualTo(second);
+		read(chunk(third));
+		ByteBuf reused = this.channel.readInbound();
+		assertThat(reused.array()).isSameAs(heldArray);
+		assertThat(text(reused)).isEqualTo(third);
+	}
+
+	@Test
 	void theLastChunkEndsTheResponse() {
 		read(CHUNKED_HEAD + chunk("data: 1\n\n") + "0\r\n\r\n");
 		assertThat((Object) this.channel.readInbound()).isInstanceOf(HttpResponse.class);
