@@ -101,6 +101,7 @@ final class StreamConnection implements EventStreamHandler {
 	/** The connect or idle timeout's next check; one at a time. */
 	private volatile @Nullable Disposable timer;
 
+	/** The exchange is over: no timer may be armed any more. */
 	private volatile boolean ended;
 
 	private volatile long openedAtNanos;
@@ -215,7 +216,10 @@ final class StreamConnection implements EventStreamHandler {
 			return exchange(new Hop(this.request.url(), this.request.method(), this.request.bodyBytes(), headers,
 					this.request.maxRedirects()))
 				.takeUntilOther(this.stop.asMono())
-				.doFinally((signal) -> disarm())
+				.doFinally((signal) -> {
+					this.ended = true;
+					cancelTimer();
+				})
 				.concatWith(Mono.defer(this::ending));
 		});
 	}
@@ -321,7 +325,7 @@ final class StreamConnection implements EventStreamHandler {
 			schedule(this::checkIdleTimeout, this.idleTimeoutNanos);
 		}
 		else {
-			disarm();
+			cancelTimer();
 		}
 		return this.listener.opened(this, maskedUrl, protocol);
 	}
@@ -502,13 +506,12 @@ final class StreamConnection implements EventStreamHandler {
 		Disposable next = Schedulers.parallel().schedule(check, delayNanos, TimeUnit.NANOSECONDS);
 		this.timer = next;
 		if (this.ended) {
-			// ended meanwhile, after disarm() looked
+			// ended meanwhile, after the end cancelled the timer it saw
 			next.dispose();
 		}
 	}
 
-	private void disarm() {
-		this.ended = true;
+	private void cancelTimer() {
 		Disposable timer = this.timer;
 		if (timer != null) {
 			timer.dispose();

@@ -245,6 +245,17 @@ class SseStreamTests {
 	}
 
 	@Test
+	void anIdleTimeoutOfZeroKeepsASilentConnectionOpen() {
+		this.server.enqueue(SseScript.stream().event("1", null, "a").hold());
+		SseStream stream = follow(request().idleTimeout(Duration.ZERO).connectTimeout(Duration.ofMillis(200)).build());
+		await().until(() -> this.events.size() == 1);
+		// longer than the connect timeout, whose timer the opened response cancelled
+		await().during(Duration.ofMillis(600)).until(() -> stream.state() == StreamState.OPEN);
+		assertThat(failures()).isEmpty();
+		assertThat(this.server.requestCount()).isEqualTo(1);
+	}
+
+	@Test
 	void connectTimeoutWhenTheServerNeverAnswers() {
 		this.server.enqueue(SseScript.noResponse());
 		this.server.enqueue(SseScript.stream().event("1", null, "a").hold());
