@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.event.EventListener;
 
 import dev.sseclient.autoconfigure.SseClientAutoConfiguration;
@@ -98,29 +99,24 @@ class Http2StreamsTests {
 		Metrics.addRegistry(meters);
 		try (SseHttp2TestServer server = SseHttp2TestServer.startCleartext(100)) {
 			server.dispatcher(Http2StreamsTests::threeEventsAfter);
-			this.contextRunner
-				.withPropertyValues("sse.client.templates.device.url=" + server.url("/devices/{id}"),
-						"sse.client.templates.device.protocols=h2c")
-				.run((context) -> {
-					SseStreamRegistry registry = context.getBean(SseStreamRegistry.class);
-					Received received = context.getBean(Received.class);
-					registerDevices(registry, 500);
-					await().atMost(Duration.ofSeconds(60))
-						.until(() -> IntStream.range(0, 500).allMatch((i) -> received.of("device-" + i).size() == 3));
-					IntStream.range(0, 500)
-						.forEach((i) -> assertThat(received.of("device-" + i)).containsExactly("1", "2", "3"));
-					// 100 streams a connection, as the server's SETTINGS allow
-					assertThat(server.connectionsAccepted()).isBetween(5, 7);
-					StreamSnapshot snapshot = registry.getContainer("device-7").snapshot();
-					assertThat(snapshot.protocol()).isEqualTo("HTTP/2.0");
-					assertThat(snapshot.toMap()).containsEntry("protocol", "HTTP/2.0");
-					// Reactor Netty's gauges of the pool count the connections to the origin
-					Gauge connections = meters.find("reactor.netty.connection.provider.total.connections")
-						.tag("name", "sse-client")
-						.gauge();
-					assertThat(connections).isNotNull();
-					assertThat(connections.value()).isEqualTo(server.openConnections());
-				});
+			h2cDevicesOn(server).run((context) -> {
+				Received received = registerDevices(context, 500);
+				await().atMost(Duration.ofSeconds(60))
+					.until(() -> IntStream.range(0, 500).allMatch((i) -> received.of("device-" + i).size() == 3));
+				IntStream.range(0, 500)
+					.forEach((i) -> assertThat(received.of("device-" + i)).containsExactly("1", "2", "3"));
+				// 100 streams a connection, as the server's SETTINGS allow
+				assertThat(server.connectionsAccepted()).isBetween(5, 7);
+				StreamSnapshot snapshot = context.getBean(SseStreamRegistry.class).getContainer("device-7").snapshot();
+				assertThat(snapshot.protocol()).isEqualTo("HTTP/2.0");
+				assertThat(snapshot.toMap()).containsEntry("protocol", "HTTP/2.0");
+				// Reactor Netty's gauges of the pool count the connections to the origin
+				Gauge connections = meters.find("reactor.netty.connection.provider.total.connections")
+					.tag("name", "sse-client")
+					.gauge();
+				assertThat(connections).isNotNull();
+				assertThat(connections.value()).isEqualTo(server.openConnections());
+			});
 		}
 		finally {
 			Metrics.removeRegistry(meters);
@@ -176,23 +172,18 @@ class Http2StreamsTests {
 							.reset()
 						: script;
 			});
-			this.contextRunner
-				.withPropertyValues("sse.client.templates.device.url=" + server.url("/devices/{id}"),
-						"sse.client.templates.device.protocols=h2c")
-				.run((context) -> {
-					SseStreamRegistry registry = context.getBean(SseStreamRegistry.class);
-					Received received = context.getBean(Received.class);
-					registerDevices(registry, 3);
-					await().until(() -> received.of("device-0").size() == 5);
-					assertThat(received.of("device-0")).containsExactly("1", "2", "3", "4", "5");
-					assertThat(server.requests()).filteredOn((request) -> request.target().equals("/devices/0"))
-						.extracting((request) -> request.header("Last-Event-ID"))
-						.containsExactly(null, "2");
-					// the neighbours on the same connection were not touched
-					assertThat(server.requests()).filteredOn((request) -> !request.target().equals("/devices/0"))
-						.hasSize(2);
-					assertThat(server.connectionsAccepted()).isEqualTo(1);
-				});
+			h2cDevicesOn(server).run((context) -> {
+				Received received = registerDevices(context, 3);
+				await().until(() -> received.of("device-0").size() == 5);
+				assertThat(received.of("device-0")).containsExactly("1", "2", "3", "4", "5");
+				assertThat(server.requests()).filteredOn((request) -> request.target().equals("/devices/0"))
+					.extracting((request) -> request.header("Last-Event-ID"))
+					.containsExactly(null, "2");
+				// the neighbours on the same connection were not touched
+				assertThat(server.requests()).filteredOn((request) -> !request.target().equals("/devices/0"))
+					.hasSize(2);
+				assertThat(server.connectionsAccepted()).isEqualTo(1);
+			});
 		}
 	}
 
@@ -200,28 +191,23 @@ class Http2StreamsTests {
 	void aLostConnectionFailsEveryStreamOnItAndEachReconnects() {
 		try (SseHttp2TestServer server = SseHttp2TestServer.startCleartext()) {
 			server.dispatcher(Http2StreamsTests::threeEventsAfter);
-			this.contextRunner
-				.withPropertyValues("sse.client.templates.device.url=" + server.url("/devices/{id}"),
-						"sse.client.templates.device.protocols=h2c")
-				.run((context) -> {
-					SseStreamRegistry registry = context.getBean(SseStreamRegistry.class);
-					Received received = context.getBean(Received.class);
-					registerDevices(registry, 4);
-					await().until(() -> IntStream.range(0, 4).allMatch((i) -> received.of("device-" + i).size() == 3));
-					server.killConnections();
-					await().until(() -> IntStream.range(0, 4).allMatch((i) -> received.of("device-" + i).size() == 6));
-					// each on its own back-off: 50 ms less up to half of it (jitter 0.5), not all at once
-					assertThat(received.reconnecting).hasSizeGreaterThanOrEqualTo(4)
-						.allSatisfy((event) -> assertThat(event.getDelay()).isBetween(Duration.ofMillis(25),
-								Duration.ofMillis(50)));
-					assertThat(received.reconnecting.stream().map(SseStreamEvent.Reconnecting::getDelay).distinct())
-						.hasSizeGreaterThan(1);
-					server.goAway();
-					await().until(() -> IntStream.range(0, 4).allMatch((i) -> received.of("device-" + i).size() == 9));
-					IntStream.range(0, 4)
-						.forEach((i) -> assertThat(received.of("device-" + i)).containsExactly("1", "2", "3", "4", "5",
-								"6", "7", "8", "9"));
-				});
+			h2cDevicesOn(server).run((context) -> {
+				Received received = registerDevices(context, 4);
+				await().until(() -> IntStream.range(0, 4).allMatch((i) -> received.of("device-" + i).size() == 3));
+				server.killConnections();
+				await().until(() -> IntStream.range(0, 4).allMatch((i) -> received.of("device-" + i).size() == 6));
+				// each on its own back-off: 50 ms less up to half of it (jitter 0.5), not all at once
+				assertThat(received.reconnecting).hasSizeGreaterThanOrEqualTo(4)
+					.allSatisfy((event) -> assertThat(event.getDelay()).isBetween(Duration.ofMillis(25),
+							Duration.ofMillis(50)));
+				assertThat(received.reconnecting.stream().map(SseStreamEvent.Reconnecting::getDelay).distinct())
+					.hasSizeGreaterThan(1);
+				server.goAway();
+				await().until(() -> IntStream.range(0, 4).allMatch((i) -> received.of("device-" + i).size() == 9));
+				IntStream.range(0, 4)
+					.forEach((i) -> assertThat(received.of("device-" + i)).containsExactly("1", "2", "3", "4", "5",
+							"6", "7", "8", "9"));
+			});
 		}
 	}
 
@@ -256,10 +242,21 @@ class Http2StreamsTests {
 		}
 	}
 
-	/** Streams {@code device-0} to {@code device-(count-1)}, from the template {@code device}. */
-	private static void registerDevices(SseStreamRegistry registry, int count) {
+	/** The runner with a template {@code device}: h2c streams to the server's {@code /devices/{id}}. */
+	private ApplicationContextRunner h2cDevicesOn(SseHttp2TestServer server) {
+		return this.contextRunner.withPropertyValues("sse.client.templates.device.url=" + server.url("/devices/{id}"),
+				"sse.client.templates.device.protocols=h2c");
+	}
+
+	/**
+	 * Streams {@code device-0} to {@code device-(count-1)}, from the template {@code device};
+	 * returns where their events arrive.
+	 */
+	private static Received registerDevices(ApplicationContext context, int count) {
+		SseStreamRegistry registry = context.getBean(SseStreamRegistry.class);
 		IntStream.range(0, count)
 			.forEach((i) -> registry.register("device-" + i, "device", Map.of("id", Integer.toString(i))));
+		return context.getBean(Received.class);
 	}
 
 	private static KeyManagerFactory serverKeys() throws Exception {
