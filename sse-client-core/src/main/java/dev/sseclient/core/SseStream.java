@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Function;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -51,12 +50,6 @@ public final class SseStream implements AutoCloseable {
 	private static final int FAILURES_LOGGED_IN_FULL = 3;
 
 	private static final long WARNING_INTERVAL_NANOS = Duration.ofMinutes(1).toNanos();
-
-	/**
-	 * Reads parsed ahead of the subscriber, each holding the items of one chunk of bytes. One:
-	 * Reactor then keeps a one-slot queue per stream rather than a padded array queue.
-	 */
-	private static final int BATCHES_PREFETCHED = 1;
 
 	/** How long an emission waits for another thread's emission into the same sink to end. */
 	private static final Duration CONCURRENT_EMISSION_WAIT = Duration.ofSeconds(1);
@@ -223,7 +216,7 @@ public final class SseStream implements AutoCloseable {
 	 * not yet delivered when the stream is closed are not delivered; {@code Closed} still is.
 	 */
 	public Flux<SseItem> items() {
-		return sequence().concatMapIterable(Function.identity(), BATCHES_PREFETCHED).handle((item, sink) -> {
+		return new FlattenedReads(sequence()).handle((item, sink) -> {
 			if (item instanceof SseSignal signal) {
 				mirror(signal);
 				sink.next(signal);
@@ -241,7 +234,7 @@ public final class SseStream implements AutoCloseable {
 	 * is not cut short.
 	 */
 	public Flux<List<SseItem>> itemBatches() {
-		return sequence().doOnNext((batch) -> {
+		return sequence().map(ReadItems::asList).doOnNext((batch) -> {
 			if (this.signals.currentSubscriberCount() == 0 && !(batch.get(batch.size() - 1) instanceof SseSignal.Closed)) {
 				// nobody to tell, and not the end: no need to look through the read
 				return;
@@ -263,7 +256,7 @@ public final class SseStream implements AutoCloseable {
 	 * connection signals still reach {@link #signals()}, each right after the events before it.
 	 */
 	public Flux<SseEvent> events() {
-		return sequence().concatMapIterable(Function.identity(), BATCHES_PREFETCHED).handle((item, sink) -> {
+		return new FlattenedReads(sequence()).handle((item, sink) -> {
 			if (item instanceof SseEvent event) {
 				if (this.closeRequested) {
 					sink.complete();
@@ -296,23 +289,23 @@ public final class SseStream implements AutoCloseable {
 	/**
 	 * The one ordered path, seen by the client's observer, if any, as it passes.
 	 */
-	private Flux<List<SseItem>> sequence() {
+	private Flux<Object> sequence() {
 		SseItemObserver observer = this.observer;
-		return (observer != null) ? read().doOnNext((batch) -> {
-			for (SseItem item : batch) {
-				observer.onItem(this, item);
+		return (observer != null) ? read().doOnNext((read) -> {
+			for (int i = 0, count = ReadItems.count(read); i < count; i++) {
+				observer.onItem(this, ReadItems.item(read, i));
 			}
 		}) : read();
 	}
 
 	/**
-	 * A list per read: each connection's items and what ended it, then the stream's
+	 * A read at a time (see {@link ReadItems}): each connection's items and what ended it, then the stream's
 	 * {@code Closed}. Attempts follow each other through {@code repeat}, so a stream that
 	 * reconnects for days keeps a fixed chain of operators. {@link #restart()} and
 	 * {@link #close()} reach the connection or the back-off wait directly rather than through
 	 * operators of their own: thousands of idle streams each keep only this chain.
 	 */
-	private Flux<List<SseItem>> read() {
+	private Flux<Object> read() {
 		return Flux.defer(() -> {
 			if (this.closeRequested) {
 				return Flux.empty();
@@ -364,7 +357,7 @@ public final class SseStream implements AutoCloseable {
 	}
 
 	/** One connection attempt, then what its end means: items of its own, a wait, or the stream's end. */
-	private Flux<List<SseItem>> attempt() {
+	private Flux<Object> attempt() {
 		return Flux.defer(this::connectOnce).doOnComplete(() -> {
 			if (!this.closeRequested) {
 				endWith(StreamState.COMPLETED, null);
@@ -372,7 +365,7 @@ public final class SseStream implements AutoCloseable {
 		}).onErrorResume(this::afterFailure);
 	}
 
-	private Flux<List<SseItem>> connectOnce() {
+	private Flux<Object> connectOnce() {
 		this.attemptNumber++;
 		HttpHeaders headers = this.refreshedHeaders;
 		this.refreshedHeaders = null;
@@ -403,7 +396,7 @@ public final class SseStream implements AutoCloseable {
 	 * the back-off wait, or the {@code Failed} signal and the stream's end. Items, so that they
 	 * reach the application after the events before them.
 	 */
-	private Flux<List<SseItem>> afterFailure(Throwable error) {
+	private Flux<Object> afterFailure(Throwable error) {
 		if (this.connectedSince != null) {
 			this.connectedSince = null;
 			this.disconnectedSince = Instant.now();
@@ -440,11 +433,11 @@ public final class SseStream implements AutoCloseable {
 				: options.maxAttempts();
 		if (!options.enabled() || (!failure.isRetryable() && !credentialsRefreshed(failure, ended))) {
 			endWith(StreamState.FAILED, failure);
-			return Flux.just(List.of(failed));
+			return Flux.just(failed);
 		}
 		if (maxAttempts >= 0 && this.failuresInRow > maxAttempts) {
 			endWith(StreamState.FAILED, new SseReconnectExhaustedException(this.failuresInRow, failure));
-			return Flux.just(List.of(failed));
+			return Flux.just(failed);
 		}
 		Duration retryAfter = (failure instanceof SseHttpStatusException status) ? status.getRetryAfter() : null;
 		Duration delay = this.backoff.delay(this.failuresInRow, this.serverRetry, retryAfter,
@@ -452,16 +445,16 @@ public final class SseStream implements AutoCloseable {
 		moveTo(StreamState.RECONNECTING);
 		logAttempt(failure, delay);
 		long generation = this.restartGeneration.get();
-		Mono<List<SseItem>> wait = Mono.defer(() -> {
+		Mono<Object> wait = Mono.defer(() -> {
 			Sinks.One<Boolean> cut = Sinks.one();
 			this.waitCut = cut;
 			// a restart or close that looked before the wait began
 			if (this.restartGeneration.get() != generation || this.closeRequested) {
 				return Mono.empty();
 			}
-			return Mono.delay(delay).or(cut.asMono().map((restart) -> 0L)).then(Mono.<List<SseItem>>empty());
+			return Mono.delay(delay).or(cut.asMono().map((restart) -> 0L)).then(Mono.empty());
 		}).doFinally((signal) -> this.waitCut = null);
-		return Flux.just(List.<SseItem>of(failed, new SseSignal.Retrying(delay, this.failuresInRow + 1)))
+		return Flux.<Object>just(ReadItems.of(new SseItem[] { failed, new SseSignal.Retrying(delay, this.failuresInRow + 1) }, 2))
 			.concatWith(wait);
 	}
 
@@ -576,10 +569,9 @@ public final class SseStream implements AutoCloseable {
 	}
 
 	/** The stream's last item, once every item before it went out. */
-	private @Nullable List<SseItem> closing() {
+	private SseSignal.@Nullable Closed closing() {
 		StreamState end = this.ending;
-		SseSignal.Closed closed = end(((end != null) ? end : StreamState.CLOSED), this.endCause);
-		return (closed != null) ? List.of(closed) : null;
+		return end(((end != null) ? end : StreamState.CLOSED), this.endCause);
 	}
 
 	/** When the sequence is over: ends the stream if {@link #closing()} did not (a cancelled subscriber). */

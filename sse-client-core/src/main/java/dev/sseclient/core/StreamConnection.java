@@ -208,7 +208,7 @@ final class StreamConnection implements EventStreamHandler {
 	 * Connect, and emit what the stream sends until it ends, times out, or is stopped by
 	 * {@link #restart()} or {@link #close()}.
 	 */
-	Flux<List<SseItem>> connect() {
+	Flux<Object> connect() {
 		return Flux.defer(() -> {
 			schedule(this::checkConnectTimeout, this.request.connectTimeout().toNanos());
 			HttpHeaders headers = this.headers;
@@ -236,13 +236,13 @@ final class StreamConnection implements EventStreamHandler {
 		this.stop.tryEmitValue(Boolean.TRUE);
 	}
 
-	private Flux<List<SseItem>> exchange(Hop hop) {
+	private Flux<Object> exchange(Hop hop) {
 		this.url = hop.url();
 		this.hop = hop;
 		return this.transport.exchange(hop.url(), hop.method(), hop.body(), hop.headers(), this::respond);
 	}
 
-	private Flux<List<SseItem>> respond(StreamTransport.Response response) {
+	private Flux<Object> respond(StreamTransport.Response response) {
 		Hop hop = this.hop;
 		Assert.state(hop != null, "A response answers a request");
 		int status = response.status();
@@ -252,8 +252,7 @@ final class StreamConnection implements EventStreamHandler {
 			case OPEN -> {
 				this.hop = null;
 				this.headers = null;
-				List<SseItem> opened = List.of(open(maskedUrl, response.protocol()));
-				yield Flux.just(opened).concatWith(parse(response));
+				yield Flux.<Object>just(open(maskedUrl, response.protocol())).concatWith(parse(response));
 			}
 			case NO_CONTENT -> {
 				this.noContent = true;
@@ -268,11 +267,11 @@ final class StreamConnection implements EventStreamHandler {
 		};
 	}
 
-	private Flux<List<SseItem>> redirect(Hop from, int status, @Nullable String location) {
+	private Flux<Object> redirect(Hop from, int status, @Nullable String location) {
 		return redirect(from.url(), status, location, from.method(), from.body(), from.headers(), from.redirectsLeft());
 	}
 
-	private Flux<List<SseItem>> redirect(URI from, int status, @Nullable String location, HttpMethod method,
+	private Flux<Object> redirect(URI from, int status, @Nullable String location, HttpMethod method,
 			byte @Nullable [] body, HttpHeaders headers, int redirectsLeft) {
 		String maskedFrom = Redaction.url(from);
 		if (redirectsLeft == 0) {
@@ -330,15 +329,15 @@ final class StreamConnection implements EventStreamHandler {
 		return this.listener.opened(this, maskedUrl, protocol);
 	}
 
-	private Flux<List<SseItem>> parse(StreamTransport.Response response) {
+	private Flux<Object> parse(StreamTransport.Response response) {
 		return response.body(this::parseChunk)
 			.doOnRequest(this::demanded)
 			.onErrorResume((error) -> {
 				this.bodyFailure = error;
 				return Mono.empty();
 			})
-			.takeUntil((items) -> this.completed)
-			.filter((items) -> !items.isEmpty());
+			.takeUntil((read) -> this.completed)
+			.filter((read) -> read != ReadItems.NONE);
 	}
 
 	private void demanded(long n) {
@@ -349,7 +348,8 @@ final class StreamConnection implements EventStreamHandler {
 		}
 	}
 
-	private List<SseItem> parseChunk(ByteBuf buffer) {
+	/** The items the read completed, as {@link ReadItems} describes. */
+	private Object parseChunk(ByteBuf buffer) {
 		this.outstandingDemand.getAndUpdate((current) -> (current == Long.MAX_VALUE) ? current : current - 1);
 		this.lastActivityNanos = System.nanoTime();
 		this.chunkReceivedAt = null;
@@ -365,7 +365,7 @@ final class StreamConnection implements EventStreamHandler {
 		this.pendingFirst = null;
 		this.pendingCount = 0;
 		if (items == null) {
-			return (only != null) ? ReadItems.of(only) : List.of();
+			return (only != null) ? only : ReadItems.NONE;
 		}
 		this.previousItems = Math.max(4, count);
 		return ReadItems.of(items, count);
@@ -470,7 +470,7 @@ final class StreamConnection implements EventStreamHandler {
 	}
 
 	/** Why the connection ended, once it ended without an error of its own. */
-	private Mono<List<SseItem>> ending() {
+	private Mono<Object> ending() {
 		if (this.closing) {
 			return Mono.empty();
 		}
