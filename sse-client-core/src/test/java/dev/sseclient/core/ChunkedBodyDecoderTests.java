@@ -90,10 +90,11 @@ class ChunkedBodyDecoderTests {
 	}
 
 	@Test
-	void aLargeReadReusesTheArrayOfOneAlreadyReleasedAndNeverOneStillHeld() {
+	void aReadReusesTheBufferOfOneAlreadyReleasedAndNeverOneStillHeld() {
 		String first = "data: " + "a".repeat(20_000) + "\n\n";
 		String second = "data: " + "b".repeat(20_000) + "\n\n";
 		String third = "data: " + "c".repeat(20_000) + "\n\n";
+		String small = "data: d\n\n";
 		read(CHUNKED_HEAD);
 		assertThat((Object) this.channel.readInbound()).isInstanceOf(HttpResponse.class);
 		read(chunk(first));
@@ -101,13 +102,22 @@ class ChunkedBodyDecoderTests {
 		byte[] heldArray = held.array();
 		read(chunk(second));
 		ByteBuf next = this.channel.readInbound();
+		assertThat(next).isNotSameAs(held);
 		assertThat(next.array()).isNotSameAs(heldArray);
 		assertThat(text(held)).isEqualTo(first);
+		assertThat(held.refCnt()).isZero();
 		assertThat(text(next)).isEqualTo(second);
 		read(chunk(third));
 		ByteBuf reused = this.channel.readInbound();
+		assertThat(reused).isSameAs(held);
+		assertThat(reused.refCnt()).isOne();
 		assertThat(reused.array()).isSameAs(heldArray);
 		assertThat(text(reused)).isEqualTo(third);
+		read(chunk(small));
+		ByteBuf smallRead = this.channel.readInbound();
+		assertThat(smallRead).isSameAs(held);
+		assertThat(smallRead.array()).isSameAs(heldArray);
+		assertThat(text(smallRead)).isEqualTo(small);
 	}
 
 	@Test
