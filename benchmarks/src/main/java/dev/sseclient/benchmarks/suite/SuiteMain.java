@@ -141,8 +141,8 @@ public final class SuiteMain {
 						"passes=3"),
 				180);
 		results.add("throughput-" + size, client, round, result);
-		System.out.printf("  %-23s %-5s %s (first pass %s)%n", client, size, result.getOrDefault("rate", "failed"),
-				result.getOrDefault("first", "?"));
+		System.out.printf("  %-23s %-5s %s (first pass %s, cold %s)%n", client, size,
+				result.getOrDefault("rate", "failed"), result.getOrDefault("first", "?"), result.getOrDefault("cold", "?"));
 	}
 
 	private static void latency(Jvm jvm, Results results, String client, int round, String base, int warmupSeconds,
