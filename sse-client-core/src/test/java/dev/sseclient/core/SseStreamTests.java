@@ -710,6 +710,43 @@ class SseStreamTests {
 	}
 
 	@Test
+	void aSubscriberOnAnotherThreadTakingOneEventAtATimeGetsReadsOfOneAndOfManyInOrder() {
+		int chunks = 3_000;
+		List<String> expected = new java.util.ArrayList<>();
+		for (int i = 0; i < chunks; i++) {
+			for (int j = 0; j < eventsInChunk(i); j++) {
+				expected.add(i + "-" + j);
+			}
+		}
+		this.server.enqueue(SseScript.stream().generate(chunks, (i) -> {
+			StringBuilder chunk = new StringBuilder();
+			for (int j = 0; j < eventsInChunk(i); j++) {
+				chunk.append("id: ").append(i).append('-').append(j).append("\ndata: ").append(j).append("\n\n");
+			}
+			return chunk.toString();
+		}).hold());
+		SseStream stream = this.client.stream(request().build());
+		this.recorder.track(stream);
+		List<String> ids = stream.events()
+			.publishOn(reactor.core.scheduler.Schedulers.boundedElastic(), 1)
+			.map(SseEvent::id)
+			.take(expected.size())
+			.collectList()
+			.block(Duration.ofMinutes(1));
+		assertThat(ids).isEqualTo(expected);
+		assertThat(failures()).isEmpty();
+	}
+
+	/** A read of one event, of two, or of fifty. */
+	private static int eventsInChunk(int chunk) {
+		return switch (chunk % 3) {
+			case 0 -> 1;
+			case 1 -> 2;
+			default -> 50;
+		};
+	}
+
+	@Test
 	void manyStreamsToOneHostOpenTogether() {
 		this.server.dispatcher((request) -> SseScript.stream().event("1", null, request.target()).hold());
 		for (int i = 0; i < 40; i++) {
