@@ -454,8 +454,8 @@ public final class SseStream implements AutoCloseable {
 			}
 			return Mono.delay(delay).or(cut.asMono().map((restart) -> 0L)).then(Mono.empty());
 		}).doFinally((signal) -> this.waitCut = null);
-		return Flux.<Object>just(ReadItems.of(new SseItem[] { failed, new SseSignal.Retrying(delay, this.failuresInRow + 1) }, 2))
-			.concatWith(wait);
+		SseItem[] signals = { failed, new SseSignal.Retrying(delay, this.failuresInRow + 1) };
+		return Flux.<Object>just(ReadItems.of(signals, signals.length)).concatWith(wait);
 	}
 
 	private void recordFailure(SseException failure) {

@@ -267,14 +267,11 @@ final class StreamConnection implements EventStreamHandler {
 		};
 	}
 
-	private Flux<Object> redirect(Hop from, int status, @Nullable String location) {
-		return redirect(from.url(), status, location, from.method(), from.body(), from.headers(), from.redirectsLeft());
-	}
-
-	private Flux<Object> redirect(URI from, int status, @Nullable String location, HttpMethod method,
-			byte @Nullable [] body, HttpHeaders headers, int redirectsLeft) {
+	private Flux<Object> redirect(Hop hop, int status, @Nullable String location) {
+		URI from = hop.url();
+		HttpMethod method = hop.method();
 		String maskedFrom = Redaction.url(from);
-		if (redirectsLeft == 0) {
+		if (hop.redirectsLeft() == 0) {
 			return Flux.error(new SseRedirectException("Stopped after " + this.request.maxRedirects()
 					+ " redirects in a row (the last a " + status + " from " + maskedFrom + "): a redirect loop?"));
 		}
@@ -296,8 +293,8 @@ final class StreamConnection implements EventStreamHandler {
 					+ Redaction.url(target) + ", which is not an http or https URL"));
 		}
 		HttpMethod nextMethod = method;
-		byte[] nextBody = body;
-		HttpHeaders nextHeaders = HttpHeaders.copyOf(headers);
+		byte[] nextBody = hop.body();
+		HttpHeaders nextHeaders = HttpHeaders.copyOf(hop.headers());
 		boolean becomesGet = (status == 303 && method != HttpMethod.HEAD)
 				|| ((status == 301 || status == 302) && method == HttpMethod.POST);
 		if (becomesGet) {
@@ -312,7 +309,7 @@ final class StreamConnection implements EventStreamHandler {
 				.filter(this.request::isSensitiveHeader)
 				.forEach(nextHeaders::remove);
 		}
-		return exchange(new Hop(target, nextMethod, nextBody, nextHeaders, redirectsLeft - 1));
+		return exchange(new Hop(target, nextMethod, nextBody, nextHeaders, hop.redirectsLeft() - 1));
 	}
 
 	private SseSignal.Opened open(String maskedUrl, @Nullable String protocol) {

@@ -1,6 +1,7 @@
 package dev.sseclient.core;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -12,6 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 import org.springframework.http.client.reactive.JdkClientHttpConnector;
@@ -712,7 +714,7 @@ class SseStreamTests {
 	@Test
 	void aSubscriberOnAnotherThreadTakingOneEventAtATimeGetsReadsOfOneAndOfManyInOrder() {
 		int chunks = 3_000;
-		List<String> expected = new java.util.ArrayList<>();
+		List<String> expected = new ArrayList<>();
 		for (int i = 0; i < chunks; i++) {
 			for (int j = 0; j < eventsInChunk(i); j++) {
 				expected.add(i + "-" + j);
@@ -728,7 +730,7 @@ class SseStreamTests {
 		SseStream stream = this.client.stream(request().build());
 		this.recorder.track(stream);
 		List<String> ids = stream.events()
-			.publishOn(reactor.core.scheduler.Schedulers.boundedElastic(), 1)
+			.publishOn(Schedulers.boundedElastic(), 1)
 			.map(SseEvent::id)
 			.take(expected.size())
 			.collectList()
