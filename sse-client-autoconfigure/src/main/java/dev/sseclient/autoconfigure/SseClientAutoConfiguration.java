@@ -7,6 +7,7 @@ import java.util.function.Function;
 
 import javax.sql.DataSource;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import reactor.netty.http.client.HttpClient;
@@ -44,7 +45,7 @@ import dev.sseclient.container.SseStreamRequests;
 import dev.sseclient.container.SseStreamRequestCustomizer;
 import dev.sseclient.core.SseClient;
 import dev.sseclient.core.SseItemObserver;
-import dev.sseclient.listener.ListenerObservations;
+import dev.sseclient.listener.ListenerInstrumentation;
 import dev.sseclient.listener.LoggingErrorHandler;
 import dev.sseclient.listener.SseListenerAnnotationBeanPostProcessor;
 import dev.sseclient.listener.SseListenerErrorHandler;
@@ -153,8 +154,8 @@ public final class SseClientAutoConfiguration {
 					"needs a batch-size of at least 1 and a positive interval",
 					"Set sse.client.checkpoint.batch-size (such as 100) and sse.client.checkpoint.interval (such as 1s).");
 		}
-		ListenerObservations observations = new ListenerObservations(
-				observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP), observationConvention.getIfAvailable());
+		ListenerInstrumentation instrumentation = listenerInstrumentation(properties.getListener(), observationRegistry,
+				observationConvention, beanFactory);
 		// the streams of the registry are observed through their containers, not counted twice
 		StreamClients clients = new StreamClients(client.withObserver(null),
 				observedClients(observationRegistry, connectionConvention, environment), sslBundles.getIfAvailable(),
@@ -163,13 +164,27 @@ public final class SseClientAutoConfiguration {
 		SseStreamRegistry registry = new SseStreamRegistry(
 				() -> StreamDefinitions.bind(environment, requestCustomizers, clients).asMap(),
 				listenerProcessor::getEndpoints, errorHandler, eventPublisher, () -> observers.orderedStream().toList(),
-				observations,
+				instrumentation,
 				new CheckpointWriter(checkpointStore, checkpoint.getBatchSize(), checkpoint.getInterval()),
 				properties.getListener().getMaxThreads(),
 				properties.getListener().getShutdownTimeout(), coordinator.getIfAvailable(),
 				StreamDefinitions.runtime(environment, properties, requestCustomizers, clients));
 		registry.setListenerExecutor(listenerExecutor(properties.getListener().getExecutor(), beanFactory, environment));
 		return registry;
+	}
+
+	/**
+	 * Timers per listener, stream and outcome when the application has a meter registry, and an
+	 * Observation per call for the listeners opted in.
+	 */
+	private static ListenerInstrumentation listenerInstrumentation(SseClientProperties.Listener listener,
+			ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<SseListenerObservationConvention> observationConvention, BeanFactory beanFactory) {
+		// micrometer-core is optional: the type is touched only when it is there
+		MeterRegistry meters = ClassUtils.isPresent("io.micrometer.core.instrument.MeterRegistry", null)
+				? beanFactory.getBeanProvider(MeterRegistry.class).getIfUnique() : null;
+		return new ListenerInstrumentation(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP),
+				observationConvention.getIfAvailable(), meters, listener.isObservationEnabled());
 	}
 
 	/**

@@ -591,6 +591,21 @@ public class SseClientProperties {
 		 */
 		private int maxBatchSize = 100;
 
+		/**
+		 * Whether each listener call is an Observation (a span and trace context inside the
+		 * method, a long-task timer) rather than a sample of a timer made once per listener and
+		 * outcome. Costs an object graph per call; @SseListener(observation = ...) overrides it.
+		 */
+		private boolean observationEnabled;
+
+		public boolean isObservationEnabled() {
+			return this.observationEnabled;
+		}
+
+		public void setObservationEnabled(boolean observationEnabled) {
+			this.observationEnabled = observationEnabled;
+		}
+
 		public int getMaxBatchSize() {
 			return this.maxBatchSize;
 		}

@@ -29,8 +29,9 @@ import dev.sseclient.core.SseSignal;
 import dev.sseclient.core.SseStream;
 import dev.sseclient.core.StreamState;
 import dev.sseclient.listener.ErrorAction;
-import dev.sseclient.listener.ListenerObservations;
+import dev.sseclient.listener.InstrumentedListener;
 import dev.sseclient.listener.ListenerFailure;
+import dev.sseclient.listener.ListenerInstrumentation;
 import dev.sseclient.listener.PayloadConversionException;
 import dev.sseclient.listener.SseListenerEndpoint;
 import dev.sseclient.listener.SseListenerErrorHandler;
@@ -57,11 +58,11 @@ public final class SseStreamContainer {
 
 	private final List<SseListenerEndpoint> listeners;
 
-	/** The listeners called once per event. */
-	private final List<SseListenerEndpoint> eventListeners;
+	/** The listeners called once per event, measured as configured. */
+	private final List<InstrumentedListener> eventListeners;
 
 	/** The listeners called with the events of a read or buffer drain at once. */
-	private final List<SseListenerEndpoint> batchListeners;
+	private final List<InstrumentedListener> batchListeners;
 
 	/** The most events handed on at once: the largest batch listener's size, or 1. */
 	private final int batchSize;
@@ -81,8 +82,6 @@ public final class SseStreamContainer {
 	private final ApplicationEventPublisher eventPublisher;
 
 	private final List<SseStreamObserver> observers;
-
-	private final ListenerObservations observations;
 
 	private final CheckpointWriter checkpoints;
 
@@ -134,18 +133,27 @@ public final class SseStreamContainer {
 
 	SseStreamContainer(StreamDefinition definition, List<SseListenerEndpoint> listeners, Executor pool,
 			Scheduler scheduler, SseListenerErrorHandler errorHandler, ApplicationEventPublisher eventPublisher,
-			List<SseStreamObserver> observers, ListenerObservations observations, CheckpointWriter checkpoints,
+			List<SseStreamObserver> observers, ListenerInstrumentation instrumentation, CheckpointWriter checkpoints,
 			@Nullable SseStreamCoordinator coordinator) {
 		this.definition = definition;
 		this.coordinator = coordinator;
 		this.checkpoints = checkpoints;
 		this.eventPublisher = eventPublisher;
 		this.observers = List.copyOf(observers);
-		this.observations = observations;
 		this.listeners = List.copyOf(listeners);
-		this.eventListeners = this.listeners.stream().filter((listener) -> !listener.isBatch()).toList();
-		this.batchListeners = this.listeners.stream().filter(SseListenerEndpoint::isBatch).toList();
-		this.batchSize = this.batchListeners.stream().mapToInt(SseListenerEndpoint::maxBatchSize).max().orElse(1);
+		this.eventListeners = this.listeners.stream()
+			.filter((listener) -> !listener.isBatch())
+			.map((listener) -> instrumentation.instrument(listener, definition.name()))
+			.toList();
+		this.batchListeners = this.listeners.stream()
+			.filter(SseListenerEndpoint::isBatch)
+			.map((listener) -> instrumentation.instrument(listener, definition.name()))
+			.toList();
+		this.batchSize = this.listeners.stream()
+			.filter(SseListenerEndpoint::isBatch)
+			.mapToInt(SseListenerEndpoint::maxBatchSize)
+			.max()
+			.orElse(1);
 		this.pool = pool;
 		this.scheduler = scheduler;
 		this.errorHandler = errorHandler;
@@ -537,16 +545,16 @@ public final class SseStreamContainer {
 	 */
 	private @Nullable Mono<Void> callListeners(SseEvent event, int from) {
 		for (int i = from; i < this.eventListeners.size(); i++) {
-			SseListenerEndpoint listener = this.eventListeners.get(i);
-			if (!listener.accepts(event.type())) {
+			InstrumentedListener listener = this.eventListeners.get(i);
+			if (!listener.endpoint().accepts(event.type())) {
 				continue;
 			}
 			Mono<Void> call;
-			if (listener.method().isAsync()) {
+			if (listener.endpoint().method().isAsync()) {
 				call = invoke(listener, event, 1);
 			}
 			else {
-				Throwable failure = this.observations.observeNow(listener, event);
+				Throwable failure = listener.callNow(event);
 				if (failure == null) {
 					continue;
 				}
@@ -576,11 +584,12 @@ public final class SseStreamContainer {
 	 */
 	private @Nullable Mono<Void> callBatchListeners(List<SseEvent> events, int from, int offset) {
 		for (int i = from; i < this.batchListeners.size(); i++, offset = 0) {
-			SseListenerEndpoint listener = this.batchListeners.get(i);
-			List<SseEvent> accepted = listener.events().isEmpty() ? events
-					: events.stream().filter((event) -> listener.accepts(event.type())).toList();
+			InstrumentedListener listener = this.batchListeners.get(i);
+			SseListenerEndpoint endpoint = listener.endpoint();
+			List<SseEvent> accepted = endpoint.events().isEmpty() ? events
+					: events.stream().filter((event) -> endpoint.accepts(event.type())).toList();
 			while (offset < accepted.size()) {
-				int end = Math.min(accepted.size(), offset + listener.maxBatchSize());
+				int end = Math.min(accepted.size(), offset + endpoint.maxBatchSize());
 				Mono<Void> call = callBatch(listener, accepted.subList(offset, end));
 				offset = end;
 				if (call != null) {
@@ -597,16 +606,17 @@ public final class SseStreamContainer {
 	 * One batch listener call. Each event's payload is read first; an event that cannot be read
 	 * goes to the error handler alone and is left out. Returns {@code null} when done here.
 	 */
-	private @Nullable Mono<Void> callBatch(SseListenerEndpoint listener, List<SseEvent> events) {
+	private @Nullable Mono<Void> callBatch(InstrumentedListener listener, List<SseEvent> events) {
+		SseListenerEndpoint endpoint = listener.endpoint();
 		List<SseEvent> read = new ArrayList<>(events.size());
 		List<@Nullable Object> elements = new ArrayList<>(events.size());
 		for (SseEvent event : events) {
 			try {
-				elements.add(listener.method().readBatchElement(event));
+				elements.add(endpoint.method().readBatchElement(event));
 				read.add(event);
 			}
 			catch (PayloadConversionException ex) {
-				if (decide(listener, new ListenerFailure(listener.id(), event, ex, 1)) instanceof ErrorAction.StopStream) {
+				if (decide(endpoint, new ListenerFailure(endpoint.id(), event, ex, 1)) instanceof ErrorAction.StopStream) {
 					stop(Duration.ZERO);
 					return Mono.never();
 				}
@@ -615,10 +625,10 @@ public final class SseStreamContainer {
 		if (read.isEmpty()) {
 			return null;
 		}
-		if (listener.method().isAsync()) {
+		if (endpoint.method().isAsync()) {
 			return invokeBatch(listener, read, elements, 1);
 		}
-		Throwable failure = this.observations.observeBatchNow(listener, read, elements);
+		Throwable failure = listener.callBatchNow(read, elements);
 		return (failure != null) ? handleBatchFailure(listener, read, elements, 1, failure) : null;
 	}
 
@@ -641,30 +651,32 @@ public final class SseStreamContainer {
 		this.checkpoint.record(event.id());
 	}
 
-	private Mono<Void> invoke(SseListenerEndpoint listener, SseEvent event, int attempt) {
-		return asyncCall(listener, this.observations.observe(listener, event))
+	private Mono<Void> invoke(InstrumentedListener listener, SseEvent event, int attempt) {
+		return asyncCall(listener, listener.call(event))
 			.onErrorResume((error) -> handleFailure(listener, event, attempt, error));
 	}
 
-	private Mono<Void> invokeBatch(SseListenerEndpoint listener, List<SseEvent> events, List<?> elements,
+	private Mono<Void> invokeBatch(InstrumentedListener listener, List<SseEvent> events, List<?> elements,
 			int attempt) {
-		return asyncCall(listener, this.observations.observeBatch(listener, events, elements))
+		return asyncCall(listener, listener.callBatch(events, elements))
 			.onErrorResume((error) -> handleBatchFailure(listener, events, elements, attempt, error));
 	}
 
-	private Mono<Void> asyncCall(SseListenerEndpoint listener, Mono<Void> call) {
+	private Mono<Void> asyncCall(InstrumentedListener listener, Mono<Void> call) {
 		// an async result may complete on a foreign thread: come back to the listener pool
-		return listener.method().isAsync() ? call.publishOn(this.scheduler) : call;
+		return listener.endpoint().method().isAsync() ? call.publishOn(this.scheduler) : call;
 	}
 
-	private Mono<Void> handleFailure(SseListenerEndpoint listener, SseEvent event, int attempt, Throwable error) {
-		return act(decide(listener, new ListenerFailure(listener.id(), event, error, attempt)),
+	private Mono<Void> handleFailure(InstrumentedListener listener, SseEvent event, int attempt, Throwable error) {
+		SseListenerEndpoint endpoint = listener.endpoint();
+		return act(decide(endpoint, new ListenerFailure(endpoint.id(), event, error, attempt)),
 				() -> invoke(listener, event, attempt + 1));
 	}
 
-	private Mono<Void> handleBatchFailure(SseListenerEndpoint listener, List<SseEvent> events, List<?> elements,
+	private Mono<Void> handleBatchFailure(InstrumentedListener listener, List<SseEvent> events, List<?> elements,
 			int attempt, Throwable error) {
-		return act(decide(listener, new ListenerFailure(listener.id(), events, error, attempt)),
+		SseListenerEndpoint endpoint = listener.endpoint();
+		return act(decide(endpoint, new ListenerFailure(endpoint.id(), events, error, attempt)),
 				() -> invokeBatch(listener, events, elements, attempt + 1));
 	}
 

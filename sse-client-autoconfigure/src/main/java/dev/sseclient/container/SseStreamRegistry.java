@@ -36,7 +36,7 @@ import org.springframework.core.metrics.StartupStep;
 import dev.sseclient.checkpoint.CheckpointWriter;
 import dev.sseclient.core.SseRequest;
 import dev.sseclient.listener.ListenerMethodAdapter;
-import dev.sseclient.listener.ListenerObservations;
+import dev.sseclient.listener.ListenerInstrumentation;
 import dev.sseclient.listener.SseListenerEndpoint;
 import dev.sseclient.listener.SseListenerErrorHandler;
 
@@ -76,7 +76,7 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 
 	private final Supplier<List<SseStreamObserver>> observers;
 
-	private final ListenerObservations observations;
+	private final ListenerInstrumentation instrumentation;
 
 	private final CheckpointWriter checkpoints;
 
@@ -116,7 +116,7 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 	 * @param errorHandler decides after a listener failure
 	 * @param eventPublisher publishes {@link SseStreamEvent}s
 	 * @param observers see every stream's signals and events, read once at start
-	 * @param observations observe each listener call
+	 * @param instrumentation measures each listener call (timers, or observations where opted in)
 	 * @param checkpoints saves, batched, the last event every listener got through
 	 * @param maxThreads most listener calls running at once, over all streams
 	 * @param shutdownTimeout how long stopping waits for listener calls in flight
@@ -126,14 +126,14 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 	public SseStreamRegistry(Supplier<Map<String, StreamDefinition>> definitions,
 			Supplier<List<SseListenerEndpoint>> endpoints, SseListenerErrorHandler errorHandler,
 			ApplicationEventPublisher eventPublisher, Supplier<List<SseStreamObserver>> observers,
-			ListenerObservations observations, CheckpointWriter checkpoints, int maxThreads, Duration shutdownTimeout,
+			ListenerInstrumentation instrumentation, CheckpointWriter checkpoints, int maxThreads, Duration shutdownTimeout,
 			@Nullable SseStreamCoordinator coordinator, RuntimeStreams runtimeStreams) {
 		this.runtimeStreams = runtimeStreams;
 		this.coordinator = coordinator;
 		this.checkpoints = checkpoints;
 		this.eventPublisher = eventPublisher;
 		this.observers = observers;
-		this.observations = observations;
+		this.instrumentation = instrumentation;
 		this.definitions = definitions;
 		this.endpoints = endpoints;
 		this.errorHandler = errorHandler;
@@ -294,7 +294,7 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 			StreamDefinition made = definition.get();
 			List<SseListenerEndpoint> listeners = listenersOf(made);
 			if (listener != null) {
-				// one id for every such listener: the listener tag of observations stays bounded
+				// one id for every such listener: the listener tag of meters stays bounded
 				listeners = Stream.concat(listeners.stream(), Stream.of(new SseListenerEndpoint(REGISTERED_LISTENER,
 						name, Set.of(), ListenerMethodAdapter.of(listener)))).toList();
 			}
@@ -388,7 +388,7 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 		}
 		Executor pool = (this.listenerExecutor != null) ? this.listenerExecutor : Objects.requireNonNull(this.executor);
 		return new SseStreamContainer(definition, listeners, pool, threads, this.errorHandler, this.eventPublisher,
-				observers(), this.observations, this.checkpoints, this.coordinator);
+				observers(), this.instrumentation, this.checkpoints, this.coordinator);
 	}
 
 	private void createContainers() {

@@ -79,4 +79,12 @@ public @interface SseListener {
 	 */
 	String maxBatchSize() default "";
 
+	/**
+	 * Whether each call of this method is an Observation (a span and trace context inside the
+	 * method, a long-task timer) rather than a sample of the listener's timer: {@code "true"}
+	 * or {@code "false"}, placeholders resolved. Empty for
+	 * {@code sse.client.listener.observation-enabled} (default {@code false}).
+	 */
+	String observation() default "";
+
 }

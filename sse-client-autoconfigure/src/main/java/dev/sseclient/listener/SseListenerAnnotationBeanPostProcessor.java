@@ -152,13 +152,15 @@ public class SseListenerAnnotationBeanPostProcessor implements BeanPostProcessor
 		}
 		SseListenerErrorHandler errorHandler = annotation.errorHandler().isEmpty() ? null
 				: errorHandler(resolve(annotation.errorHandler(), where), where);
+		Boolean observation = observation(annotation, where);
 		List<SseListenerEndpoint> endpoints = new ArrayList<>();
 		for (String stream : streams) {
-			endpoints.add(new SseListenerEndpoint(id, stream, events, adapter, null, errorHandler, maxBatchSize));
+			endpoints.add(
+					new SseListenerEndpoint(id, stream, events, adapter, null, errorHandler, maxBatchSize, observation));
 		}
 		if (!annotation.template().isEmpty()) {
 			endpoints.add(new SseListenerEndpoint(id, "", events, adapter, resolve(annotation.template(), where),
-					errorHandler, maxBatchSize));
+					errorHandler, maxBatchSize, observation));
 		}
 		if (endpoints.isEmpty()) {
 			throw new InvalidSseConfigurationException(where, "names no stream",
@@ -166,6 +168,20 @@ public class SseListenerAnnotationBeanPostProcessor implements BeanPostProcessor
 							+ "or a template (template = \"device\").");
 		}
 		return endpoints;
+	}
+
+	/** The annotation's choice of an Observation per call; {@code null} for the application's. */
+	private @Nullable Boolean observation(SseListener annotation, String where) {
+		if (annotation.observation().isEmpty()) {
+			return null;
+		}
+		String given = resolve(annotation.observation(), where).strip();
+		if (given.equalsIgnoreCase("true") || given.equalsIgnoreCase("false")) {
+			return Boolean.valueOf(given);
+		}
+		throw new InvalidSseConfigurationException(where, "has observation '" + given + "', neither true nor false",
+				"Give \"true\", \"false\", or a placeholder that resolves to one; leave it empty for "
+						+ "sse.client.listener.observation-enabled.");
 	}
 
 	/** The annotation's size, else {@code sse.client.listener.max-batch-size}; at least 1. */

@@ -20,9 +20,12 @@ import org.springframework.util.PatternMatchUtils;
  * application's
  * @param maxBatchSize for a {@linkplain ListenerMethodAdapter#isBatch() batch listener}, the most
  * events in one call; 1 otherwise
+ * @param observation whether each call is an Observation rather than a timer sample;
+ * {@code null} for {@code sse.client.listener.observation-enabled}
  */
 public record SseListenerEndpoint(String id, String stream, Set<String> events, ListenerMethodAdapter method,
-		@Nullable String template, @Nullable SseListenerErrorHandler errorHandler, int maxBatchSize) {
+		@Nullable String template, @Nullable SseListenerErrorHandler errorHandler, int maxBatchSize,
+		@Nullable Boolean observation) {
 
 	public SseListenerEndpoint {
 		if (maxBatchSize < 1 || (!method.isBatch() && maxBatchSize != 1)) {
@@ -32,13 +35,13 @@ public record SseListenerEndpoint(String id, String stream, Set<String> events, 
 
 	/** A listener of one stream, or of the streams a pattern matches. */
 	public SseListenerEndpoint(String id, String stream, Set<String> events, ListenerMethodAdapter method) {
-		this(id, stream, events, method, null, null, 1);
+		this(id, stream, events, method, null, null, 1, null);
 	}
 
 	/** A listener of a stream, a pattern's streams or a template's, with the application's error handler. */
 	public SseListenerEndpoint(String id, String stream, Set<String> events, ListenerMethodAdapter method,
 			@Nullable String template) {
-		this(id, stream, events, method, template, null, 1);
+		this(id, stream, events, method, template, null, 1, null);
 	}
 
 	/** Whether it takes the events of a read or buffer drain as one list. */

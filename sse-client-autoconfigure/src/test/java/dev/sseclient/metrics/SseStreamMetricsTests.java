@@ -66,7 +66,8 @@ class SseStreamMetricsTests {
 			.end());
 		this.server.enqueue(SseScript.stream().event("4", "tick", "b").hold());
 		TestObservationRegistry observations = TestObservationRegistry.create();
-		this.contextRunner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+		this.contextRunner.withPropertyValues("sse.client.listener.observation-enabled=true")
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 			.withBean(ObservationRegistry.class, () -> observations)
 			.withBean(Listener.class)
 			.run((context) -> {

@@ -1,0 +1,63 @@
+package dev.sseclient.listener;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The timers of one listener on one stream, {@code sse.client.listener}, with the tags an
+ * observed call's timer has ({@code stream}, {@code listener}, {@code outcome},
+ * {@code exception}, {@code error}), so both kinds of call land in the same series. The success
+ * timer is made at the first call and kept; a failure's is looked up by its class, failures
+ * being rare.
+ */
+final class ListenerTimers {
+
+	private final MeterRegistry registry;
+
+	private final String stream;
+
+	private final String listener;
+
+	private volatile @Nullable Timer success;
+
+	private final Map<Class<?>, Timer> failures = new ConcurrentHashMap<>();
+
+	ListenerTimers(MeterRegistry registry, String stream, String listener) {
+		this.registry = registry;
+		this.stream = stream;
+		this.listener = listener;
+	}
+
+	/** Records a call that took {@code nanos} and failed with {@code failure}, or succeeded. */
+	void record(@Nullable Throwable failure, long nanos) {
+		timer(failure).record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+	private Timer timer(@Nullable Throwable failure) {
+		if (failure != null) {
+			return this.failures.computeIfAbsent(failure.getClass(),
+					(type) -> register("error", type.getSimpleName()));
+		}
+		Timer timer = this.success;
+		if (timer == null) {
+			// two threads may both register: the registry hands both the same timer
+			timer = register("success", "none");
+			this.success = timer;
+		}
+		return timer;
+	}
+
+	private Timer register(String outcome, String exception) {
+		return Timer.builder(DefaultSseListenerObservationConvention.NAME)
+			.description("Listener calls")
+			.tags("stream", this.stream, "listener", this.listener, "outcome", outcome, "exception", exception,
+					"error", exception)
+			.register(this.registry);
+	}
+
+}
