@@ -123,6 +123,11 @@ public class SseStreamMetrics implements SseStreamObserver, SseItemObserver {
 	}
 
 	private StreamMeters meters(SseStreamContainer container) {
+		// looked up before computed: a capturing lambda per event would be garbage per event
+		StreamMeters meters = this.streams.get(container.getName());
+		if (meters != null) {
+			return meters;
+		}
 		return this.streams.computeIfAbsent(container.getName(), (name) -> new StreamMeters(name).withGauges(container));
 	}
 

@@ -2,6 +2,7 @@ package dev.sseclient.benchmarks.drivers;
 
 import java.net.URI;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * One SSE client under test: read {@code count} events from {@code url}, handing each event's
@@ -18,6 +19,17 @@ public interface Driver {
 	/** Whether the driver needs the data string (the raw scan skips building it when not). */
 	default void consume(URI url, int count, Consumer<String> onData, boolean needData) throws Exception {
 		consume(url, count, onData);
+	}
+
+	/**
+	 * For the latency runs: each event's send stamp, by default the number its data starts with
+	 * ({@code /rate}); drivers that read a payload type take it from the payload instead.
+	 */
+	default void consumeStamps(URI url, int count, LongConsumer onStamp) throws Exception {
+		consume(url, count, (data) -> {
+			int end = data.indexOf(' ');
+			onStamp.accept(Long.parseLong((end < 0) ? data : data.substring(0, end)));
+		}, true);
 	}
 
 }

@@ -21,16 +21,23 @@ public final class DriverMain {
 
 	/** The drivers by name, this project's first. */
 	public static final Map<String, Driver> DRIVERS = Map.ofEntries(Map.entry("ours", new OursDriver()),
-			Map.entry("ours-h2c", OursDriver.http2()), Map.entry("ours-listener", new ListenerDriver(false, false)),
-			Map.entry("ours-listener-vt", new ListenerDriver(true, false)), Map.entry("ours-blocking", new BlockingDriver()),
-			Map.entry("webclient", new WebClientDriver()), Map.entry("okhttp-eventsource", new EventSourceDriver()),
-			Map.entry("okhttp-sse", new OkHttpSseDriver()), Map.entry("raw-socket", new RawSocketDriver()),
+			Map.entry("ours-h2c", OursDriver.http2()),
+			Map.entry("ours-listener", new ListenerDriver(false, ListenerDriver.Payload.STRING, false)),
+			Map.entry("ours-listener-vt", new ListenerDriver(true, ListenerDriver.Payload.STRING, false)),
+			Map.entry("ours-blocking", new BlockingDriver()), Map.entry("webclient", new WebClientDriver()),
+			Map.entry("okhttp-eventsource", new EventSourceDriver()), Map.entry("okhttp-sse", new OkHttpSseDriver()),
+			Map.entry("raw-socket", new RawSocketDriver()),
 			// each event's data read as a record with Jackson: by the starter's converter, or by the
 			// application after the client handed over a string
-			Map.entry("ours-listener-json", new ListenerDriver(false, true)),
-			Map.entry("ours-json", new JsonDriver(new OursDriver())),
-			Map.entry("okhttp-sse-json", new JsonDriver(new OkHttpSseDriver())),
-			Map.entry("okhttp-eventsource-json", new JsonDriver(new EventSourceDriver())));
+			Map.entry("ours-listener-json", new ListenerDriver(false, ListenerDriver.Payload.TICK, false)),
+			Map.entry("ours-json", JsonDriver.ticks(new OursDriver())),
+			Map.entry("okhttp-sse-json", JsonDriver.ticks(new OkHttpSseDriver())),
+			Map.entry("okhttp-eventsource-json", JsonDriver.ticks(new EventSourceDriver())),
+			// the application users run: typed 64-byte quotes, with and without actuator and Prometheus
+			Map.entry("ours-listener-actuator", new ListenerDriver(false, ListenerDriver.Payload.STRING, true)),
+			Map.entry("ours-app-bare", new ListenerDriver(false, ListenerDriver.Payload.QUOTE, false)),
+			Map.entry("ours-app", new ListenerDriver(false, ListenerDriver.Payload.QUOTE, true)),
+			Map.entry("okhttp-sse-app", JsonDriver.quotes(new OkHttpSseDriver())));
 
 	/** Later than this, an event counts as late, and consecutive late events as one stall. */
 	private static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -132,13 +139,13 @@ public final class DriverMain {
 		long[] stalls = { 0 };
 		boolean[] stalling = { false };
 		MemoryProbe[] window = new MemoryProbe[1];
+		YoungPauses pauses = YoungPauses.listen();
 		driver.prepare(url);
-		driver.consume(url, count, (data) -> {
+		driver.consumeStamps(url, count, (stamp) -> {
 			long now = System.nanoTime();
-			int end = data.indexOf(' ');
-			long stamp = Long.parseLong((end < 0) ? data : data.substring(0, end));
 			if (seen[0] == warmup) {
 				window[0] = MemoryProbe.now();
+				pauses.start();
 			}
 			if (seen[0]++ >= warmup) {
 				long latency = Math.max(0, now - stamp);
@@ -152,13 +159,13 @@ public final class DriverMain {
 				}
 				stalling[0] = isLate;
 			}
-		}, true);
+		});
 		MemoryProbe end = MemoryProbe.now();
-		return String.format(Locale.ROOT, "events=%d p50=%.1f p99=%.1f p999=%.1f max=%.1f over1ms=%d stalls=%d %s",
+		return String.format(Locale.ROOT, "events=%d p50=%.1f p99=%.1f p999=%.1f max=%.1f over1ms=%d stalls=%d %s %s",
 				histogram.getTotalCount(), histogram.getValueAtPercentile(50) / 1e3,
 				histogram.getValueAtPercentile(99) / 1e3, histogram.getValueAtPercentile(99.9) / 1e3,
 				histogram.getMaxValue() / 1e3, late[0], stalls[0],
-				(window[0] != null) ? end.since(window[0], histogram.getTotalCount()) : "");
+				(window[0] != null) ? end.since(window[0], histogram.getTotalCount()) : "", pauses.summary());
 	}
 
 }

@@ -12,14 +12,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongFunction;
 
+import dev.sseclient.benchmarks.drivers.Quote;
 import dev.sseclient.benchmarks.drivers.Tick;
 
 /**
  * The fast half of the bench server: plain sockets, a thread per connection, and bodies framed
  * in advance, so that writing never limits what the clients are measured at. Every event is its
  * own HTTP chunk (or {@code batch} events are), and many chunks go out in one socket write.
- * {@code /json?count=N} sends N events whose data is a {@link Tick} in JSON.
+ * {@code /json?count=N} sends N events whose data is a {@link Tick} in JSON; {@code /quotes?count=N}
+ * sends 64-byte {@link Quote}s, and {@code /quote-rate?rate=R&count=N} quotes stamped at their
+ * write, R a second.
  */
 final class RawEventServer implements AutoCloseable {
 
@@ -68,8 +72,14 @@ final class RawEventServer implements AutoCloseable {
 				case "/events" -> events(out, query.getOrDefault("count", 1_000_000), "x".repeat(query.getOrDefault("size", 64)),
 						query.getOrDefault("batch", 1));
 				case "/json" -> events(out, query.getOrDefault("count", 1_000_000), Tick.JSON, 1);
-				case "/rate" -> rate(out, query.getOrDefault("rate", 10_000), query.getOrDefault("count", 100_000),
-						query.getOrDefault("size", 64));
+				case "/quotes" -> events(out, query.getOrDefault("count", 1_000_000), Quote.JSON, 1);
+				case "/rate" -> {
+					String padding = "x".repeat(Math.max(0, query.getOrDefault("size", 64) - 20));
+					rate(out, query.getOrDefault("rate", 10_000), query.getOrDefault("count", 100_000),
+							(stamp) -> stamp + " " + padding);
+				}
+				case "/quote-rate" -> rate(out, query.getOrDefault("rate", 10_000), query.getOrDefault("count", 100_000),
+						Quote::json);
 				default -> {
 				}
 			}
@@ -101,9 +111,8 @@ final class RawEventServer implements AutoCloseable {
 	}
 
 	/** Evenly spaced events, each stamped with {@link System#nanoTime()} just before its write. */
-	private static void rate(OutputStream out, int rate, int count, int size) throws IOException {
+	private static void rate(OutputStream out, int rate, int count, LongFunction<String> data) throws IOException {
 		long period = 1_000_000_000L / rate;
-		String padding = "x".repeat(Math.max(0, size - 20));
 		long next = System.nanoTime();
 		for (int i = 0; i < count; i++) {
 			long wait;
@@ -116,7 +125,7 @@ final class RawEventServer implements AutoCloseable {
 				}
 			}
 			next += period;
-			byte[] event = ("data: " + System.nanoTime() + " " + padding + "\n\n").getBytes(StandardCharsets.US_ASCII);
+			byte[] event = ("data: " + data.apply(System.nanoTime()) + "\n\n").getBytes(StandardCharsets.US_ASCII);
 			out.write(chunk(event, 1));
 		}
 	}

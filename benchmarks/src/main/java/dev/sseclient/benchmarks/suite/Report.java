@@ -284,7 +284,7 @@ final class Report {
 		return cell;
 	}
 
-	private static String target(String name, OptionalDouble ratio, double goal) {
+	static String target(String name, OptionalDouble ratio, double goal) {
 		if (ratio.isEmpty() || Double.isNaN(ratio.getAsDouble())) {
 			return String.format(Locale.ROOT, "TARGET %s ratio=NaN goal=%.2f FAIL", name, goal);
 		}
@@ -301,16 +301,16 @@ final class Report {
 				: OptionalDouble.empty();
 	}
 
-	private static String millions(double value) {
+	static String millions(double value) {
 		return Double.isNaN(value) ? "—" : String.format(Locale.ROOT, "%.2f", value / 1e6);
 	}
 
-	private static String number(OptionalDouble value, String format) {
+	static String number(OptionalDouble value, String format) {
 		return (value.isEmpty() || Double.isNaN(value.getAsDouble())) ? "—"
 				: String.format(Locale.ROOT, format, value.getAsDouble());
 	}
 
-	private static String machine() {
+	static String machine() {
 		long memory = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
 			.getTotalMemorySize();
 		return String.format(Locale.ROOT, "%d cores, %.0f GiB, %s %s, Java %s (%s), loopback",

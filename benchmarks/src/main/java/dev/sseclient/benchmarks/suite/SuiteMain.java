@@ -39,20 +39,25 @@ public final class SuiteMain {
 	private SuiteMain() {
 	}
 
-	/** How much to run: {@code --quick} stays under five minutes on two cores. */
-	record Settings(boolean quick, int rounds, int smallEvents, int largeEvents, int throughputWarmupSeconds,
-			int latencyWarmupSeconds, int latencySeconds, int streamRounds, int streams, int ticks) {
+	/**
+	 * How much to run: {@code --quick} stays under five minutes on two cores; {@code --app} runs
+	 * the application regime alone (3 rounds unless {@code --rounds=N}).
+	 */
+	record Settings(boolean quick, boolean appOnly, int rounds, int smallEvents, int largeEvents,
+			int throughputWarmupSeconds, int latencyWarmupSeconds, int latencySeconds, int appLatencySeconds,
+			int streamRounds, int streams, int ticks) {
 
 		static Settings from(String[] args) {
 			boolean quick = List.of(args).contains("--quick");
-			int rounds = quick ? 2 : 5;
+			boolean appOnly = List.of(args).contains("--app");
+			int rounds = quick ? 2 : (appOnly ? 3 : 5);
 			for (String arg : args) {
 				if (arg.startsWith("--rounds=")) {
 					rounds = Integer.parseInt(arg.substring("--rounds=".length()));
 				}
 			}
-			return quick ? new Settings(true, rounds, 1_000_000, 200_000, 1, 2, 2, 1, 10_000, 8)
-					: new Settings(false, rounds, 1_000_000, 200_000, 5, 5, 10, 3, 10_000, 15);
+			return quick ? new Settings(true, appOnly, rounds, 1_000_000, 200_000, 1, 2, 2, 10, 1, 10_000, 8)
+					: new Settings(false, appOnly, rounds, 1_000_000, 200_000, 5, 5, 10, 60, 3, 10_000, 15);
 		}
 
 	}
@@ -72,6 +77,23 @@ public final class SuiteMain {
 		String fast = "http://127.0.0.1:" + ports[0];
 		String many = "http://127.0.0.1:" + ports[1];
 		long started = System.nanoTime();
+		if (settings.appOnly()) {
+			try {
+				for (int round = 0; round < settings.rounds(); round++) {
+					application(jvm, results, round, fast, settings);
+				}
+			}
+			finally {
+				server.getOutputStream().close();
+				server.waitFor();
+			}
+			AppReport app = new AppReport(results, settings, (System.nanoTime() - started) / 1e9);
+			app.write(root.resolve("docs"));
+			System.out.println();
+			System.out.println(app.markdown());
+			app.targets().forEach(System.out::println);
+			return;
+		}
 		try {
 			for (int round = 0; round < settings.rounds(); round++) {
 				List<String> order = orderFor(round, CLIENTS);
@@ -89,6 +111,7 @@ public final class SuiteMain {
 					throughput(jvm, results, client, round, "json", fast + "/json?count=" + JSON_EVENTS, JSON_EVENTS,
 							settings.throughputWarmupSeconds());
 				}
+				application(jvm, results, round, fast, settings);
 			}
 			for (int round = 0; round < settings.streamRounds(); round++) {
 				for (int streams : new int[] { settings.streams() / 10, settings.streams() }) {
@@ -116,11 +139,50 @@ public final class SuiteMain {
 			server.waitFor();
 		}
 		ParserRun parser = ParserRun.run(root, logs, settings.quick());
-		Report report = new Report(results, parser, settings, (System.nanoTime() - started) / 1e9);
+		double seconds = (System.nanoTime() - started) / 1e9;
+		Report report = new Report(results, parser, settings, seconds);
 		report.write(root.resolve("docs"));
+		AppReport app = new AppReport(results, settings, seconds);
+		app.write(root.resolve("docs"));
 		System.out.println();
 		System.out.println(report.markdown());
+		System.out.println(app.markdown());
 		report.targets().forEach(System.out::println);
+		app.targets().forEach(System.out::println);
+	}
+
+	/**
+	 * One round of the application regime: each of its clients' throughput on 64-byte quotes,
+	 * then its latency at 10,000 quotes a second over a window long enough for young collections.
+	 */
+	private static void application(Jvm jvm, Results results, int round, String base, Settings settings)
+			throws Exception {
+		System.out.println("application regime, round " + (round + 1));
+		for (String client : orderFor(round, AppReport.CLIENTS)) {
+			Map<String, String> throughput = jvm.run("app-throughput-" + client + "-" + round, "1g",
+					DriverMain.class.getName(),
+					List.of(client, "throughput", "url=" + base + "/quotes?count=" + settings.smallEvents(),
+							"count=" + settings.smallEvents(), "warmup-seconds=" + settings.throughputWarmupSeconds(),
+							"passes=3"),
+					180);
+			results.add("app-throughput", client, round, throughput);
+			System.out.printf("  %-16s %s (first pass %s, cold %s)%n", client, throughput.getOrDefault("rate", "failed"),
+					throughput.getOrDefault("first", "?"), throughput.getOrDefault("cold", "?"));
+		}
+		int rate = 10_000;
+		for (String client : orderFor(round, AppReport.CLIENTS)) {
+			int events = rate * (settings.latencyWarmupSeconds() + settings.appLatencySeconds());
+			Map<String, String> latency = jvm.run("app-latency-" + client + "-" + round, "1g",
+					DriverMain.class.getName(),
+					List.of(client, "latency", "url=" + base + "/quote-rate?rate=" + rate + "&count=" + events,
+							"count=" + events, "warmup=" + rate * settings.latencyWarmupSeconds()),
+					settings.latencyWarmupSeconds() + settings.appLatencySeconds() + 120L);
+			results.add("app-latency", client, round, latency);
+			System.out.printf("  %-16s p99 %s us, p99.9 %s us, %s B/event, %s young collections (median %s ms, max %s ms)%n",
+					client, latency.getOrDefault("p99", "?"), latency.getOrDefault("p999", "?"),
+					latency.getOrDefault("allocPerEvent", "?"), latency.getOrDefault("youngCount", "?"),
+					latency.getOrDefault("youngMedianMs", "?"), latency.getOrDefault("youngMaxMs", "?"));
+		}
 	}
 
 	/** A different rotation every round, reversed on odd rounds, so no client always goes first or last. */

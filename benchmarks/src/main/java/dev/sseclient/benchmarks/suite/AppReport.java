@@ -1,0 +1,121 @@
+package dev.sseclient.benchmarks.suite;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalDouble;
+
+/**
+ * The application regime's table and {@code TARGET} lines: an {@code @SseListener(Quote)} in a
+ * Boot application with actuator and a Prometheus registry, the same application without
+ * actuator's meters and observations, and okhttp-sse with Jackson reading the same quote.
+ */
+final class AppReport {
+
+	static final String START = "<!-- application regime: start (written by benchmarks/run.sh) -->";
+
+	static final String END = "<!-- application regime: end -->";
+
+	static final String APP = "ours-app";
+
+	static final String BARE = "ours-app-bare";
+
+	static final String PEER = "okhttp-sse-app";
+
+	static final List<String> CLIENTS = List.of(APP, BARE, PEER);
+
+	private final Results results;
+
+	private final SuiteMain.Settings settings;
+
+	private final double seconds;
+
+	AppReport(Results results, SuiteMain.Settings settings, double seconds) {
+		this.results = results;
+		this.settings = settings;
+		this.seconds = seconds;
+	}
+
+	String markdown() {
+		StringBuilder md = new StringBuilder();
+		md.append(String.format(Locale.ROOT,
+				"Measured %s with `benchmarks/run.sh%s` (%d rounds of the application regime, %.0f s): %s.%n%n",
+				LocalDate.now(), this.settings.quick() ? " --quick" : (this.settings.appOnly() ? " --app" : ""),
+				this.settings.rounds(), this.seconds, Report.machine()));
+		md.append("### The application users run: 64-byte JSON quotes into a record\n\n");
+		md.append("| client | warm events/s | first pass | cold | p50 µs | p99 µs | p99.9 µs | max µs | stalls over 1 ms "
+				+ "| bytes allocated per event | young collections | median pause ms | longest pause ms |\n");
+		md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+		for (String client : CLIENTS) {
+			md.append("| ").append(client);
+			for (String key : List.of("rate", "first", "cold")) {
+				OptionalDouble rate = this.results.median("app-throughput", client, key);
+				md.append(" | ").append(rate.isPresent() ? Report.millions(rate.getAsDouble()) + " M" : "failed");
+			}
+			for (String key : List.of("p50", "p99", "p999", "max", "stalls", "allocPerEvent", "youngCount",
+					"youngMedianMs", "youngMaxMs")) {
+				md.append(" | ").append(Report.number(this.results.median("app-latency", client, key), "%.0f"));
+			}
+			md.append(" |\n");
+		}
+		md.append(String.format(Locale.ROOT, "%n`%s`: `@SseListener(stream = \"bench\") void on(Quote quote)` in a Boot "
+				+ "application with `spring-boot-starter-actuator` and `micrometer-registry-prometheus`, every setting at "
+				+ "its default (listener timers on, no per-call Observation). `%s`: the same application with actuator's "
+				+ "metrics and observation auto-configuration excluded. `%s`: okhttp-sse, each event's data read by "
+				+ "`JsonMapper.readValue(data, Quote.class)` in its callback. Throughput: %,d events per pass, one HTTP "
+				+ "chunk each, as the main table. Latency: %,d events/s, one event per network read, each stamped at its "
+				+ "write; %d s recorded after %d s of warm-up, so that every client has young collections inside the "
+				+ "window; allocation over all live threads in the window; pauses from the JVM's collection "
+				+ "notifications in the window.%n%n", APP, BARE, PEER, this.settings.smallEvents(), 10_000,
+				this.settings.appLatencySeconds(), this.settings.latencyWarmupSeconds()));
+		md.append("```\n");
+		targets().forEach((line) -> md.append(line).append('\n'));
+		md.append("```\n");
+		return md.toString();
+	}
+
+	List<String> targets() {
+		List<String> lines = new ArrayList<>();
+		lines.add(Report.target("app-throughput-warm-vs-okhttp-sse-jackson", ratio("app-throughput", APP, PEER, "rate"),
+				1.5));
+		lines.add(Report.target("app-throughput-first-pass-vs-okhttp-sse-jackson",
+				ratio("app-throughput", APP, PEER, "first"), 1.5));
+		lines.add(Report.target("app-alloc-per-event-vs-okhttp-sse-jackson",
+				ratio("app-latency", PEER, APP, "allocPerEvent"), 1.0));
+		for (String client : List.of(APP, BARE)) {
+			String name = client.equals(APP) ? "app" : "app-without-actuator";
+			lines.add(Report.target(name + "-latency-p99-vs-okhttp-sse-jackson", ratio("app-latency", PEER, client, "p99"),
+					1.0));
+			lines.add(Report.target(name + "-latency-p999-vs-okhttp-sse-jackson",
+					ratio("app-latency", PEER, client, "p999"), 1.0));
+		}
+		lines.add(Report.target("app-with-actuator-vs-without-throughput", ratio("app-throughput", APP, BARE, "rate"),
+				0.9));
+		return lines;
+	}
+
+	/** {@code top}'s figure over {@code bottom}'s, taken within each round, median of the rounds. */
+	private OptionalDouble ratio(String scenario, String top, String bottom, String key) {
+		return this.results.medianRatio(scenario,
+				(round) -> Results.value(round, top, key) / Results.value(round, bottom, key));
+	}
+
+	void write(Path docs) throws Exception {
+		Path file = docs.resolve("benchmarks.md");
+		String existing = Files.readString(file, StandardCharsets.UTF_8);
+		int start = existing.indexOf(START);
+		int end = existing.indexOf(END);
+		if (start < 0 || end < start) {
+			existing = existing + "\n" + START + "\n" + END + "\n";
+			start = existing.indexOf(START);
+			end = existing.indexOf(END);
+		}
+		Files.writeString(file, existing.substring(0, start + START.length()) + "\n\n" + markdown() + "\n"
+				+ existing.substring(end), StandardCharsets.UTF_8);
+	}
+
+}
