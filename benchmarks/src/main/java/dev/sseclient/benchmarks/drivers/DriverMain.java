@@ -108,14 +108,22 @@ public final class DriverMain {
 			warmupPasses++;
 		}
 		double[] rates = new double[passes];
+		long cpuBefore = processCpuNanos();
 		for (int i = 0; i < passes; i++) {
 			rates[i] = pass(driver, url, count, sink);
 		}
+		double cpuPerEvent = (processCpuNanos() - cpuBefore) / ((double) passes * count);
 		Arrays.sort(rates);
 		double median = (passes % 2 == 1) ? rates[passes / 2] : (rates[passes / 2 - 1] + rates[passes / 2]) / 2;
 		return String.format(Locale.ROOT,
-				"events=%d rate=%.0f first=%.0f cold=%.0f warmupPasses=%d passes=%d check=%d", count, median, first,
-				cold, warmupPasses, passes, sink[0]);
+				"events=%d rate=%.0f first=%.0f cold=%.0f cpuNanosPerEvent=%.0f warmupPasses=%d passes=%d check=%d", count,
+				median, first, cold, cpuPerEvent, warmupPasses, passes, sink[0]);
+	}
+
+	/** CPU time of this JVM, every thread, so far: the client's cost per event, whatever its threads. */
+	private static long processCpuNanos() {
+		return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+			.getOperatingSystemMXBean()).getProcessCpuTime();
 	}
 
 	/** Events per second of one pass. */
