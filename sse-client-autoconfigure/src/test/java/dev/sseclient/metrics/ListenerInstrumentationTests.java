@@ -1,5 +1,6 @@
 package dev.sseclient.metrics;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -19,6 +20,7 @@ import io.micrometer.tracing.test.simple.SimpleSpan;
 import io.micrometer.tracing.test.simple.SimpleTracer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -141,6 +143,21 @@ class ListenerInstrumentationTests {
 	}
 
 	@Test
+	void asyncAndBatchListenersAreTimedToo() {
+		this.server.enqueue(feed());
+		this.contextRunner.withBean(AsyncAndBatch.class).run((context) -> {
+			AsyncAndBatch listeners = context.getBean(AsyncAndBatch.class);
+			await().until(() -> listeners.async.size() == 3 && listeners.batched.size() == 3);
+			await().until(() -> timer("async", "success", "none").count() == 2);
+			assertThat(timer("async", "error", "IllegalStateException").count()).isEqualTo(1);
+			assertThat(this.meters.get("sse.client.listener").tags("listener", "batch").timers())
+				.extracting(Timer::getId)
+				.allSatisfy((id) -> assertThat(id.getTag("outcome")).isEqualTo("success"));
+			assertThat(listenerSpans()).isEmpty();
+		});
+	}
+
+	@Test
 	void anObservationChoiceThatIsNeitherTrueNorFalseFailsStartupNamingTheMethod() {
 		this.contextRunner.withPropertyValues("sse.client.streams.prices.auto-startup=false")
 			.withBean(Misconfigured.class)
@@ -254,6 +271,26 @@ class ListenerInstrumentationTests {
 		@SseListener(stream = "prices", id = "optedOut", observation = "${off}")
 		void on(String data) {
 			this.calls.add(null);
+		}
+
+	}
+
+	static class AsyncAndBatch {
+
+		final List<String> async = new CopyOnWriteArrayList<>();
+
+		final List<String> batched = new CopyOnWriteArrayList<>();
+
+		@SseListener(stream = "prices", id = "async")
+		Mono<Void> onAsync(String data) {
+			this.async.add(data);
+			return data.equals("not json") ? Mono.error(new IllegalStateException("bad tick"))
+					: Mono.delay(Duration.ofMillis(5)).then();
+		}
+
+		@SseListener(stream = "prices", id = "batch", batch = true)
+		void onBatch(List<String> data) {
+			this.batched.addAll(data);
 		}
 
 	}

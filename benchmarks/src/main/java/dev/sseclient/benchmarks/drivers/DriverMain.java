@@ -37,6 +37,8 @@ public final class DriverMain {
 			Map.entry("ours-listener-actuator", new ListenerDriver(false, ListenerDriver.Payload.STRING, true)),
 			Map.entry("ours-app-bare", new ListenerDriver(false, ListenerDriver.Payload.QUOTE, false)),
 			Map.entry("ours-app", new ListenerDriver(false, ListenerDriver.Payload.QUOTE, true)),
+			// the same with the opt-in: an Observation per listener call
+			Map.entry("ours-app-observed", new ListenerDriver(false, ListenerDriver.Payload.QUOTE, true, true)),
 			Map.entry("okhttp-sse-app", JsonDriver.quotes(new OkHttpSseDriver())));
 
 	/** Later than this, an event counts as late, and consecutive late events as one stall. */

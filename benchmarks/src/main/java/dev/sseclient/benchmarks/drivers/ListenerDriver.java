@@ -58,15 +58,23 @@ final class ListenerDriver implements Driver {
 
 	private final boolean actuator;
 
+	private final boolean observed;
+
 	/**
 	 * @param virtualThreads listener calls on virtual threads (Boot's switch; Java 21 or later)
 	 * @param payload what the listener takes
 	 * @param actuator whether actuator's meters and observations are on, with a Prometheus registry
 	 */
 	ListenerDriver(boolean virtualThreads, Payload payload, boolean actuator) {
+		this(virtualThreads, payload, actuator, false);
+	}
+
+	/** As above; {@code observed}: an Observation per listener call (the opt-in), else a timer sample. */
+	ListenerDriver(boolean virtualThreads, Payload payload, boolean actuator, boolean observed) {
 		this.virtualThreads = virtualThreads;
 		this.payload = payload;
 		this.actuator = actuator;
+		this.observed = observed;
 	}
 
 	private @Nullable ConfigurableApplicationContext context;
@@ -112,7 +120,8 @@ final class ListenerDriver implements Driver {
 		List<String> arguments = new ArrayList<>(List.of("--spring.main.web-application-type=none",
 				"--spring.main.banner-mode=off", "--logging.level.root=warn", "--sse.client.streams.bench.url=" + url,
 				"--sse.client.streams.bench.auto-startup=false",
-				"--spring.threads.virtual.enabled=" + this.virtualThreads));
+				"--spring.threads.virtual.enabled=" + this.virtualThreads,
+				"--sse.client.listener.observation-enabled=" + this.observed));
 		if (!this.actuator) {
 			// as the peers run: no meters or observations
 			application.addInitializers((context) -> ((GenericApplicationContext) context)

@@ -1,7 +1,5 @@
 package dev.sseclient.benchmarks.suite;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -105,17 +103,7 @@ final class AppReport {
 	}
 
 	void write(Path docs) throws Exception {
-		Path file = docs.resolve("benchmarks.md");
-		String existing = Files.readString(file, StandardCharsets.UTF_8);
-		int start = existing.indexOf(START);
-		int end = existing.indexOf(END);
-		if (start < 0 || end < start) {
-			existing = existing + "\n" + START + "\n" + END + "\n";
-			start = existing.indexOf(START);
-			end = existing.indexOf(END);
-		}
-		Files.writeString(file, existing.substring(0, start + START.length()) + "\n\n" + markdown() + "\n"
-				+ existing.substring(end), StandardCharsets.UTF_8);
+		Report.writeBetween(docs.resolve("benchmarks.md"), START, END, markdown());
 	}
 
 }

@@ -219,20 +219,22 @@ final class Report {
 
 	void write(Path docs) throws Exception {
 		Files.createDirectories(docs);
-		Path file = docs.resolve("benchmarks.md");
-		String existing = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8)
-				: "# Benchmarks\n\n" + START + "\n" + END + "\n";
-		int start = existing.indexOf(START);
-		int end = existing.indexOf(END);
-		if (start < 0 || end < start) {
-			existing = existing + "\n" + START + "\n" + END + "\n";
-			start = existing.indexOf(START);
-			end = existing.indexOf(END);
-		}
-		String updated = existing.substring(0, start + START.length()) + "\n\n" + markdown() + "\n"
-				+ existing.substring(end);
-		Files.writeString(file, updated, StandardCharsets.UTF_8);
+		writeBetween(docs.resolve("benchmarks.md"), START, END, markdown());
 		Charts.write(this.results, docs.resolve("benchmarks.png"));
+	}
+
+	/** Replaces what stands between two markers of a file (added at its end when missing) with {@code content}. */
+	static void writeBetween(Path file, String startMarker, String endMarker, String content) throws Exception {
+		String existing = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "# Benchmarks\n";
+		int start = existing.indexOf(startMarker);
+		int end = existing.indexOf(endMarker);
+		if (start < 0 || end < start) {
+			existing = existing + "\n" + startMarker + "\n" + endMarker + "\n";
+			start = existing.indexOf(startMarker);
+			end = existing.indexOf(endMarker);
+		}
+		Files.writeString(file, existing.substring(0, start + startMarker.length()) + "\n\n" + content + "\n"
+				+ existing.substring(end), StandardCharsets.UTF_8);
 	}
 
 	private OptionalDouble ratioToBestPeer(String scenario, String client) {
