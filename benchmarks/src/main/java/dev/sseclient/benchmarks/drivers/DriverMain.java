@@ -39,7 +39,9 @@ public final class DriverMain {
 			Map.entry("ours-app", new ListenerDriver(false, ListenerDriver.Payload.QUOTE, true)),
 			// the same with the opt-in: an Observation per listener call
 			Map.entry("ours-app-observed", new ListenerDriver(false, ListenerDriver.Payload.QUOTE, true, true)),
-			Map.entry("okhttp-sse-app", JsonDriver.quotes(new OkHttpSseDriver())));
+			Map.entry("okhttp-sse-app", JsonDriver.quotes(new OkHttpSseDriver())),
+			// the programmatic client reading the same quotes in its subscriber: the path without a hand-off
+			Map.entry("ours-quote", JsonDriver.quotes(new OursDriver())));
 
 	/** Later than this, an event counts as late, and consecutive late events as one stall. */
 	private static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
