@@ -77,7 +77,7 @@ public final class SseClusterAutoConfiguration {
 		StreamLocks locks = lockRegistry.get();
 		Duration rebalance = cluster.getRebalanceInterval();
 		return new LockRegistryStreamCoordinator(locks, instanceId, cluster.getStreams(), cluster.getHeartbeat(),
-				cluster.getPollInterval(), (rebalance.isZero() || rebalance.isNegative()) ? null : rebalance,
+				cluster.getLockTtl(), cluster.getPollInterval(), (rebalance.isZero() || rebalance.isNegative()) ? null : rebalance,
 				eventPublisher);
 	}
 

@@ -42,6 +42,11 @@ import dev.sseclient.container.StreamRole;
  * A stream it handed over is not handed over again for ten rebalance intervals, so streams
  * pinned to few instances do not travel back and forth.
  *
+ * <p>Fencing by time: a holder whose renewal is overdue (its database calls hang, a long pause)
+ * stops its stream before the lock can expire, judged from when its last successful renewal
+ * began, so no other instance can take the lock while this one still consumes. One watchdog
+ * thread checks every held stream each heartbeat.
+ *
  * <p>Each election has a thread of its own, mostly asleep.
  */
 public final class LockRegistryStreamCoordinator implements SseStreamCoordinator {
@@ -66,6 +71,9 @@ public final class LockRegistryStreamCoordinator implements SseStreamCoordinator
 
 	private final Duration heartbeat;
 
+	/** How long before its lock could expire a holder whose renewal is overdue stops its stream. */
+	private final Duration fenceAfter;
+
 	private final Duration pollInterval;
 
 	private final @Nullable Duration rebalanceInterval;
@@ -86,11 +94,14 @@ public final class LockRegistryStreamCoordinator implements SseStreamCoordinator
 
 	private @Nullable ScheduledExecutorService balancer;
 
+	private @Nullable ScheduledExecutorService watchdog;
+
 	/**
 	 * @param locks the lock registry shared by the instances
 	 * @param instanceId this instance's id in it
 	 * @param candidateStreams the streams this instance may run, empty for all
 	 * @param heartbeat how often the holder renews its lock
+	 * @param lockTtl how long a lock lives in the registry after its last renewal
 	 * @param pollInterval how long a standby waits between tries for a free lock
 	 * @param rebalanceInterval how often to even out the streams over the instances,
 	 * {@code null} to leave them where they are
@@ -98,16 +109,29 @@ public final class LockRegistryStreamCoordinator implements SseStreamCoordinator
 	 * {@code OnRevokedEvent} per stream
 	 */
 	public LockRegistryStreamCoordinator(StreamLocks locks, String instanceId, Set<String> candidateStreams,
-			Duration heartbeat, Duration pollInterval, @Nullable Duration rebalanceInterval,
+			Duration heartbeat, Duration lockTtl, Duration pollInterval, @Nullable Duration rebalanceInterval,
 			ApplicationEventPublisher eventPublisher) {
 		this.locks = locks;
 		this.instanceId = instanceId;
 		this.candidateStreams = Set.copyOf(candidateStreams);
 		this.heartbeat = heartbeat;
+		this.fenceAfter = fenceAfter(heartbeat, lockTtl);
 		this.pollInterval = pollInterval;
 		this.rebalanceInterval = rebalanceInterval;
 		this.eventPublisher = eventPublisher;
 		this.share = (rebalanceInterval != null) ? 0 : Integer.MAX_VALUE;
+	}
+
+	/**
+	 * When an overdue holder stops: a quarter of the lock's life before it can expire, and at
+	 * least two heartbeats before, so the stop (and its checkpoint save) has time to finish.
+	 */
+	static Duration fenceAfter(Duration heartbeat, Duration lockTtl) {
+		Duration margin = heartbeat.multipliedBy(2);
+		Duration quarter = lockTtl.dividedBy(4);
+		Duration before = (margin.compareTo(quarter) > 0) ? margin : quarter;
+		Duration after = lockTtl.minus(before);
+		return after.isNegative() || after.isZero() ? heartbeat : after;
 	}
 
 	@Override
@@ -133,6 +157,9 @@ public final class LockRegistryStreamCoordinator implements SseStreamCoordinator
 		}, () -> {
 		}, false);
 		this.presence.initiator.start();
+		this.watchdog = Executors.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("sse-cluster-watchdog-"));
+		this.watchdog.scheduleWithFixedDelay(this::fenceOverdue, this.heartbeat.toMillis(), this.heartbeat.toMillis(),
+				TimeUnit.MILLISECONDS);
 		if (this.rebalanceInterval != null) {
 			this.balancer = Executors.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("sse-cluster-balance-"));
 			// first soon, once the registry joined every stream
@@ -158,6 +185,10 @@ public final class LockRegistryStreamCoordinator implements SseStreamCoordinator
 				this.balancer.shutdownNow();
 				this.balancer = null;
 			}
+			if (this.watchdog != null) {
+				this.watchdog.shutdownNow();
+				this.watchdog = null;
+			}
 			if (this.presence != null) {
 				this.presence.leave();
 				this.presence = null;
@@ -169,7 +200,7 @@ public final class LockRegistryStreamCoordinator implements SseStreamCoordinator
 	@Override
 	public StreamRole role(String stream) {
 		Election election = this.elections.get(stream);
-		if (election != null && election.leading) {
+		if (election != null && election.leading && !election.fenced) {
 			return new StreamRole(StreamRole.Role.ACTIVE, this.instanceId);
 		}
 		StreamRole.Role role = isCandidate(stream) ? StreamRole.Role.STANDBY : StreamRole.Role.EXCLUDED;
@@ -204,6 +235,19 @@ public final class LockRegistryStreamCoordinator implements SseStreamCoordinator
 		}
 		catch (RuntimeException ex) {
 			logger.debug("Could not read the lock registry to even out the streams", ex);
+		}
+	}
+
+	/** Stops the streams whose lock renewal is overdue, before their locks can expire. */
+	void fenceOverdue() {
+		long now = System.nanoTime();
+		for (Election election : this.elections.values()) {
+			try {
+				election.fenceIfOverdue(now);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Stream '" + election.stream + "': could not stop it after its lock renewal was overdue", ex);
+			}
 		}
 	}
 
@@ -246,6 +290,12 @@ public final class LockRegistryStreamCoordinator implements SseStreamCoordinator
 
 		private volatile boolean handingOver;
 
+		/** When the last successful try for the lock began: the lock lives at least its time to live from then. */
+		private volatile long renewedAt;
+
+		/** Stopped here because the renewal was overdue; the lock is given up as soon as the election can. */
+		private volatile boolean fenced;
+
 		/** Touched by the election's own thread only. */
 		private long overShareSince;
 
@@ -274,8 +324,30 @@ public final class LockRegistryStreamCoordinator implements SseStreamCoordinator
 			return LockRegistryStreamCoordinator.this.instanceId;
 		}
 
+		/** A try for the lock that began at {@code startedAt} (nano time) succeeded. */
+		void renewed(long startedAt) {
+			this.renewedAt = startedAt;
+		}
+
+		void fenceIfOverdue(long now) {
+			if (!this.leading || this.fenced || this.leaving || this.stream == null) {
+				return;
+			}
+			long overdue = now - this.renewedAt;
+			if (overdue < LockRegistryStreamCoordinator.this.fenceAfter.toNanos()) {
+				return;
+			}
+			this.fenced = true;
+			logger.warn("Stream '" + this.stream + "': its lock was last renewed " + overdue / 1_000_000
+					+ " ms ago (the lock registry is slow or unreachable); stopped here before the lock can expire, "
+					+ "so that no other instance consumes it at the same time");
+			this.onRevoked.run();
+			this.initiator.getContext().yield();
+		}
+
 		@Override
 		public void onGranted(Context context) {
+			this.fenced = false;
 			this.leading = true;
 			if (this.stream == null) {
 				return;
@@ -294,7 +366,7 @@ public final class LockRegistryStreamCoordinator implements SseStreamCoordinator
 		@Override
 		public void onRevoked(Context context) {
 			if (this.stream != null) {
-				if (this.leaving || this.handingOver) {
+				if (this.leaving || this.handingOver || this.fenced) {
 					logger.info("Stream '" + this.stream + "': released its lock");
 				}
 				else {
@@ -380,8 +452,13 @@ public final class LockRegistryStreamCoordinator implements SseStreamCoordinator
 
 		@Override
 		public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
+			long started = System.nanoTime();
 			if (this.election.leading) {
-				return this.lock.tryLock(time, unit);
+				boolean renewed = this.lock.tryLock(time, unit);
+				if (renewed) {
+					this.election.renewed(started);
+				}
+				return renewed;
 			}
 			if (!reserve(this.election)) {
 				Thread.sleep(Math.min(unit.toMillis(time), LockRegistryStreamCoordinator.this.pollInterval.toMillis()));
@@ -390,6 +467,9 @@ public final class LockRegistryStreamCoordinator implements SseStreamCoordinator
 			boolean acquired = false;
 			try {
 				acquired = this.lock.tryLock(time, unit);
+				if (acquired) {
+					this.election.renewed(started);
+				}
 				return acquired;
 			}
 			finally {

@@ -188,6 +188,42 @@ class ClusterModeTests {
 	}
 
 	@Test
+	void anInstanceWhoseDatabaseHangsStopsTheStreamBeforeItsLockCanExpire() throws Exception {
+		PGSimpleDataSource direct = (PGSimpleDataSource) PostgresTestServer.shared().newDatabase();
+		try (TcpProxy network = new TcpProxy(direct.getPortNumbers()[0])) {
+			PGSimpleDataSource throughNetwork = new PGSimpleDataSource();
+			throughNetwork.setUrl(direct.getUrl());
+			throughNetwork.setPortNumbers(new int[] { network.port() });
+			throughNetwork.setUser("postgres");
+			// a lock lives 4 s: an overdue holder stops after 3 s, leaving a second for a busy machine
+			ConfigurableApplicationContext a = start(throughNetwork, Instance.class, "node-a",
+					"sse.client.cluster.heartbeat=200ms", "sse.client.cluster.lock-ttl=4s");
+			await().until(() -> received(a).size() >= 5);
+			ConfigurableApplicationContext b = start(direct, Instance.class, "node-b", "sse.client.cluster.heartbeat=200ms",
+					"sse.client.cluster.lock-ttl=4s");
+			await().until(() -> "node-a".equals(endpoint(b).get("holder")));
+			Collector byA = a.getBean(Collector.class);
+			Collector byB = b.getBean(Collector.class);
+
+			// the holder's renewals now hang rather than fail: nothing tells it the lock is going
+			long stalledAt = System.nanoTime();
+			network.stall();
+			await().until(() -> !a.getBean(SseStreamRegistry.class).getContainer("prices").isRunning());
+			long stoppedMillis = (System.nanoTime() - stalledAt) / 1_000_000;
+			await().until(() -> !byB.prices.isEmpty());
+			long takenMillis = (byB.receivedAt.get(0) - stalledAt) / 1_000_000;
+			System.out.println("Database hung for the holder (lock-ttl 4 s): stopped after " + stoppedMillis
+					+ " ms, taken over after " + takenMillis + " ms");
+
+			assertThat(stoppedMillis).as("stopped before the lock could expire").isLessThan(4000);
+			assertThat(byA.receivedAt.get(byA.receivedAt.size() - 1)).as("the holder stopped before the successor began")
+				.isLessThan(byB.receivedAt.get(0));
+			assertThat(Long.parseLong(byB.prices.get(0))).as("nothing skipped")
+				.isLessThanOrEqualTo(Long.parseLong(byA.prices.get(byA.prices.size() - 1)) + 1);
+		}
+	}
+
+	@Test
 	void locksInRedisHandOverTheSameWay() throws Exception {
 		int port;
 		try (ServerSocket free = new ServerSocket(0)) {

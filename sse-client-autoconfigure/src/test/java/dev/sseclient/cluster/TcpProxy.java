@@ -21,6 +21,8 @@ final class TcpProxy implements AutoCloseable {
 
 	private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
 
+	private volatile boolean stalled;
+
 	TcpProxy(int targetPort) throws IOException {
 		this.targetPort = targetPort;
 		this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -54,7 +56,18 @@ final class TcpProxy implements AutoCloseable {
 		OutputStream out = to.getOutputStream();
 		Thread pump = new Thread(() -> {
 			try {
-				in.transferTo(out);
+				byte[] buffer = new byte[8192];
+				int read;
+				while ((read = in.read(buffer)) >= 0) {
+					while (this.stalled) {
+						Thread.sleep(10);
+					}
+					out.write(buffer, 0, read);
+					out.flush();
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
 			}
 			catch (IOException ex) {
 				// cut
@@ -66,6 +79,14 @@ final class TcpProxy implements AutoCloseable {
 		}, "tcp-proxy-pump");
 		pump.setDaemon(true);
 		pump.start();
+	}
+
+	/**
+	 * Keep every connection open but pass nothing more either way: calls through it hang, as on
+	 * a database that stopped answering.
+	 */
+	void stall() {
+		this.stalled = true;
 	}
 
 	/** Drop every connection and refuse new ones. */
