@@ -40,6 +40,8 @@ public final class DriverMain {
 			// the same with the opt-in: an Observation per listener call
 			Map.entry("ours-app-observed", new ListenerDriver(false, ListenerDriver.Payload.QUOTE, true, true)),
 			Map.entry("okhttp-sse-app", JsonDriver.quotes(new OkHttpSseDriver())),
+			// the same peer inside the same kind of Boot application as ours, as a Spring service would run it
+			Map.entry("okhttp-sse-app-in-boot", new InBootApplication(JsonDriver.quotes(new OkHttpSseDriver()))),
 			// the programmatic client reading the same quotes in its subscriber: the path without a hand-off
 			Map.entry("ours-quote", JsonDriver.quotes(new OursDriver())));
 
