@@ -339,10 +339,13 @@ public final class LockRegistryStreamCoordinator implements SseStreamCoordinator
 			}
 			this.fenced = true;
 			logger.warn("Stream '" + this.stream + "': its lock was last renewed " + overdue / 1_000_000
-					+ " ms ago (the lock registry is slow or unreachable); stopped here before the lock can expire, "
-					+ "so that no other instance consumes it at the same time");
-			this.onRevoked.run();
-			this.initiator.getContext().yield();
+					+ " ms ago (the lock registry is slow or unreachable); stopping it here before the lock can "
+					+ "expire, so that no other instance consumes it at the same time");
+			// off the watchdog: a stop waits for the listener call in flight, and every held stream may be overdue
+			LockRegistryStreamCoordinator.this.executor.execute(() -> {
+				this.onRevoked.run();
+				this.initiator.getContext().yield();
+			});
 		}
 
 		@Override
