@@ -1,8 +1,9 @@
 package dev.sseclient.checkpoint;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -82,8 +83,19 @@ public final class CheckpointWriter implements AutoCloseable {
 
 	private void save(Map<String, String> batch) {
 		try {
-			this.store.save(batch);
+			Map<String, Long> claims = new HashMap<>();
+			batch.keySet().forEach((stream) -> {
+				long claim = this.slots.get(stream).claim;
+				if (claim != 0) {
+					claims.put(stream, claim);
+				}
+			});
+			Set<String> refused = this.store.save(batch, claims);
 			batch.forEach((stream, id) -> this.slots.get(stream).saved = id);
+			for (String stream : refused) {
+				logger.warn("Stream '" + stream + "': checkpoint '" + batch.get(stream) + "' not saved: another instance "
+						+ "took the stream over since this one claimed it, and its checkpoint stands");
+			}
 		}
 		catch (RuntimeException ex) {
 			// a store down for minutes must not flood the log with a stack trace per interval
@@ -111,8 +123,25 @@ public final class CheckpointWriter implements AutoCloseable {
 		/** Touched by the recording thread only. */
 		private int sinceSave;
 
+		/** This instance's claim on the stream (cluster mode), 0 for none; under the save lock. */
+		private long claim;
+
 		private Slot(String stream) {
 			this.stream = stream;
+		}
+
+		/**
+		 * Cluster mode: this instance takes the stream over, resuming from {@code resumeFrom};
+		 * ids it recorded while it held the stream before are dropped, and its saves are refused
+		 * once another instance claims the stream in turn.
+		 */
+		public void claim(String resumeFrom) {
+			synchronized (CheckpointWriter.this.saving) {
+				long claim = CheckpointWriter.this.store.claim(this.stream, resumeFrom);
+				this.latest.set(null);
+				this.saved = null;
+				this.claim = claim;
+			}
 		}
 
 		/** Every listener got through event {@code id}. */

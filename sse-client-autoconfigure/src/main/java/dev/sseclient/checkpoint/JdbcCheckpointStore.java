@@ -5,10 +5,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import javax.sql.DataSource;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -20,7 +23,9 @@ import dev.sseclient.jdbc.JdbcTables;
 /**
  * Checkpoints in a database table the application already has a {@link DataSource} for, shared
  * by every instance. The table ({@code stream} primary key, {@code last_event_id},
- * {@code updated_at}) is created if missing. A batch is written in one transaction, each id
+ * {@code updated_at}, {@code claim}) is created if missing, and a table of an earlier version
+ * gets its {@code claim} column. In cluster mode each takeover increments the stream's claim, and
+ * an id saved under an older claim, a former holder's, is refused. A batch is written in one transaction, each id
  * with an update, or an insert the first time. Rows are written in stream-name order so that
  * instances sharing the table cannot deadlock, and the insert runs under a savepoint so that
  * losing a race to another instance's insert (which PostgreSQL reports by aborting the
@@ -46,8 +51,27 @@ public class JdbcCheckpointStore implements SseCheckpointStore {
 		this.savepoints = new TransactionTemplate(transactionManager);
 		this.savepoints.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
 		this.table = table;
-		JdbcTables.createIfMissing(this.jdbc, table,
-				"stream VARCHAR(255) PRIMARY KEY, last_event_id VARCHAR(4096) NOT NULL, updated_at TIMESTAMP NOT NULL");
+		JdbcTables.createIfMissing(this.jdbc, table, "stream VARCHAR(255) PRIMARY KEY, last_event_id VARCHAR(4096) "
+				+ "NOT NULL, updated_at TIMESTAMP NOT NULL, claim BIGINT DEFAULT 0 NOT NULL");
+		addClaimColumnIfMissing();
+	}
+
+	/** A table made before claims existed gets the column; instances starting together may race on it. */
+	private void addClaimColumnIfMissing() {
+		try {
+			this.jdbc.queryForList("SELECT claim FROM " + this.table + " WHERE 1 = 0");
+			return;
+		}
+		catch (DataAccessException missing) {
+			// added below
+		}
+		try {
+			this.jdbc.execute("ALTER TABLE " + this.table + " ADD COLUMN claim BIGINT DEFAULT 0 NOT NULL");
+		}
+		catch (DataAccessException ex) {
+			// another instance added it meanwhile; if not, the next query says so
+			this.jdbc.queryForList("SELECT claim FROM " + this.table + " WHERE 1 = 0");
+		}
 	}
 
 	@Override
@@ -59,9 +83,46 @@ public class JdbcCheckpointStore implements SseCheckpointStore {
 
 	@Override
 	public void save(Map<String, String> ids) {
+		save(ids, Map.of());
+	}
+
+	@Override
+	public Set<String> save(Map<String, String> ids, Map<String, Long> claims) {
 		Timestamp now = Timestamp.from(Instant.now());
 		Map<String, String> inLockOrder = new TreeMap<>(ids);
-		this.transactions.executeWithoutResult((status) -> inLockOrder.forEach((stream, id) -> upsert(stream, id, now)));
+		Set<String> refused = new TreeSet<>();
+		this.transactions.executeWithoutResult((status) -> inLockOrder.forEach((stream, id) -> {
+			long claim = claims.getOrDefault(stream, 0L);
+			if (claim == 0) {
+				upsert(stream, id, now);
+			}
+			else if (this.jdbc.update("UPDATE " + this.table
+					+ " SET last_event_id = ?, updated_at = ? WHERE stream = ? AND claim = ?", id, now, stream, claim) == 0) {
+				refused.add(stream);
+			}
+		}));
+		return refused;
+	}
+
+	/** The stream's claim moves up by one; its row is made, holding {@code resumeFrom}, when it has none. */
+	@Override
+	public long claim(String stream, String resumeFrom) {
+		Long claim = this.transactions.execute((status) -> {
+			String increment = "UPDATE " + this.table + " SET claim = claim + 1 WHERE stream = ?";
+			if (this.jdbc.update(increment, stream) == 0) {
+				try {
+					this.savepoints.executeWithoutResult((savepoint) -> this.jdbc.update("INSERT INTO " + this.table
+							+ " (stream, last_event_id, updated_at, claim) VALUES (?, ?, ?, 1)", stream, resumeFrom,
+							Timestamp.from(Instant.now())));
+				}
+				catch (DuplicateKeyException ex) {
+					// another instance inserted it meanwhile
+					this.jdbc.update(increment, stream);
+				}
+			}
+			return this.jdbc.queryForObject("SELECT claim FROM " + this.table + " WHERE stream = ?", Long.class, stream);
+		});
+		return (claim != null) ? claim : 0;
 	}
 
 	private void upsert(String stream, String id, Timestamp now) {

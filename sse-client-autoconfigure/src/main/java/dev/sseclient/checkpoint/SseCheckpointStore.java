@@ -2,6 +2,7 @@ package dev.sseclient.checkpoint;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Keeps, per stream, the id of the last event every listener got through, so that a restarted
@@ -15,5 +16,27 @@ public interface SseCheckpointStore {
 
 	/** Store these ids (stream name to id), replacing earlier ones. */
 	void save(Map<String, String> ids);
+
+	/**
+	 * Cluster mode: this instance takes the stream over and resumes from {@code resumeFrom}. From
+	 * now on the store refuses ids saved under an earlier claim, a former holder's, so a holder
+	 * that lost the stream cannot move its checkpoint after the successor began. By default the
+	 * store does not fence: it returns 0 and refuses nothing.
+	 * @return the claim to save this instance's ids under
+	 */
+	default long claim(String stream, String resumeFrom) {
+		return 0;
+	}
+
+	/**
+	 * Store these ids, each under the claim its holder got from {@link #claim}, refusing those of
+	 * streams claimed since; ids without a claim (or claim 0) are saved as {@link #save(Map)}
+	 * does.
+	 * @return the streams whose ids were refused
+	 */
+	default Set<String> save(Map<String, String> ids, Map<String, Long> claims) {
+		save(ids);
+		return Set.of();
+	}
 
 }

@@ -227,7 +227,8 @@ public final class SseStreamContainer {
 
 	/**
 	 * Start from the id in the checkpoint store rather than this instance's memory: another
-	 * instance may have run the stream meanwhile (cluster mode).
+	 * instance may have run the stream meanwhile (cluster mode). Claims the stream in the store
+	 * first, so that saves of an instance that held it before are refused.
 	 */
 	public void startFromCheckpoint() {
 		synchronized (this.lock) {
@@ -235,6 +236,8 @@ public final class SseStreamContainer {
 				return;
 			}
 			this.lastProcessedId = this.checkpoints.getStore().load(getName()).orElse(this.lastProcessedId);
+			// from here on a former holder's late checkpoint saves are refused
+			this.checkpoint.claim(this.lastProcessedId);
 		}
 		start();
 	}

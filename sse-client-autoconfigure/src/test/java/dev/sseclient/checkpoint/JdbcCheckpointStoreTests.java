@@ -57,6 +57,37 @@ class JdbcCheckpointStoreTests {
 
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("dev.sseclient.postgres.TestDatabases#postgresAndH2")
+	void aFormerHoldersSaveIsRefusedOnceAnotherInstanceClaimedTheStream(Supplier<DataSource> database) {
+		JdbcCheckpointStore store = new JdbcCheckpointStore(database.get(), "sse_checkpoint");
+		long first = store.claim("prices", "5");
+		assertThat(store.load("prices")).contains("5");
+		assertThat(store.save(Map.of("prices", "6"), Map.of("prices", first))).isEmpty();
+		long second = store.claim("prices", "6");
+		assertThat(second).isGreaterThan(first);
+		assertThat(store.save(Map.of("prices", "7", "chat", "c1"), Map.of("prices", first))).containsExactly("prices");
+		assertThat(store.load("prices")).contains("6");
+		assertThat(store.load("chat")).as("unclaimed streams save as before").contains("c1");
+		assertThat(store.save(Map.of("prices", "8"), Map.of("prices", second))).isEmpty();
+		assertThat(store.load("prices")).contains("8");
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("dev.sseclient.postgres.TestDatabases#postgresAndH2")
+	void aTableOfTheEarlierVersionGetsTheClaimColumnAndKeepsItsRows(Supplier<DataSource> database) {
+		DataSource dataSource = database.get();
+		new org.springframework.jdbc.core.JdbcTemplate(dataSource).execute("CREATE TABLE old_checkpoint (stream "
+				+ "VARCHAR(255) PRIMARY KEY, last_event_id VARCHAR(4096) NOT NULL, updated_at TIMESTAMP NOT NULL)");
+		new org.springframework.jdbc.core.JdbcTemplate(dataSource)
+			.update("INSERT INTO old_checkpoint VALUES ('prices', '41', CURRENT_TIMESTAMP)");
+		JdbcCheckpointStore store = new JdbcCheckpointStore(dataSource, "old_checkpoint");
+		assertThat(store.load("prices")).contains("41");
+		long claim = store.claim("prices", "41");
+		assertThat(store.save(Map.of("prices", "42"), Map.of("prices", claim))).isEmpty();
+		assertThat(new JdbcCheckpointStore(dataSource, "old_checkpoint").load("prices")).contains("42");
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("dev.sseclient.postgres.TestDatabases#postgresAndH2")
 	void instancesStartingTogetherCreateTheTableAndInsertTheSameStreams(Supplier<DataSource> database) throws Exception {
 		DataSource dataSource = database.get();
 		int instances = 6;

@@ -16,12 +16,15 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.postgresql.ds.PGSimpleDataSource;
 import redis.embedded.RedisServer;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
@@ -37,6 +40,7 @@ import dev.sseclient.autoconfigure.SseClusterAutoConfiguration;
 import dev.sseclient.autoconfigure.SseEndpointAutoConfiguration;
 import dev.sseclient.autoconfigure.SseHealthContributorAutoConfiguration;
 import dev.sseclient.autoconfigure.SseMetricsAutoConfiguration;
+import dev.sseclient.checkpoint.SseCheckpointStore;
 import dev.sseclient.container.SseStreamRegistry;
 import dev.sseclient.core.SseEvent;
 import dev.sseclient.health.SseHealthContributor;
@@ -52,6 +56,7 @@ import static org.awaitility.Awaitility.await;
  * in health, the {@code sse} endpoint and metrics, hand-over at shutdown and on a lost
  * database, pinning, and the same with the locks in Redis.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class ClusterModeTests {
 
 	private final SseTestServer feed = SseTestServer.start()
@@ -188,7 +193,8 @@ class ClusterModeTests {
 	}
 
 	@Test
-	void anInstanceWhoseDatabaseHangsStopsTheStreamBeforeItsLockCanExpire() throws Exception {
+	void anInstanceWhoseDatabaseHangsStopsTheStreamBeforeItsLockCanExpireAndItsLateSavesAreRefused(
+			CapturedOutput output) throws Exception {
 		PGSimpleDataSource direct = (PGSimpleDataSource) PostgresTestServer.shared().newDatabase();
 		try (TcpProxy network = new TcpProxy(direct.getPortNumbers()[0])) {
 			PGSimpleDataSource throughNetwork = new PGSimpleDataSource();
@@ -220,6 +226,17 @@ class ClusterModeTests {
 				.isLessThan(byB.receivedAt.get(0));
 			assertThat(Long.parseLong(byB.prices.get(0))).as("nothing skipped")
 				.isLessThanOrEqualTo(Long.parseLong(byA.prices.get(byA.prices.size() - 1)) + 1);
+
+			// the database answers the former holder again: its checkpoint saves, made under its
+			// claim, are refused, and the successor's checkpoint stands
+			SseCheckpointStore store = b.getBean(SseCheckpointStore.class);
+			long firstOfB = Long.parseLong(byB.prices.get(0));
+			await().until(() -> checkpoint(store) > firstOfB + 10);
+			long savedByB = checkpoint(store);
+			network.resume();
+			await().until(() -> output.getOut().contains("not saved: another instance took the stream over"));
+			assertThat(checkpoint(store)).as("the successor's checkpoint stands")
+				.isGreaterThanOrEqualTo(savedByB);
 		}
 	}
 
@@ -315,6 +332,12 @@ class ClusterModeTests {
 
 	private static List<String> news(ConfigurableApplicationContext context) {
 		return List.copyOf(context.getBean(NewsCollector.class).news);
+	}
+
+	/** The stored checkpoint of {@code prices}, 0 while none is saved (an empty id). */
+	private static long checkpoint(SseCheckpointStore store) {
+		String id = store.load("prices").orElse("");
+		return id.isEmpty() ? 0 : Long.parseLong(id);
 	}
 
 	private static Map<String, Object> endpoint(ConfigurableApplicationContext context) {

@@ -89,6 +89,11 @@ final class TcpProxy implements AutoCloseable {
 		this.stalled = true;
 	}
 
+	/** Pass bytes again, those held back first. */
+	void resume() {
+		this.stalled = false;
+	}
+
 	/** Drop every connection and refuse new ones. */
 	void cut() {
 		closeQuietly(this.server);
