@@ -164,10 +164,7 @@ class ClusterModeTests {
 	void anInstanceThatLosesTheDatabaseStopsTheStreamBeforeAnotherTakesIt() throws Exception {
 		PGSimpleDataSource direct = (PGSimpleDataSource) PostgresTestServer.shared().newDatabase();
 		try (TcpProxy network = new TcpProxy(direct.getPortNumbers()[0])) {
-			PGSimpleDataSource throughNetwork = new PGSimpleDataSource();
-			throughNetwork.setUrl(direct.getUrl());
-			throughNetwork.setPortNumbers(new int[] { network.port() });
-			throughNetwork.setUser("postgres");
+			DataSource throughNetwork = through(network, direct);
 			ConfigurableApplicationContext a = start(throughNetwork, Instance.class, "node-a");
 			await().until(() -> received(a).size() >= 5);
 			ConfigurableApplicationContext b = start(direct, Instance.class, "node-b");
@@ -197,10 +194,7 @@ class ClusterModeTests {
 			CapturedOutput output) throws Exception {
 		PGSimpleDataSource direct = (PGSimpleDataSource) PostgresTestServer.shared().newDatabase();
 		try (TcpProxy network = new TcpProxy(direct.getPortNumbers()[0])) {
-			PGSimpleDataSource throughNetwork = new PGSimpleDataSource();
-			throughNetwork.setUrl(direct.getUrl());
-			throughNetwork.setPortNumbers(new int[] { network.port() });
-			throughNetwork.setUser("postgres");
+			DataSource throughNetwork = through(network, direct);
 			// a lock lives 4 s: an overdue holder stops after 3 s, leaving a second for a busy machine
 			ConfigurableApplicationContext a = start(throughNetwork, Instance.class, "node-a",
 					"sse.client.cluster.heartbeat=200ms", "sse.client.cluster.lock-ttl=4s");
@@ -332,6 +326,15 @@ class ClusterModeTests {
 
 	private static List<String> news(ConfigurableApplicationContext context) {
 		return List.copyOf(context.getBean(NewsCollector.class).news);
+	}
+
+	/** The same database, reached through {@code network}. */
+	private static DataSource through(TcpProxy network, PGSimpleDataSource direct) {
+		PGSimpleDataSource throughNetwork = new PGSimpleDataSource();
+		throughNetwork.setUrl(direct.getUrl());
+		throughNetwork.setPortNumbers(new int[] { network.port() });
+		throughNetwork.setUser("postgres");
+		return throughNetwork;
 	}
 
 	/** The stored checkpoint of {@code prices}, 0 while none is saved (an empty id). */
