@@ -5,25 +5,21 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
-import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
  * Batches checkpoint writes: a stream's latest id is saved after {@code batchSize} of its
  * events, every {@code interval}, and on {@link #flush()} (stop, shutdown), so following a feed
- * does not cost a write per event. Recording takes no lock and never waits for the store: each
- * stream records into a {@link Slot} of its own, and a full batch is saved on the writer's own
- * thread, so a slow or hung database holds up no listener. A failed write is logged and retried
- * with the next one; it never stops a stream.
+ * does not cost a write per event. Recording takes no lock: each stream records into a
+ * {@link Slot} of its own. A failed write is logged and retried with the next one; it never
+ * stops a stream.
  */
 public final class CheckpointWriter implements AutoCloseable {
 
@@ -35,9 +31,6 @@ public final class CheckpointWriter implements AutoCloseable {
 
 	private final Disposable timer;
 
-	/** The thread that saves full batches and the periodic flush. */
-	private final Scheduler saver = Schedulers.newSingle("sse-checkpoint", true);
-
 	private final Map<String, Slot> slots = new ConcurrentHashMap<>();
 
 	private final Object saving = new Object();
@@ -45,8 +38,8 @@ public final class CheckpointWriter implements AutoCloseable {
 	public CheckpointWriter(SseCheckpointStore store, int batchSize, Duration interval) {
 		this.store = store;
 		this.batchSize = batchSize;
-		this.timer = this.saver.schedulePeriodically(this::flush, interval.toMillis(), interval.toMillis(),
-				TimeUnit.MILLISECONDS);
+		this.timer = Schedulers.parallel()
+			.schedulePeriodically(this::flush, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	/** The store the writer saves to. */
@@ -115,7 +108,6 @@ public final class CheckpointWriter implements AutoCloseable {
 	public void close() {
 		this.timer.dispose();
 		flush();
-		this.saver.dispose();
 	}
 
 	/** One stream's latest id, recorded by the thread handing its events to the listeners. */
@@ -130,9 +122,6 @@ public final class CheckpointWriter implements AutoCloseable {
 
 		/** Touched by the recording thread only. */
 		private int sinceSave;
-
-		/** Whether a save of this slot's full batch waits for the writer's thread. */
-		private final AtomicBoolean saveRequested = new AtomicBoolean();
 
 		/** This instance's claim on the stream (cluster mode), 0 for none; under the save lock. */
 		private long claim;
@@ -161,22 +150,7 @@ public final class CheckpointWriter implements AutoCloseable {
 			this.latest.lazySet(id);
 			if (++this.sinceSave >= CheckpointWriter.this.batchSize) {
 				this.sinceSave = 0;
-				if (this.saveRequested.compareAndSet(false, true)) {
-					saveSoon();
-				}
-			}
-		}
-
-		private void saveSoon() {
-			try {
-				CheckpointWriter.this.saver.schedule(() -> {
-					this.saveRequested.set(false);
-					flush(this);
-				});
-			}
-			catch (RejectedExecutionException ex) {
-				// closed: the close saved what was recorded
-				this.saveRequested.set(false);
+				flush(this);
 			}
 		}
 
