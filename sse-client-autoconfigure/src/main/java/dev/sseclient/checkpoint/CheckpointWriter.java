@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -18,8 +19,9 @@ import reactor.core.scheduler.Schedulers;
  * Batches checkpoint writes: a stream's latest id is saved after {@code batchSize} of its
  * events, every {@code interval}, and on {@link #flush()} (stop, shutdown), so following a feed
  * does not cost a write per event. Recording takes no lock: each stream records into a
- * {@link Slot} of its own. A failed write is logged and retried with the next one; it never
- * stops a stream.
+ * {@link Slot} of its own, and a full batch is saved on the recording thread only when no other
+ * save is under way, so a slow or hung store holds up at most the listener whose save it is. A
+ * failed write is logged and retried with the next one; it never stops a stream.
  */
 public final class CheckpointWriter implements AutoCloseable {
 
@@ -33,7 +35,8 @@ public final class CheckpointWriter implements AutoCloseable {
 
 	private final Map<String, Slot> slots = new ConcurrentHashMap<>();
 
-	private final Object saving = new Object();
+	/** One save at a time. */
+	private final ReentrantLock saving = new ReentrantLock();
 
 	public CheckpointWriter(SseCheckpointStore store, int batchSize, Duration interval) {
 		this.store = store;
@@ -54,7 +57,8 @@ public final class CheckpointWriter implements AutoCloseable {
 
 	/** Save the streams' ids recorded since their last save, one save at a time. */
 	public void flush() {
-		synchronized (this.saving) {
+		this.saving.lock();
+		try {
 			Map<String, String> batch = null;
 			for (Slot slot : this.slots.values()) {
 				String latest = slot.unsaved();
@@ -69,15 +73,28 @@ public final class CheckpointWriter implements AutoCloseable {
 				save(batch);
 			}
 		}
+		finally {
+			this.saving.unlock();
+		}
 	}
 
-	/** Save one stream's id, when its batch is full: no look at the other streams. */
-	private void flush(Slot slot) {
-		synchronized (this.saving) {
+	/**
+	 * Save one stream's id when its batch is full, on the recording thread, with no look at the
+	 * other streams; unless a save is under way (a slow or hung store): then the recording thread
+	 * does not wait, and the id goes with a later save.
+	 */
+	private void flushIfIdle(Slot slot) {
+		if (!this.saving.tryLock()) {
+			return;
+		}
+		try {
 			String latest = slot.unsaved();
 			if (latest != null) {
 				save(Map.of(slot.stream, latest));
 			}
+		}
+		finally {
+			this.saving.unlock();
 		}
 	}
 
@@ -136,11 +153,15 @@ public final class CheckpointWriter implements AutoCloseable {
 		 * once another instance claims the stream in turn.
 		 */
 		public void claim(String resumeFrom) {
-			synchronized (CheckpointWriter.this.saving) {
+			CheckpointWriter.this.saving.lock();
+			try {
 				long claim = CheckpointWriter.this.store.claim(this.stream, resumeFrom);
 				this.latest.set(null);
 				this.saved = null;
 				this.claim = claim;
+			}
+			finally {
+				CheckpointWriter.this.saving.unlock();
 			}
 		}
 
@@ -150,7 +171,7 @@ public final class CheckpointWriter implements AutoCloseable {
 			this.latest.lazySet(id);
 			if (++this.sinceSave >= CheckpointWriter.this.batchSize) {
 				this.sinceSave = 0;
-				flush(this);
+				flushIfIdle(this);
 			}
 		}
 
