@@ -77,8 +77,8 @@ public final class SseClusterAutoConfiguration {
 		StreamLocks locks = lockRegistry.get();
 		Duration rebalance = cluster.getRebalanceInterval();
 		return new LockRegistryStreamCoordinator(locks, instanceId, cluster.getStreams(), cluster.getHeartbeat(),
-				cluster.getLockTtl(), cluster.getPollInterval(), (rebalance.isZero() || rebalance.isNegative()) ? null : rebalance,
-				eventPublisher);
+				cluster.getLockTtl(), cluster.getPollInterval(),
+				(rebalance.isZero() || rebalance.isNegative()) ? null : rebalance, eventPublisher);
 	}
 
 	private static void checkSharedCheckpoints(SseCheckpointStore store) {

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.IntSupplier;
 
 import javax.sql.DataSource;
 
@@ -24,9 +25,9 @@ import dev.sseclient.jdbc.JdbcTables;
  * Checkpoints in a database table the application already has a {@link DataSource} for, shared
  * by every instance. The table ({@code stream} primary key, {@code last_event_id},
  * {@code updated_at}, {@code claim}) is created if missing, and a table of an earlier version
- * gets its {@code claim} column. In cluster mode each takeover increments the stream's claim, and
- * an id saved under an older claim, a former holder's, is refused. A batch is written in one transaction, each id
- * with an update, or an insert the first time. Rows are written in stream-name order so that
+ * gets its {@code claim} column. In cluster mode each takeover increments the stream's claim,
+ * and an id saved under an older claim, a former holder's, is refused. A batch is written in
+ * one transaction, each id with an update, or an insert the first time. Rows are written in stream-name order so that
  * instances sharing the table cannot deadlock, and the insert runs under a savepoint so that
  * losing a race to another instance's insert (which PostgreSQL reports by aborting the
  * transaction) falls back to the update.
@@ -108,18 +109,10 @@ public class JdbcCheckpointStore implements SseCheckpointStore {
 	@Override
 	public long claim(String stream, String resumeFrom) {
 		Long claim = this.transactions.execute((status) -> {
-			String increment = "UPDATE " + this.table + " SET claim = claim + 1 WHERE stream = ?";
-			if (this.jdbc.update(increment, stream) == 0) {
-				try {
-					this.savepoints.executeWithoutResult((savepoint) -> this.jdbc.update("INSERT INTO " + this.table
+			updateElseInsert(() -> this.jdbc.update("UPDATE " + this.table + " SET claim = claim + 1 WHERE stream = ?",
+					stream), () -> this.jdbc.update("INSERT INTO " + this.table
 							+ " (stream, last_event_id, updated_at, claim) VALUES (?, ?, ?, 1)", stream, resumeFrom,
 							Timestamp.from(Instant.now())));
-				}
-				catch (DuplicateKeyException ex) {
-					// another instance inserted it meanwhile
-					this.jdbc.update(increment, stream);
-				}
-			}
 			return this.jdbc.queryForObject("SELECT claim FROM " + this.table + " WHERE stream = ?", Long.class, stream);
 		});
 		return (claim != null) ? claim : 0;
@@ -127,16 +120,23 @@ public class JdbcCheckpointStore implements SseCheckpointStore {
 
 	private void upsert(String stream, String id, Timestamp now) {
 		String update = "UPDATE " + this.table + " SET last_event_id = ?, updated_at = ? WHERE stream = ?";
-		if (this.jdbc.update(update, id, now, stream) > 0) {
+		updateElseInsert(() -> this.jdbc.update(update, id, now, stream), () -> this.jdbc.update(
+				"INSERT INTO " + this.table + " (stream, last_event_id, updated_at) VALUES (?, ?, ?)", stream, id, now));
+	}
+
+	/**
+	 * The update, else (no row) the insert under a savepoint, else (another instance inserted the
+	 * row meanwhile, which PostgreSQL reports by aborting the transaction) the update again.
+	 */
+	private void updateElseInsert(IntSupplier update, Runnable insert) {
+		if (update.getAsInt() > 0) {
 			return;
 		}
 		try {
-			this.savepoints.executeWithoutResult((savepoint) -> this.jdbc.update(
-					"INSERT INTO " + this.table + " (stream, last_event_id, updated_at) VALUES (?, ?, ?)", stream, id, now));
+			this.savepoints.executeWithoutResult((savepoint) -> insert.run());
 		}
 		catch (DuplicateKeyException ex) {
-			// another instance inserted it meanwhile
-			this.jdbc.update(update, id, now, stream);
+			update.getAsInt();
 		}
 	}
 

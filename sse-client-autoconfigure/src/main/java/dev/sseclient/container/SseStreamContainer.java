@@ -149,9 +149,8 @@ public final class SseStreamContainer {
 			.filter(SseListenerEndpoint::isBatch)
 			.map((listener) -> instrumentation.instrument(listener, definition.name()))
 			.toList();
-		this.batchSize = this.listeners.stream()
-			.filter(SseListenerEndpoint::isBatch)
-			.mapToInt(SseListenerEndpoint::maxBatchSize)
+		this.batchSize = this.batchListeners.stream()
+			.mapToInt((listener) -> listener.endpoint().maxBatchSize())
 			.max()
 			.orElse(1);
 		this.pool = pool;

@@ -15,10 +15,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ListenerInstrumentation {
 
-	/** Calls alone, measured by nothing: an application without Micrometer. */
-	public static final ListenerInstrumentation NONE = new ListenerInstrumentation(ObservationRegistry.NOOP, null, null,
-			false);
-
 	private final ObservationRegistry observations;
 
 	private final @Nullable SseListenerObservationConvention convention;

@@ -12,8 +12,8 @@ import java.util.function.Supplier;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.annotation.JsonDeserialize;
 import tools.jackson.databind.json.JsonMapper;
 

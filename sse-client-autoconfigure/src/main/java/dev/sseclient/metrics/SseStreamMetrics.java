@@ -147,9 +147,6 @@ public class SseStreamMetrics implements SseStreamObserver, SseItemObserver {
 		return failure.isRetryable() ? "io_error" : "error";
 	}
 
-	private record TypeCounter(String type, Counter counter) {
-	}
-
 	private final class StreamMeters {
 
 		private final String stream;
@@ -159,9 +156,6 @@ public class SseStreamMetrics implements SseStreamObserver, SseItemObserver {
 		private final Map<String, Counter> attemptCounters = new ConcurrentHashMap<>();
 
 		private @Nullable Counter otherTypes;
-
-		/** The last event type and its counter, published whole: a racy read sees a matching pair or none. */
-		private @Nullable TypeCounter lastType;
 
 		// touched only by signals, which arrive one at a time
 		private boolean opened;
@@ -216,22 +210,13 @@ public class SseStreamMetrics implements SseStreamObserver, SseItemObserver {
 			}
 		}
 
-		/**
-		 * Called for one event at a time per stream, so the cap check needs no lock. The parser
-		 * hands a repeated type as the same string: the last type's counter is found by identity.
-		 */
+		/** Called for one event at a time per stream, so the cap check needs no lock. */
 		void received(String type) {
-			TypeCounter last = this.lastType;
-			if (last != null && last.type() == type) {
-				last.counter().increment();
-				return;
-			}
 			Counter counter = this.eventCounters.get(type);
 			if (counter == null) {
 				counter = (this.eventCounters.size() < MAX_EVENT_TYPES)
 						? this.eventCounters.computeIfAbsent(type, this::eventCounter) : otherTypes();
 			}
-			this.lastType = new TypeCounter(type, counter);
 			counter.increment();
 		}
 

@@ -131,7 +131,7 @@ class ListenerInstrumentationTests {
 		this.tracer.getSpans().clear();
 		this.server.enqueue(feed());
 		this.contextRunner.withPropertyValues("sse.client.listener.observation-enabled=true", "off=false")
-			.withBean(OptedOut.class)
+			.withBean(OptedOut.class, () -> new OptedOut(this.tracer))
 			.run((context) -> {
 				Listeners listeners = context.getBean(Listeners.class);
 				OptedOut optedOut = context.getBean(OptedOut.class);
@@ -266,11 +266,17 @@ class ListenerInstrumentationTests {
 
 	static class OptedOut {
 
+		private final SimpleTracer tracer;
+
 		final List<Object> calls = new CopyOnWriteArrayList<>();
+
+		OptedOut(SimpleTracer tracer) {
+			this.tracer = tracer;
+		}
 
 		@SseListener(stream = "prices", id = "optedOut", observation = "${off}")
 		void on(String data) {
-			this.calls.add(null);
+			this.calls.add(this.tracer.currentSpan());
 		}
 
 	}
