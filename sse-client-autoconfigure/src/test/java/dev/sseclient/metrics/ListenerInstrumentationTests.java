@@ -135,8 +135,8 @@ class ListenerInstrumentationTests {
 			.run((context) -> {
 				Listeners listeners = context.getBean(Listeners.class);
 				OptedOut optedOut = context.getBean(OptedOut.class);
-				await().until(() -> optedOut.calls.size() == 3 && listeners.raw.size() == 3);
-				assertThat(optedOut.calls).containsOnlyNulls();
+				await().until(() -> optedOut.spans.size() == 3 && listeners.raw.size() == 3);
+				assertThat(optedOut.spans).containsOnlyNulls();
 				await().until(() -> listenerSpans().size() == 6);
 				assertThat(listenerSpans()).extracting(SimpleSpan::getName).doesNotContain("sse prices optedOut");
 			});
@@ -247,36 +247,45 @@ class ListenerInstrumentationTests {
 
 	}
 
-	static class OptedIn {
+	/** Keeps the span each call runs in, {@code null} when none. */
+	abstract static class SpanRecording {
 
 		private final SimpleTracer tracer;
 
 		final List<Object> spans = new CopyOnWriteArrayList<>();
 
-		OptedIn(SimpleTracer tracer) {
+		SpanRecording(SimpleTracer tracer) {
 			this.tracer = tracer;
 		}
 
-		@SseListener(stream = "prices", id = "optedIn", observation = "true")
-		void on(String data) {
+		void record() {
 			this.spans.add(this.tracer.currentSpan());
 		}
 
 	}
 
-	static class OptedOut {
+	static class OptedIn extends SpanRecording {
 
-		private final SimpleTracer tracer;
+		OptedIn(SimpleTracer tracer) {
+			super(tracer);
+		}
 
-		final List<Object> calls = new CopyOnWriteArrayList<>();
+		@SseListener(stream = "prices", id = "optedIn", observation = "true")
+		void on(String data) {
+			record();
+		}
+
+	}
+
+	static class OptedOut extends SpanRecording {
 
 		OptedOut(SimpleTracer tracer) {
-			this.tracer = tracer;
+			super(tracer);
 		}
 
 		@SseListener(stream = "prices", id = "optedOut", observation = "${off}")
 		void on(String data) {
-			this.calls.add(this.tracer.currentSpan());
+			record();
 		}
 
 	}
