@@ -809,20 +809,28 @@ public class SseClientProperties {
 		private Duration heartbeat = Duration.ofMillis(500);
 
 		/**
-		 * How often a standby instance tries for a free lock.
+		 * How often an instance reads who holds which lock (one query) and tries the free
+		 * locks that are its to take.
 		 */
 		private Duration pollInterval = Duration.ofMillis(100);
 
 		/**
-		 * How often an instance running more than its share of the streams (streams divided by
-		 * live instances, rounded up) hands one over while another runs less; 0 to leave streams
+		 * How often an instance running more than its fair share of the streams gives up locks
+		 * to the least busy instances, as many as it takes to even them out; 0 to leave streams
 		 * where they are.
 		 */
 		private Duration rebalanceInterval = Duration.ofSeconds(5);
 
 		/**
-		 * Streams this instance may run; empty for all. Pins a stream to the instances that
-		 * list it.
+		 * Locks guarding the streams registered at run time, per template (and as many for
+		 * streams registered from a bare request): a stream's name hashes to one of them. Lock
+		 * traffic grows with this number, not with the streams.
+		 */
+		private int slots = 64;
+
+		/**
+		 * Declared streams and templates this instance may run; empty for all. Pins a stream, or
+		 * every stream of a template, to the instances that list it.
 		 */
 		private Set<String> streams = new LinkedHashSet<>();
 
@@ -884,6 +892,14 @@ public class SseClientProperties {
 
 		public void setRebalanceInterval(Duration rebalanceInterval) {
 			this.rebalanceInterval = rebalanceInterval;
+		}
+
+		public int getSlots() {
+			return this.slots;
+		}
+
+		public void setSlots(int slots) {
+			this.slots = slots;
 		}
 
 		public Set<String> getStreams() {

@@ -58,6 +58,8 @@ public final class SseClusterAutoConfiguration {
 
 	private static final int MAX_INSTANCE_ID = 36;
 
+	private static final int MAX_SLOTS = 4096;
+
 	@Bean
 	@ConditionalOnMissingBean
 	SseStreamCoordinator sseStreamCoordinator(Environment environment, SseClientProperties properties, SseCheckpointStore checkpointStore,
@@ -70,13 +72,14 @@ public final class SseClusterAutoConfiguration {
 							+ "database) or spring-integration-redis (locks in Redis).");
 		}
 		checkTimings(cluster);
-		checkStreams(cluster.getStreams(), StreamDefinitions.names(environment));
+		checkStreams(cluster.getStreams(), StreamDefinitions.names(environment), StreamDefinitions.templateNames(environment));
+		checkSlots(cluster.getSlots());
 		String instanceId = instanceId(cluster.getInstanceId());
 		Supplier<StreamLocks> lockRegistry = locks(cluster, instanceId, dataSources, beanFactory);
 		checkSharedCheckpoints(checkpointStore);
 		StreamLocks locks = lockRegistry.get();
 		Duration rebalance = cluster.getRebalanceInterval();
-		return new LockRegistryStreamCoordinator(locks, instanceId, cluster.getStreams(), cluster.getHeartbeat(),
+		return new LockRegistryStreamCoordinator(locks, instanceId, cluster.getStreams(), cluster.getSlots(), cluster.getHeartbeat(),
 				cluster.getLockTtl(), cluster.getPollInterval(),
 				(rebalance.isZero() || rebalance.isNegative()) ? null : rebalance, eventPublisher);
 	}
@@ -107,13 +110,22 @@ public final class SseClusterAutoConfiguration {
 		}
 	}
 
-	private static void checkStreams(Set<String> candidates, Set<String> declared) {
+	private static void checkStreams(Set<String> candidates, Set<String> declared, Set<String> templates) {
 		List<String> unknown = new ArrayList<>(candidates);
 		unknown.removeAll(declared);
+		unknown.removeAll(templates);
 		if (!unknown.isEmpty()) {
 			throw new InvalidSseConfigurationException(PREFIX + "streams",
-					"names streams that are not declared: " + String.join(", ", unknown),
-					"Use names declared under sse.client.streams: " + String.join(", ", declared) + ".");
+					"names streams or templates that are not declared: " + String.join(", ", unknown),
+					"Use names declared under sse.client.streams (" + String.join(", ", declared)
+							+ ") or sse.client.templates (" + String.join(", ", templates) + ").");
+		}
+	}
+
+	private static void checkSlots(int slots) {
+		if (slots < 1 || slots > MAX_SLOTS) {
+			throw new InvalidSseConfigurationException(PREFIX + "slots", "(" + slots + ") must be between 1 and " + MAX_SLOTS,
+					"Keep the default 64, or set a few times the number of instances you run.");
 		}
 	}
 

@@ -80,6 +80,11 @@ public final class StreamDefinitions {
 		return StreamProperties.read(environment, STREAMS).names();
 	}
 
+	/** The names of the templates. */
+	static Set<String> templateNames(Environment environment) {
+		return StreamProperties.read(environment, TEMPLATES).names();
+	}
+
 	private static StreamDefinition definition(String name, SseClientProperties.Stream stream, Paths paths,
 			SseRequestCustomizers customizers, StreamClients clients, @Nullable String template) {
 		SseRequest request = request(name, stream, paths, customizers.forStream(name));

@@ -3,18 +3,18 @@ package dev.sseclient.cluster;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.util.List;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 import javax.sql.DataSource;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 
-import org.springframework.dao.DataAccessException;
 import org.springframework.integration.jdbc.lock.DefaultLockRepository;
 import org.springframework.integration.jdbc.lock.JdbcLockRegistry;
 import org.springframework.integration.util.UUIDConverter;
@@ -26,13 +26,12 @@ import dev.sseclient.jdbc.JdbcTables;
 /**
  * Stream locks in Spring Integration's JDBC lock table ({@code <prefix>LOCK}, created if
  * missing), with this instance's id as the lock's client id, so that who holds a lock can be
- * read from the table. At shutdown, whatever the elections did not release is deleted.
+ * read from the table: one query reads every live lock of the region. At shutdown, whatever
+ * the coordinator did not release is deleted.
  */
 public final class JdbcStreamLocks implements StreamLocks {
 
 	private static final Log logger = LogFactory.getLog(JdbcStreamLocks.class);
-
-	private static final long HOLDER_CACHE_MILLIS = 1000;
 
 	private final DefaultLockRepository repository;
 
@@ -40,13 +39,12 @@ public final class JdbcStreamLocks implements StreamLocks {
 
 	private final JdbcTemplate jdbc;
 
-	private final String holderQuery;
-
-	private final String countQuery;
+	private final String liveQuery;
 
 	private final String region;
 
-	private final Map<String, Holder> holders = new ConcurrentHashMap<>();
+	/** Lock key to the registry's row key (a name-based UUID). */
+	private final Map<String, String> paths = new ConcurrentHashMap<>();
 
 	/**
 	 * @param dataSource the database shared by the instances
@@ -79,9 +77,7 @@ public final class JdbcStreamLocks implements StreamLocks {
 		this.registry = new JdbcLockRegistry(this.repository, lockTtl);
 		this.registry.setIdleBetweenTries(pollInterval);
 		this.region = region;
-		this.holderQuery = "SELECT CLIENT_ID FROM " + table + " WHERE REGION = ? AND LOCK_KEY = ? AND EXPIRED_AFTER >= ?";
-		this.countQuery = "SELECT CLIENT_ID, COUNT(*) FROM " + table
-				+ " WHERE REGION = ? AND EXPIRED_AFTER >= ? GROUP BY CLIENT_ID";
+		this.liveQuery = "SELECT LOCK_KEY, CLIENT_ID FROM " + table + " WHERE REGION = ? AND EXPIRED_AFTER >= ?";
 	}
 
 	@Override
@@ -90,36 +86,22 @@ public final class JdbcStreamLocks implements StreamLocks {
 	}
 
 	@Override
-	public @Nullable String holderOf(String lockKey) {
-		long now = System.currentTimeMillis();
-		Holder cached = this.holders.get(lockKey);
-		if (cached != null && now - cached.readAt < HOLDER_CACHE_MILLIS) {
-			return cached.id;
-		}
-		String id = readHolder(lockKey);
-		this.holders.put(lockKey, new Holder(id, now));
-		return id;
-	}
-
-	private @Nullable String readHolder(String lockKey) {
-		try {
-			List<String> ids = this.jdbc.queryForList(this.holderQuery, String.class, this.region,
-					UUIDConverter.getUUID(lockKey).toString(), LocalDateTime.now(ZoneOffset.UTC));
-			return ids.isEmpty() ? null : ids.get(0).strip();
-		}
-		catch (DataAccessException ex) {
-			logger.debug("Could not read the holder of lock '" + lockKey + "'", ex);
-			return null;
-		}
-	}
-
-	@Override
-	public Map<String, Integer> locksPerHolder() {
-		Map<String, Integer> counts = new TreeMap<>();
-		this.jdbc.query(this.countQuery, (row) -> {
-			counts.put(row.getString(1).strip(), row.getInt(2));
+	public LockSnapshot snapshot(Collection<String> lockKeys) {
+		Map<String, String> holderByPath = new HashMap<>();
+		Set<String> instances = new TreeSet<>();
+		this.jdbc.query(this.liveQuery, (row) -> {
+			String holder = row.getString(2).strip();
+			holderByPath.put(row.getString(1).strip(), holder);
+			instances.add(holder);
 		}, this.region, LocalDateTime.now(ZoneOffset.UTC));
-		return counts;
+		Map<String, String> holders = new HashMap<>();
+		for (String key : lockKeys) {
+			String holder = holderByPath.get(this.paths.computeIfAbsent(key, (name) -> UUIDConverter.getUUID(name).toString()));
+			if (holder != null) {
+				holders.put(key, holder);
+			}
+		}
+		return new LockSnapshot(holders, instances);
 	}
 
 	@Override
@@ -130,9 +112,6 @@ public final class JdbcStreamLocks implements StreamLocks {
 		catch (RuntimeException ex) {
 			logger.warn("Could not delete this instance's stream locks (" + ex + "); they expire after the lock's time to live");
 		}
-	}
-
-	private record Holder(@Nullable String id, long readAt) {
 	}
 
 }

@@ -1,77 +1,89 @@
 package dev.sseclient.cluster;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Lock;
+import java.util.zip.CRC32;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.core.task.SimpleAsyncTaskExecutor;
-import org.springframework.integration.leader.Candidate;
 import org.springframework.integration.leader.Context;
-import org.springframework.integration.support.leader.LockRegistryLeaderInitiator;
-import org.springframework.integration.support.locks.LockRegistry;
+import org.springframework.integration.leader.event.OnGrantedEvent;
+import org.springframework.integration.leader.event.OnRevokedEvent;
+import org.springframework.integration.support.locks.RenewableLockRegistry;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
+import dev.sseclient.container.CoordinatedStream;
 import dev.sseclient.container.SseStreamCoordinator;
 import dev.sseclient.container.StreamRole;
 
 /**
- * Cluster mode on a Spring Integration lock registry: one leader election
- * ({@link LockRegistryLeaderInitiator}) per stream, so streams fail over one by one. The holder
- * renews its lock every heartbeat; a standby tries for it every poll interval and gets it when
- * the holder releases it (stop, shutdown) or fails to renew it within the lock's time to live
- * (death, lost database). Which instance holds a lock is the registry's business alone.
+ * Cluster mode on a Spring Integration lock registry, at a cost that does not grow with the
+ * streams. A declared stream is guarded by a lock of its own; streams registered at run time
+ * are guarded by slots: a stream's name hashes to one of a fixed number of locks per template
+ * (and as many for streams registered from bare requests), so ten thousand streams of one
+ * template are a few dozen locks. Whoever holds a lock runs every stream it guards, resuming
+ * each from the shared checkpoint.
  *
- * <p>Spreading: every instance also holds a presence lock of its own, so the live instances
- * can be counted. An instance's share is its streams divided by the live instances, rounded up.
- * Past its share it leaves a free lock to others for a few poll intervals before trying, and
- * every rebalance interval it hands one stream over (stopping it first, so the successor resumes
- * from a saved checkpoint) while it runs at least two more than the least busy other instance.
- * A stream it handed over is not handed over again for ten rebalance intervals, so streams
- * pinned to few instances do not travel back and forth.
+ * <p>One coordination thread does all the lock work, every poll interval: it renews the locks
+ * it holds every heartbeat, reads who holds what in one query, takes the free locks that
+ * {@link Spread} gives it, and every rebalance interval gives up those that take it past its
+ * fair share, many at once. Streams are started and stopped on a small pool, a lock's streams in
+ * order, and a lock is released only once its streams have stopped and saved their checkpoints.
  *
- * <p>Fencing by time: a holder whose renewal is overdue (its database calls hang, a long pause)
- * stops its stream before the lock can expire, judged from when its last successful renewal
- * began, so no other instance can take the lock while this one still consumes. One watchdog
- * thread checks every held stream each heartbeat.
- *
- * <p>Each election has a thread of its own, mostly asleep.
+ * <p>Fencing by time: a watchdog thread stops the streams of a lock whose renewal is overdue
+ * (the lock store hangs, a long pause), judged from when its last successful renewal began, well
+ * before the lock can expire; then no other instance can take the lock while this one still
+ * consumes.
  */
 public final class LockRegistryStreamCoordinator implements SseStreamCoordinator {
 
 	/** Lock key prefix of an instance's presence lock; the instance id follows. */
 	public static final String PRESENCE_PREFIX = "sse-instance:";
 
-	/** Lock key prefix of a stream's lock; the stream name follows. */
+	/** Lock key prefix of a declared stream's lock; the stream name follows. */
 	public static final String STREAM_PREFIX = "sse-stream:";
+
+	/** Lock key prefix of a slot of streams registered at run time: the template (or nothing), a colon, the slot. */
+	public static final String SLOT_PREFIX = "sse-slot:";
+
+	/** Threads that start and stop streams, whatever their number. */
+	private static final int STREAM_THREADS = 4;
+
+	/** How many poll intervals a free lock waits for the instance it should go to before anyone takes it. */
+	private static final int UNCLAIMED_POLLS = 5;
 
 	private static final Log logger = LogFactory.getLog(LockRegistryStreamCoordinator.class);
 
-	private static final int OVER_SHARE_POLLS = 5;
-
-	private static final int HANDOVER_QUIET_INTERVALS = 10;
-
 	private final StreamLocks locks;
+
+	private final RenewableLockRegistry<? extends Lock> registry;
 
 	private final String instanceId;
 
-	private final Set<String> candidateStreams;
+	private final Set<String> candidates;
+
+	private final int slots;
 
 	private final Duration heartbeat;
 
-	/** How long before its lock could expire a holder whose renewal is overdue stops its stream. */
+	/** How long after its last renewal began a held lock's streams are stopped. */
 	private final Duration fenceAfter;
 
 	private final Duration pollInterval;
@@ -80,46 +92,66 @@ public final class LockRegistryStreamCoordinator implements SseStreamCoordinator
 
 	private final ApplicationEventPublisher eventPublisher;
 
-	private final SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("sse-cluster-");
+	/** Every unit joined, by lock key. */
+	private final Map<String, LockUnit> units = new ConcurrentHashMap<>();
 
-	private final Map<String, Election> elections = new ConcurrentHashMap<>();
+	/** The unit of each joined stream. */
+	private final Map<String, LockUnit> unitOfStream = new ConcurrentHashMap<>();
 
-	/** Stream locks held, or being tried for, by this instance. */
-	private final AtomicInteger held = new AtomicInteger();
+	/** Every stream this instance was asked about, joined or not: its lock key and whether it may run here. */
+	private final Map<String, Watched> watched = new ConcurrentHashMap<>();
 
-	/** Until the first count of the instances, every try waits as if past the share. */
-	private volatile int share;
+	private final Set<String> watchedKeys = ConcurrentHashMap.newKeySet();
 
-	private @Nullable Election presence;
+	private final String presenceKey;
 
-	private @Nullable ScheduledExecutorService balancer;
+	private volatile LockSnapshot snapshot = LockSnapshot.EMPTY;
+
+	private @Nullable ScheduledExecutorService coordination;
 
 	private @Nullable ScheduledExecutorService watchdog;
+
+	private @Nullable ExecutorService streamThreads;
+
+	/** Coordination thread only. */
+	private boolean presenceHeld;
+
+	/** Coordination thread only. */
+	private long presenceRenewedAt;
+
+	/** Coordination thread only. */
+	private long lastRebalance;
+
+	/** Coordination thread only. */
+	private @Nullable String lockStoreFailure;
 
 	/**
 	 * @param locks the lock registry shared by the instances
 	 * @param instanceId this instance's id in it
-	 * @param candidateStreams the streams this instance may run, empty for all
-	 * @param heartbeat how often the holder renews its lock
+	 * @param candidates the declared streams and templates this instance may run, empty for all
+	 * @param slots locks per template (and for streams registered from bare requests)
+	 * @param heartbeat how often the holder renews its locks
 	 * @param lockTtl how long a lock lives in the registry after its last renewal
-	 * @param pollInterval how long a standby waits between tries for a free lock
+	 * @param pollInterval how often the lock store is read and free locks tried
 	 * @param rebalanceInterval how often to even out the streams over the instances,
 	 * {@code null} to leave them where they are
 	 * @param eventPublisher publishes Spring Integration's {@code OnGrantedEvent} and
-	 * {@code OnRevokedEvent} per stream
+	 * {@code OnRevokedEvent} per lock
 	 */
-	public LockRegistryStreamCoordinator(StreamLocks locks, String instanceId, Set<String> candidateStreams,
+	public LockRegistryStreamCoordinator(StreamLocks locks, String instanceId, Set<String> candidates, int slots,
 			Duration heartbeat, Duration lockTtl, Duration pollInterval, @Nullable Duration rebalanceInterval,
 			ApplicationEventPublisher eventPublisher) {
 		this.locks = locks;
+		this.registry = locks.registry();
 		this.instanceId = instanceId;
-		this.candidateStreams = Set.copyOf(candidateStreams);
+		this.candidates = Set.copyOf(candidates);
+		this.slots = slots;
 		this.heartbeat = heartbeat;
 		this.fenceAfter = fenceAfter(heartbeat, lockTtl);
 		this.pollInterval = pollInterval;
 		this.rebalanceInterval = rebalanceInterval;
 		this.eventPublisher = eventPublisher;
-		this.share = (rebalanceInterval != null) ? 0 : Integer.MAX_VALUE;
+		this.presenceKey = PRESENCE_PREFIX + instanceId;
 	}
 
 	/**
@@ -134,379 +166,453 @@ public final class LockRegistryStreamCoordinator implements SseStreamCoordinator
 		return after.isNegative() || after.isZero() ? heartbeat : after;
 	}
 
-	@Override
-	public boolean isCandidate(String stream) {
-		return this.candidateStreams.isEmpty() || this.candidateStreams.contains(stream);
+	/** The slot of a stream registered at run time: a hash of its name, the same on every instance. */
+	static int slotOf(String stream, int slots) {
+		CRC32 crc = new CRC32();
+		crc.update(stream.getBytes(StandardCharsets.UTF_8));
+		return (int) (crc.getValue() % slots);
 	}
 
-	@Override
-	public void join(String stream, Runnable onGranted, Runnable onRevoked) {
-		announcePresence();
-		this.elections.computeIfAbsent(stream, (name) -> {
-			Election election = new Election(STREAM_PREFIX + name, name, onGranted, onRevoked, true);
-			election.initiator.start();
-			return election;
-		});
-	}
-
-	private synchronized void announcePresence() {
-		if (this.presence != null) {
-			return;
+	/** The key of the lock guarding a stream. */
+	String lockKeyOf(CoordinatedStream stream) {
+		if (stream.declared()) {
+			return STREAM_PREFIX + stream.name();
 		}
-		this.presence = new Election(PRESENCE_PREFIX + this.instanceId, null, () -> {
-		}, () -> {
-		}, false);
-		this.presence.initiator.start();
+		String template = (stream.template() != null) ? stream.template() : "";
+		return SLOT_PREFIX + template + ":" + slotOf(stream.name(), this.slots);
+	}
+
+	@Override
+	public boolean isCandidate(CoordinatedStream stream) {
+		boolean candidate = this.candidates.isEmpty() || this.candidates.contains(stream.name())
+				|| (stream.template() != null && this.candidates.contains(stream.template()));
+		String key = lockKeyOf(stream);
+		this.watched.put(stream.name(), new Watched(key, candidate));
+		this.watchedKeys.add(key);
+		return candidate;
+	}
+
+	@Override
+	public void join(CoordinatedStream stream, Runnable onGranted, Runnable onRevoked) {
+		ExecutorService pool = startThreads();
+		String key = lockKeyOf(stream);
+		this.watchedKeys.add(key);
+		LockUnit unit = this.units.computeIfAbsent(key, (name) -> new LockUnit(name, pool));
+		LockUnit former = this.unitOfStream.putIfAbsent(stream.name(), unit);
+		if (former == null || former == unit) {
+			unit.add(new LockUnit.Member(stream, onGranted, onRevoked));
+		}
+	}
+
+	private synchronized ExecutorService startThreads() {
+		if (this.streamThreads != null) {
+			return this.streamThreads;
+		}
+		this.streamThreads = Executors.newFixedThreadPool(STREAM_THREADS, new CustomizableThreadFactory("sse-cluster-streams-"));
+		this.coordination = Executors.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("sse-cluster-coordinator-"));
+		this.coordination.scheduleWithFixedDelay(this::coordinate, 0, this.pollInterval.toMillis(), TimeUnit.MILLISECONDS);
 		this.watchdog = Executors.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("sse-cluster-watchdog-"));
 		this.watchdog.scheduleWithFixedDelay(this::fenceOverdue, this.heartbeat.toMillis(), this.heartbeat.toMillis(),
 				TimeUnit.MILLISECONDS);
-		if (this.rebalanceInterval != null) {
-			this.balancer = Executors.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("sse-cluster-balance-"));
-			// first soon, once the registry joined every stream
-			this.balancer.scheduleWithFixedDelay(this::rebalance, this.pollInterval.toMillis(),
-					this.rebalanceInterval.toMillis(), TimeUnit.MILLISECONDS);
-		}
+		return this.streamThreads;
 	}
 
 	@Override
 	public void leave(String stream) {
-		Election election = this.elections.remove(stream);
-		if (election != null) {
-			election.leave();
+		LockUnit unit = this.unitOfStream.remove(stream);
+		if (unit == null) {
+			return;
+		}
+		long deadline = System.nanoTime() + leaveTimeout().toNanos();
+		await(unit.remove(stream), deadline, "Stream '" + stream + "' did not stop");
+		if (unit.isEmpty()) {
+			// released by the coordination thread, within a poll interval
+			while (unit.state != LockUnit.State.FREE && System.nanoTime() < deadline) {
+				sleep(Math.max(1, this.pollInterval.toMillis() / 4));
+			}
 		}
 	}
 
 	@Override
 	public void leaveAll() {
-		List<String> streams = List.copyOf(this.elections.keySet());
-		streams.parallelStream().forEach(this::leave);
+		List.copyOf(this.unitOfStream.keySet()).parallelStream().forEach((stream) -> {
+			LockUnit unit = this.unitOfStream.remove(stream);
+			if (unit != null) {
+				await(unit.remove(stream), System.nanoTime() + leaveTimeout().toNanos(), "Stream '" + stream + "' did not stop");
+			}
+		});
+		ScheduledExecutorService coordinator;
 		synchronized (this) {
-			if (this.balancer != null) {
-				this.balancer.shutdownNow();
-				this.balancer = null;
+			coordinator = this.coordination;
+		}
+		if (coordinator != null) {
+			long deadline = System.nanoTime() + leaveTimeout().toNanos();
+			try {
+				// lock work stays on the thread that holds the locks
+				await(CompletableFuture.runAsync(this::releaseEverything, coordinator), deadline,
+						"The stream locks were not released");
 			}
-			if (this.watchdog != null) {
-				this.watchdog.shutdownNow();
-				this.watchdog = null;
+			catch (RuntimeException ex) {
+				logger.debug("Could not release the stream locks; they expire after the lock's time to live", ex);
 			}
-			if (this.presence != null) {
-				this.presence.leave();
-				this.presence = null;
-			}
+		}
+		synchronized (this) {
+			shutdown(this.coordination);
+			shutdown(this.watchdog);
+			shutdown(this.streamThreads);
+			this.coordination = null;
+			this.watchdog = null;
+			this.streamThreads = null;
 		}
 		this.locks.releaseAll();
 	}
 
+	private static void shutdown(@Nullable ExecutorService executor) {
+		if (executor != null) {
+			executor.shutdownNow();
+		}
+	}
+
+	private Duration leaveTimeout() {
+		return this.heartbeat.multipliedBy(2).plusSeconds(5);
+	}
+
 	@Override
 	public StreamRole role(String stream) {
-		Election election = this.elections.get(stream);
-		if (election != null && election.leading && !election.fenced) {
-			return new StreamRole(StreamRole.Role.ACTIVE, this.instanceId);
+		LockUnit unit = this.unitOfStream.get(stream);
+		if (unit != null) {
+			LockUnit.Member member = unit.member(stream);
+			if (unit.isActive() && member != null && member.running) {
+				return new StreamRole(StreamRole.Role.ACTIVE, this.instanceId);
+			}
+			return new StreamRole(StreamRole.Role.STANDBY, otherHolder(unit.key));
 		}
-		StreamRole.Role role = isCandidate(stream) ? StreamRole.Role.STANDBY : StreamRole.Role.EXCLUDED;
-		return new StreamRole(role, this.locks.holderOf(STREAM_PREFIX + stream));
+		Watched seen = this.watched.get(stream);
+		if (seen == null) {
+			return new StreamRole(StreamRole.Role.STANDBY, null);
+		}
+		return new StreamRole(seen.candidate ? StreamRole.Role.STANDBY : StreamRole.Role.EXCLUDED, otherHolder(seen.key));
 	}
 
-	/**
-	 * Work out this instance's share, and hand one stream over if it runs at least two more
-	 * than the least busy other instance.
-	 */
-	void rebalance() {
+	private @Nullable String otherHolder(String lockKey) {
+		String holder = this.snapshot.holderOf(lockKey);
+		return this.instanceId.equals(holder) ? null : holder;
+	}
+
+	/** One round of the coordination thread; nothing may end its schedule. */
+	void coordinate() {
 		try {
-			Map<String, Integer> perHolder = this.locks.locksPerHolder();
-			int instances = Math.max(1, perHolder.size() + (perHolder.containsKey(this.instanceId) ? 0 : 1));
-			int fairShare = (this.elections.size() + instances - 1) / instances;
-			this.share = fairShare;
-			// every instance also holds its presence lock
-			int leastBusyOther = perHolder.entrySet()
-				.stream()
-				.filter((holder) -> !holder.getKey().equals(this.instanceId))
-				.mapToInt((holder) -> holder.getValue() - 1)
-				.min()
-				.orElse(Integer.MAX_VALUE - 2);
-			int running = (int) this.elections.values().stream().filter((election) -> election.leading).count();
-			if (running >= leastBusyOther + 2) {
-				this.elections.values()
-					.stream()
-					.filter(Election::mayHandOver)
-					.findFirst()
-					.ifPresent((election) -> election.handOver(running, leastBusyOther));
-			}
+			coordinate(System.nanoTime());
 		}
 		catch (RuntimeException ex) {
-			logger.debug("Could not read the lock registry to even out the streams", ex);
+			logger.error("Cluster coordination round failed; trying again after the poll interval", ex);
 		}
 	}
 
-	/** Stops the streams whose lock renewal is overdue, before their locks can expire. */
-	void fenceOverdue() {
-		long now = System.nanoTime();
-		for (Election election : this.elections.values()) {
+	private void coordinate(long now) {
+		renewDue(now);
+		finishReleases();
+		try {
+			holdPresence(now);
+			LockSnapshot read = this.locks.snapshot(List.copyOf(this.watchedKeys));
+			this.snapshot = read;
+			if (this.lockStoreFailure != null) {
+				logger.info("The lock store answers again");
+				this.lockStoreFailure = null;
+			}
+			spread(read, now);
+			restartStopped();
+		}
+		catch (RuntimeException ex) {
+			String failure = ex.toString();
+			if (this.lockStoreFailure == null) {
+				logger.warn("Could not read the lock store (" + failure + "); streams not held here stand by until it answers");
+			}
+			this.lockStoreFailure = failure;
+		}
+	}
+
+	private void holdPresence(long now) {
+		if (this.presenceHeld && now - this.presenceRenewedAt < this.heartbeat.toNanos()) {
+			return;
+		}
+		Lock presence = this.registry.obtain(this.presenceKey);
+		if (this.presenceHeld) {
 			try {
-				election.fenceIfOverdue(now);
+				this.registry.renewLock(this.presenceKey);
+				this.presenceRenewedAt = now;
+				return;
 			}
 			catch (RuntimeException ex) {
-				logger.warn("Stream '" + election.stream + "': could not stop it after its lock renewal was overdue", ex);
+				this.presenceHeld = false;
+				unlockQuietly(presence);
+			}
+		}
+		if (presence.tryLock()) {
+			this.presenceHeld = true;
+			this.presenceRenewedAt = now;
+		}
+	}
+
+	private void renewDue(long now) {
+		for (LockUnit unit : this.units.values()) {
+			if (unit.state == LockUnit.State.FREE || unit.lost || now - unit.renewTriedAt < this.heartbeat.toNanos()) {
+				continue;
+			}
+			long started = System.nanoTime();
+			unit.renewTriedAt = started;
+			try {
+				this.registry.renewLock(unit.key);
+				unit.renewedAt = started;
+			}
+			catch (RuntimeException ex) {
+				unit.lost = true;
+				if (unit.state == LockUnit.State.HELD && !unit.fenced) {
+					logger.warn("Lock '" + unit.key + "' was lost (" + ex + "): the lock registry is unreachable, or the lock "
+							+ "expired before it was renewed; stopping its " + unit.members().size()
+							+ " stream(s) here, another instance takes over");
+				}
+				release(unit, null);
 			}
 		}
 	}
 
-	/** Take a place among the stream locks held or tried for; past the share, only after waiting. */
-	private boolean reserve(Election election) {
-		if (this.held.get() >= this.share) {
-			long now = System.nanoTime();
-			if (election.overShareSince == 0) {
-				election.overShareSince = now;
+	/** Stops the unit's streams; the lock is released once they have stopped. */
+	private void release(LockUnit unit, @Nullable String why) {
+		if (unit.state != LockUnit.State.HELD) {
+			return;
+		}
+		if (why != null) {
+			logger.info("Lock '" + unit.key + "': " + why + "; stopping its " + unit.members().size()
+					+ " stream(s) here, then releasing it");
+		}
+		CompletableFuture<Void> fenceStop = unit.stopped;
+		unit.stopped = (fenceStop != null) ? fenceStop : unit.stopAll();
+		unit.state = LockUnit.State.RELEASING;
+	}
+
+	/** Releases the locks whose streams have stopped, and starts releasing the fenced and the empty. */
+	private void finishReleases() {
+		for (LockUnit unit : this.units.values()) {
+			if (unit.state == LockUnit.State.HELD) {
+				if (unit.fenced) {
+					release(unit, null);
+				}
+				else if (unit.isEmpty()) {
+					release(unit, "no stream of it runs here any more");
+				}
+				else if (unit.yieldRequested) {
+					release(unit, "yielded");
+				}
 			}
-			if (now - election.overShareSince < this.pollInterval.toNanos() * OVER_SHARE_POLLS) {
-				return false;
+			CompletableFuture<Void> stopped = unit.stopped;
+			if (unit.state == LockUnit.State.RELEASING && stopped != null && stopped.isDone()) {
+				unlockQuietly(this.registry.obtain(unit.key));
+				unit.state = LockUnit.State.FREE;
+				unit.stopped = null;
+				unit.fenced = false;
+				unit.lost = false;
+				unit.yieldRequested = false;
+				logger.info("Lock '" + unit.key + "': released");
+				this.eventPublisher.publishEvent(new OnRevokedEvent(this, context(unit), unit.key));
 			}
 		}
-		election.overShareSince = 0;
-		this.held.incrementAndGet();
+	}
+
+	private static void unlockQuietly(Lock lock) {
+		try {
+			lock.unlock();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not unlock " + lock + "; it expires after the lock's time to live", ex);
+		}
+	}
+
+	/** Takes the free locks this instance should hold and, every rebalance interval, gives up those past its share. */
+	private void spread(LockSnapshot read, long now) {
+		List<LockUnit> known = this.units.values().stream().filter((unit) -> !unit.isEmpty()).toList();
+		Map<String, Integer> loads = new HashMap<>();
+		int total = 0;
+		for (LockUnit unit : known) {
+			total += unit.weight();
+			String holder = switch (unit.state) {
+				case HELD -> this.instanceId;
+				case RELEASING -> null;
+				case FREE -> read.holderOf(unit.key);
+			};
+			if (holder != null) {
+				loads.merge(holder, unit.weight(), Integer::sum);
+			}
+		}
+		Spread spread = new Spread(this.instanceId, read.instances(), loads, total);
+		List<LockUnit> free = known.stream()
+			.filter((unit) -> unit.state == LockUnit.State.FREE && read.holderOf(unit.key) == null)
+			.sorted(Comparator.comparingInt(LockUnit::weight).reversed().thenComparing((unit) -> unit.key))
+			.toList();
+		for (LockUnit unit : known) {
+			if (!free.contains(unit)) {
+				unit.freeSince = 0;
+			}
+		}
+		for (LockUnit unit : free) {
+			if (unit.freeSince == 0) {
+				unit.freeSince = now;
+			}
+			boolean unclaimed = now - unit.freeSince > this.pollInterval.toNanos() * UNCLAIMED_POLLS;
+			if (this.rebalanceInterval == null || spread.take(unit.weight())) {
+				take(unit, now);
+			}
+			else if (unclaimed && take(unit, now)) {
+				spread.took(unit.weight());
+			}
+		}
+		Duration interval = this.rebalanceInterval;
+		if (interval == null || now - this.lastRebalance < interval.toNanos()) {
+			return;
+		}
+		this.lastRebalance = now;
+		List<LockUnit> held = known.stream()
+			.filter((unit) -> unit.isActive() && now - unit.heldSince >= interval.toNanos())
+			.sorted(Comparator.comparingInt(LockUnit::weight).reversed().thenComparing((unit) -> unit.key))
+			.toList();
+		int released = 0;
+		for (LockUnit unit : held) {
+			if (spread.release(unit.weight())) {
+				release(unit, null);
+				released++;
+			}
+		}
+		if (released > 0) {
+			logger.info("Evening out the streams over " + spread.loads().size() + " instances: releasing " + released
+					+ " lock(s), streams per instance after: " + spread.loads());
+		}
+	}
+
+	private boolean take(LockUnit unit, long now) {
+		long started = System.nanoTime();
+		Lock lock = this.registry.obtain(unit.key);
+		boolean taken;
+		try {
+			taken = lock.tryLock();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not try lock '" + unit.key + "'", ex);
+			return false;
+		}
+		if (!taken) {
+			return false;
+		}
+		unit.renewedAt = started;
+		unit.renewTriedAt = started;
+		unit.heldSince = now;
+		unit.freeSince = 0;
+		unit.fenced = false;
+		unit.lost = false;
+		unit.state = LockUnit.State.HELD;
+		logger.info("Lock '" + unit.key + "': taken by this instance (" + this.instanceId + "); connecting its "
+				+ unit.members().size() + " stream(s) from the shared checkpoints");
+		unit.startAll();
+		this.eventPublisher.publishEvent(new OnGrantedEvent(this, context(unit), unit.key));
 		return true;
 	}
 
-	/** One lock's election: the candidate its initiator grants the lock to or takes it from. */
-	private final class Election implements Candidate {
-
-		private final String lockKey;
-
-		private final @Nullable String stream;
-
-		private final Runnable onGranted;
-
-		private final Runnable onRevoked;
-
-		private final boolean counted;
-
-		private final LockRegistryLeaderInitiator initiator;
-
-		private volatile boolean leading;
-
-		private volatile boolean leaving;
-
-		private volatile long handedOverAt;
-
-		private volatile boolean handingOver;
-
-		/** When the last successful try for the lock began: the lock lives at least its time to live from then. */
-		private volatile long renewedAt;
-
-		/** Stopped here because the renewal was overdue; the lock is given up as soon as the election can. */
-		private volatile boolean fenced;
-
-		/** Touched by the election's own thread only. */
-		private long overShareSince;
-
-		Election(String lockKey, @Nullable String stream, Runnable onGranted, Runnable onRevoked, boolean counted) {
-			this.lockKey = lockKey;
-			this.stream = stream;
-			this.onGranted = onGranted;
-			this.onRevoked = onRevoked;
-			this.counted = counted;
-			LockRegistry<?> registry = LockRegistryStreamCoordinator.this.locks.registry();
-			this.initiator = new LockRegistryLeaderInitiator(counted ? (key) -> new CountedLock(registry.obtain(key), this)
-					: registry, this);
-			this.initiator.setHeartBeatMillis(LockRegistryStreamCoordinator.this.heartbeat.toMillis());
-			this.initiator.setBusyWaitMillis(LockRegistryStreamCoordinator.this.pollInterval.toMillis());
-			this.initiator.setTaskExecutor(LockRegistryStreamCoordinator.this.executor);
-			this.initiator.setApplicationEventPublisher(LockRegistryStreamCoordinator.this.eventPublisher);
-		}
-
-		@Override
-		public String getRole() {
-			return this.lockKey;
-		}
-
-		@Override
-		public String getId() {
-			return LockRegistryStreamCoordinator.this.instanceId;
-		}
-
-		/** A try for the lock that began at {@code startedAt} (nano time) succeeded. */
-		void renewed(long startedAt) {
-			this.renewedAt = startedAt;
-		}
-
-		void fenceIfOverdue(long now) {
-			if (!this.leading || this.fenced || this.leaving || this.stream == null) {
-				return;
-			}
-			long overdue = now - this.renewedAt;
-			if (overdue < LockRegistryStreamCoordinator.this.fenceAfter.toNanos()) {
-				return;
-			}
-			this.fenced = true;
-			logger.warn("Stream '" + this.stream + "': its lock was last renewed " + overdue / 1_000_000
-					+ " ms ago (the lock registry is slow or unreachable); stopping it here before the lock can "
-					+ "expire, so that no other instance consumes it at the same time");
-			// off the watchdog: a stop waits for the listener call in flight, and every held stream may be overdue
-			LockRegistryStreamCoordinator.this.executor.execute(() -> {
-				this.onRevoked.run();
-				this.initiator.getContext().yield();
-			});
-		}
-
-		@Override
-		public void onGranted(Context context) {
-			this.fenced = false;
-			this.leading = true;
-			if (this.stream == null) {
-				return;
-			}
-			logger.info("Stream '" + this.stream + "': this instance (" + getId()
-					+ ") holds its lock; connecting from the shared checkpoint");
-			try {
-				this.onGranted.run();
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Stream '" + this.stream + "': could not start after taking its lock; releasing it", ex);
-				throw ex;
+	/** Starts again, once a heartbeat, the streams of held locks that could not start. */
+	private void restartStopped() {
+		for (LockUnit unit : this.units.values()) {
+			if (unit.isActive() && unit.anyStopped()) {
+				unit.startAll();
 			}
 		}
-
-		@Override
-		public void onRevoked(Context context) {
-			if (this.stream != null) {
-				if (this.leaving || this.handingOver || this.fenced) {
-					logger.info("Stream '" + this.stream + "': released its lock");
-				}
-				else {
-					logger.warn("Stream '" + this.stream + "': lost its lock (the lock registry is unreachable, or the "
-							+ "lock expired before it was renewed); stopped here, another instance takes over");
-				}
-			}
-			try {
-				this.onRevoked.run();
-			}
-			finally {
-				this.handingOver = false;
-				synchronized (this) {
-					if (this.counted && this.leading) {
-						LockRegistryStreamCoordinator.this.held.decrementAndGet();
-					}
-					this.leading = false;
-					notifyAll();
-				}
-			}
-		}
-
-		boolean mayHandOver() {
-			Duration interval = LockRegistryStreamCoordinator.this.rebalanceInterval;
-			if (interval == null) {
-				return false;
-			}
-			long quiet = interval.toNanos() * HANDOVER_QUIET_INTERVALS;
-			return this.leading && !this.leaving && (this.handedOverAt == 0 || System.nanoTime() - this.handedOverAt > quiet);
-		}
-
-		/** Stop the stream, saving its checkpoint, and only then let the lock go. */
-		void handOver(int running, int leastBusyOther) {
-			logger.info("Stream '" + this.stream + "': handing it over to even out the streams (this instance runs "
-					+ running + ", another runs " + leastBusyOther + ")");
-			this.handedOverAt = System.nanoTime();
-			this.handingOver = true;
-			this.onRevoked.run();
-			this.initiator.getContext().yield();
-		}
-
-		/** Stop the election and wait (bounded) until a held lock is released. */
-		void leave() {
-			this.leaving = true;
-			this.initiator.stop();
-			Duration timeout = LockRegistryStreamCoordinator.this.heartbeat.multipliedBy(2).plusSeconds(5);
-			long deadline = System.nanoTime() + timeout.toNanos();
-			synchronized (this) {
-				while (this.leading) {
-					long remaining = deadline - System.nanoTime();
-					if (remaining <= 0) {
-						logger.warn("Lock '" + this.lockKey + "' was not released within " + timeout.toMillis()
-								+ " ms; it expires after the lock's time to live");
-						return;
-					}
-					try {
-						wait(Math.max(1, remaining / 1_000_000));
-					}
-					catch (InterruptedException ex) {
-						Thread.currentThread().interrupt();
-						return;
-					}
-				}
-			}
-		}
-
 	}
 
-	/**
-	 * A stream lock that counts towards this instance's share: trying for it while not holding
-	 * it takes a place, given back when the try fails or the lock is later revoked.
-	 */
-	private final class CountedLock implements Lock {
-
-		private final Lock lock;
-
-		private final Election election;
-
-		CountedLock(Lock lock, Election election) {
-			this.lock = lock;
-			this.election = election;
-		}
-
-		@Override
-		public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
-			long started = System.nanoTime();
-			if (this.election.leading) {
-				boolean renewed = this.lock.tryLock(time, unit);
-				if (renewed) {
-					this.election.renewed(started);
+	/** Everything released at shutdown, on the coordination thread that holds the locks. */
+	private void releaseEverything() {
+		for (LockUnit unit : this.units.values()) {
+			if (unit.state != LockUnit.State.FREE) {
+				CompletableFuture<Void> stopped = unit.stopped;
+				if (stopped != null) {
+					await(stopped, System.nanoTime() + leaveTimeout().toNanos(), "Lock '" + unit.key + "' streams did not stop");
 				}
-				return renewed;
-			}
-			if (!reserve(this.election)) {
-				Thread.sleep(Math.min(unit.toMillis(time), LockRegistryStreamCoordinator.this.pollInterval.toMillis()));
-				return false;
-			}
-			boolean acquired = false;
-			try {
-				acquired = this.lock.tryLock(time, unit);
-				if (acquired) {
-					this.election.renewed(started);
-				}
-				return acquired;
-			}
-			finally {
-				if (!acquired) {
-					LockRegistryStreamCoordinator.this.held.decrementAndGet();
-				}
+				unlockQuietly(this.registry.obtain(unit.key));
+				unit.state = LockUnit.State.FREE;
+				logger.info("Lock '" + unit.key + "': released");
 			}
 		}
-
-		@Override
-		public boolean tryLock() {
-			return this.lock.tryLock();
+		if (this.presenceHeld) {
+			unlockQuietly(this.registry.obtain(this.presenceKey));
+			this.presenceHeld = false;
 		}
+	}
 
-		@Override
-		public void lock() {
-			this.lock.lock();
+	/** Stops the streams of the locks whose renewal is overdue, before the locks can expire. */
+	void fenceOverdue() {
+		long now = System.nanoTime();
+		for (LockUnit unit : this.units.values()) {
+			if (unit.isActive()) {
+				fenceIfOverdue(unit, now);
+			}
 		}
+	}
 
-		@Override
-		public void lockInterruptibly() throws InterruptedException {
-			this.lock.lockInterruptibly();
+	private void fenceIfOverdue(LockUnit unit, long now) {
+		long overdue = now - unit.renewedAt;
+		if (overdue < this.fenceAfter.toNanos()) {
+			return;
 		}
+		logger.warn("Lock '" + unit.key + "' was last renewed " + overdue / 1_000_000 + " ms ago (the lock registry is "
+				+ "slow or unreachable); stopping its " + unit.members().size() + " stream(s) here before the lock can "
+				+ "expire, so that no other instance consumes them at the same time");
+		unit.stopped = unit.stopAll();
+		unit.fenced = true;
+	}
 
-		@Override
-		public void unlock() {
-			this.lock.unlock();
+	private Context context(LockUnit unit) {
+		return new Context() {
+
+			@Override
+			public boolean isLeader() {
+				return unit.isActive();
+			}
+
+			@Override
+			public void yield() {
+				unit.yieldRequested = true;
+			}
+
+			@Override
+			public String getRole() {
+				return unit.key;
+			}
+
+		};
+	}
+
+	private static void await(CompletableFuture<?> stage, long deadline, String timeoutMessage) {
+		try {
+			stage.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
 		}
-
-		@Override
-		public Condition newCondition() {
-			return this.lock.newCondition();
+		catch (TimeoutException ex) {
+			logger.warn(timeoutMessage + " in time; going on");
 		}
+		catch (ExecutionException ex) {
+			logger.debug(timeoutMessage, ex.getCause());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
 
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/** A stream asked about: the key of its lock, and whether it may run here. */
+	private record Watched(String key, boolean candidate) {
 	}
 
 }

@@ -2,16 +2,13 @@ package dev.sseclient.cluster;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
+import java.util.TreeSet;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
-
-import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.Cursor;
 import org.springframework.data.redis.core.ScanOptions;
@@ -24,8 +21,6 @@ import org.springframework.integration.redis.util.RedisLockRegistry;
  * id is comes from the instances' presence locks, whose keys carry the instance id.
  */
 public final class RedisStreamLocks implements StreamLocks {
-
-	private static final Log logger = LogFactory.getLog(RedisStreamLocks.class);
 
 	private final RedisLockRegistry registry;
 
@@ -53,51 +48,40 @@ public final class RedisStreamLocks implements StreamLocks {
 	}
 
 	@Override
-	public @Nullable String holderOf(String lockKey) {
-		try {
-			String clientId = this.redis.opsForValue().get(this.keyPrefix + lockKey);
-			return (clientId != null) ? instances(locks()).get(clientId) : null;
+	public LockSnapshot snapshot(Collection<String> lockKeys) {
+		Map<String, String> instances = instances();
+		List<String> keys = lockKeys.stream().map((key) -> this.keyPrefix + key).toList();
+		List<String> clientIds = keys.isEmpty() ? List.of() : this.redis.opsForValue().multiGet(keys);
+		Map<String, String> holders = new HashMap<>();
+		Set<String> live = new TreeSet<>(instances.values());
+		int i = 0;
+		for (String key : lockKeys) {
+			String clientId = (clientIds != null) ? clientIds.get(i) : null;
+			i++;
+			if (clientId != null) {
+				String holder = instances.getOrDefault(clientId, clientId);
+				holders.put(key, holder);
+				live.add(holder);
+			}
 		}
-		catch (DataAccessException ex) {
-			logger.debug("Could not read the holder of lock '" + lockKey + "'", ex);
-			return null;
-		}
+		return new LockSnapshot(holders, live);
 	}
 
-	@Override
-	public Map<String, Integer> locksPerHolder() {
-		Map<String, String> locks = locks();
-		Map<String, String> instances = instances(locks);
-		Map<String, Integer> counts = new TreeMap<>();
-		locks.values().forEach((clientId) -> counts.merge(instances.getOrDefault(clientId, clientId), 1, Integer::sum));
-		return counts;
-	}
-
-	/** Every live lock: key without the prefix, to the client id holding it. */
-	private Map<String, String> locks() {
+	/** Client id to instance id, from the presence locks, whose keys carry the instance id. */
+	private Map<String, String> instances() {
+		String presence = this.keyPrefix + LockRegistryStreamCoordinator.PRESENCE_PREFIX;
 		List<String> keys = new ArrayList<>();
-		try (Cursor<String> cursor = this.redis.scan(ScanOptions.scanOptions().match(this.keyPrefix + "*").count(1000).build())) {
+		try (Cursor<String> cursor = this.redis.scan(ScanOptions.scanOptions().match(presence + "*").count(1000).build())) {
 			cursor.forEachRemaining(keys::add);
 		}
 		List<String> clientIds = keys.isEmpty() ? List.of() : this.redis.opsForValue().multiGet(keys);
-		Map<String, String> locks = new HashMap<>();
+		Map<String, String> instances = new HashMap<>();
 		for (int i = 0; i < keys.size(); i++) {
 			String clientId = (clientIds != null) ? clientIds.get(i) : null;
 			if (clientId != null) {
-				locks.put(keys.get(i).substring(this.keyPrefix.length()), clientId);
+				instances.put(clientId, keys.get(i).substring(presence.length()));
 			}
 		}
-		return locks;
-	}
-
-	/** Client id to instance id, from the presence locks. */
-	private static Map<String, String> instances(Map<String, String> locks) {
-		Map<String, String> instances = new HashMap<>();
-		locks.forEach((key, clientId) -> {
-			if (key.startsWith(LockRegistryStreamCoordinator.PRESENCE_PREFIX)) {
-				instances.put(clientId, key.substring(LockRegistryStreamCoordinator.PRESENCE_PREFIX.length()));
-			}
-		});
 		return instances;
 	}
 

@@ -1,30 +1,26 @@
 package dev.sseclient.cluster;
 
-import java.util.Map;
+import java.util.Collection;
+import java.util.concurrent.locks.Lock;
 
-import org.jspecify.annotations.Nullable;
-
-import org.springframework.integration.support.locks.LockRegistry;
+import org.springframework.integration.support.locks.RenewableLockRegistry;
 
 /**
  * The lock registry the instances share, with what the coordinator reads besides locks: who
- * holds a lock, and how many each instance holds, for spreading the streams evenly.
+ * holds which lock and which instances are alive, in one read however many locks there are.
  */
 public interface StreamLocks {
 
 	/** The shared registry. */
-	LockRegistry<?> registry();
-
-	/** The id of the instance holding a lock, or {@code null} if it is free or the holder unknown. */
-	@Nullable String holderOf(String lockKey);
+	RenewableLockRegistry<? extends Lock> registry();
 
 	/**
-	 * Live locks per holding instance. Every live instance holds a presence lock, so the keys
-	 * are the live instances.
+	 * One read of the lock store.
+	 * @param lockKeys the locks whose holders are wanted
 	 */
-	Map<String, Integer> locksPerHolder();
+	LockSnapshot snapshot(Collection<String> lockKeys);
 
-	/** Release whatever this instance still holds; the elections have stopped. */
+	/** Release whatever this instance still holds; coordination has stopped. */
 	default void releaseAll() {
 	}
 

@@ -8,18 +8,19 @@ package dev.sseclient.container;
 public interface SseStreamCoordinator {
 
 	/** Whether this instance may run the stream at all (it may be pinned to other instances). */
-	boolean isCandidate(String stream);
+	boolean isCandidate(CoordinatedStream stream);
 
 	/**
-	 * Compete for a stream, unless already competing. {@code onGranted} runs when this instance
-	 * is to run the stream, {@code onRevoked} when it must stop; both on a coordination thread.
+	 * Compete for a stream, unless already competing; returns at once, without waiting for the
+	 * lock store. {@code onGranted} runs when this instance is to run the stream, {@code onRevoked}
+	 * when it must stop; both on a coordination thread.
 	 */
-	void join(String stream, Runnable onGranted, Runnable onRevoked);
+	void join(CoordinatedStream stream, Runnable onGranted, Runnable onRevoked);
 
-	/** Stop competing for a stream, releasing it if held; returns once released or after a bound. */
+	/** Stop competing for a stream, stopping it here if it runs; returns once stopped or after a bound. */
 	void leave(String stream);
 
-	/** {@link #leave} every stream. */
+	/** {@link #leave} every stream and release every lock. */
 	void leaveAll();
 
 	/** This instance's part in running the stream, and who runs it if known. */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
@@ -97,6 +98,8 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 	private @Nullable Scheduler scheduler;
 
 	private boolean declaredCreated;
+
+	private final Set<String> declaredNames = ConcurrentHashMap.newKeySet();
 
 	private final KeepAlive keepAlive = new KeepAlive();
 
@@ -215,10 +218,14 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 		SseStreamCoordinator coordinator = this.coordinator;
 		if (coordinator == null) {
 			container.start();
+			return;
 		}
-		else if (coordinator.isCandidate(container.getName())) {
+		CoordinatedStream stream = this.declaredNames.contains(container.getName())
+				? CoordinatedStream.declared(container.getName())
+				: CoordinatedStream.registered(container.getName(), container.getDefinition().template());
+		if (coordinator.isCandidate(stream)) {
 			container.roleChanged(StreamRole.Role.STANDBY);
-			coordinator.join(container.getName(), () -> {
+			coordinator.join(stream, () -> {
 				container.startFromCheckpoint();
 				container.roleChanged(StreamRole.Role.ACTIVE);
 			}, () -> {
@@ -321,7 +328,9 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 		SseStreamContainer container = container(name);
 		stop(name);
 		synchronized (this) {
-			this.containers.remove(name, container);
+			if (this.containers.remove(name, container)) {
+				this.declaredNames.remove(name);
+			}
 		}
 		for (SseStreamObserver observer : observers()) {
 			observer.onRemoved(container);
@@ -422,6 +431,7 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 				logger.warn("Stream '" + name + "' has no @SseListener; it runs, but nothing receives its events");
 			}
 			this.containers.put(name, newContainer(definition, listeners));
+			this.declaredNames.add(name);
 		});
 		create.end();
 	}

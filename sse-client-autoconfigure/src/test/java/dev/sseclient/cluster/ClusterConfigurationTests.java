@@ -98,7 +98,19 @@ class ClusterConfigurationTests {
 	@Test
 	void pinnedToAnUndeclaredStream() {
 		this.withDatabase.withPropertyValues("sse.client.cluster.streams=prices,news")
-			.run(failsWith("sse.client.cluster.streams", "names streams that are not declared: news"));
+			.run(failsWith("sse.client.cluster.streams", "names streams or templates that are not declared: news"));
+	}
+
+	@Test
+	void pinnedToATemplate() {
+		this.withDatabase.withPropertyValues("sse.client.cluster.streams=device", "sse.client.templates.device.url=http://localhost/{id}")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void noSlots() {
+		this.withDatabase.withPropertyValues("sse.client.cluster.slots=0")
+			.run(failsWith("sse.client.cluster.slots", "(0) must be between 1 and 4096"));
 	}
 
 	@Test

@@ -1,0 +1,181 @@
+package dev.sseclient.cluster;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import dev.sseclient.container.CoordinatedStream;
+
+/**
+ * One lock of the registry and the streams it guards: a declared stream alone, or the streams
+ * registered at run time whose names hash to one slot. Its streams are started and stopped in
+ * order, on a pool shared by every unit, so the coordination thread never waits for a stream.
+ * Its state is changed by the coordination thread, and by the watchdog when it fences.
+ */
+final class LockUnit {
+
+	private static final Log logger = LogFactory.getLog(LockUnit.class);
+
+	enum State {
+
+		/** Not held here. */
+		FREE,
+		/** Held here; its streams run. */
+		HELD,
+		/** Held here while its streams stop; released once they have. */
+		RELEASING
+
+	}
+
+	final String key;
+
+	private final Executor pool;
+
+	private final Map<String, Member> members = new ConcurrentHashMap<>();
+
+	private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+
+	volatile State state = State.FREE;
+
+	/** Stopped by the watchdog as its renewal was overdue; released when the coordinator can. */
+	volatile boolean fenced;
+
+	/** Its renewal failed: it is released without trying again. */
+	volatile boolean lost;
+
+	/** Given up through Spring Integration's {@code Context.yield()}. */
+	volatile boolean yieldRequested;
+
+	/** When the last successful try to take or renew it began (nano time): it lives a time to live from then. */
+	volatile long renewedAt;
+
+	/** When a renewal was last tried (nano time); coordination thread only. */
+	long renewTriedAt;
+
+	/** When it was taken (nano time); coordination thread only. */
+	long heldSince;
+
+	/** When it was first seen free while not held here, 0 when not; coordination thread only. */
+	long freeSince;
+
+	/** Its streams stopping before it is released; set by the coordination thread, or the watchdog as it fences. */
+	volatile @Nullable CompletableFuture<Void> stopped;
+
+	LockUnit(String key, Executor pool) {
+		this.key = key;
+		this.pool = pool;
+	}
+
+	/** Whether its streams may run here. */
+	boolean isActive() {
+		return this.state == State.HELD && !this.fenced;
+	}
+
+	/** Streams it guards here, at least one: a free lock of an unknown unit still counts. */
+	int weight() {
+		return Math.max(1, this.members.size());
+	}
+
+	boolean isEmpty() {
+		return this.members.isEmpty();
+	}
+
+	@Nullable Member member(String stream) {
+		return this.members.get(stream);
+	}
+
+	Collection<Member> members() {
+		return this.members.values();
+	}
+
+	/** Adds a stream, started at once if the lock is held here. */
+	void add(Member member) {
+		if (this.members.putIfAbsent(member.stream.name(), member) == null && isActive()) {
+			enqueue(() -> startIfActive(member));
+		}
+	}
+
+	/** Removes a stream; the returned stage completes once it stopped here. */
+	CompletableFuture<Void> remove(String stream) {
+		Member member = this.members.remove(stream);
+		return (member != null) ? enqueue(member::stop) : CompletableFuture.completedFuture(null);
+	}
+
+	/** Starts every stream not running, while the lock is held here. */
+	CompletableFuture<Void> startAll() {
+		return enqueue(() -> this.members.values().forEach(this::startIfActive));
+	}
+
+	/** Stops every stream running here. */
+	CompletableFuture<Void> stopAll() {
+		return enqueue(() -> this.members.values().forEach(Member::stop));
+	}
+
+	boolean anyStopped() {
+		return this.members.values().stream().anyMatch((member) -> !member.running);
+	}
+
+	private void startIfActive(Member member) {
+		if (isActive() && this.members.get(member.stream.name()) == member) {
+			member.start();
+		}
+	}
+
+	private synchronized CompletableFuture<Void> enqueue(Runnable task) {
+		this.tail = this.tail.handle((ignored, failure) -> null).thenRunAsync(task, this.pool);
+		return this.tail;
+	}
+
+	/** A stream of the unit, with what runs it here and what stops it. */
+	static final class Member {
+
+		final CoordinatedStream stream;
+
+		private final Runnable onGranted;
+
+		private final Runnable onRevoked;
+
+		volatile boolean running;
+
+		Member(CoordinatedStream stream, Runnable onGranted, Runnable onRevoked) {
+			this.stream = stream;
+			this.onGranted = onGranted;
+			this.onRevoked = onRevoked;
+		}
+
+		void start() {
+			if (this.running) {
+				return;
+			}
+			try {
+				this.onGranted.run();
+				this.running = true;
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Stream '" + this.stream.name() + "': could not start after taking its lock; tried again "
+						+ "at the next heartbeat", ex);
+			}
+		}
+
+		void stop() {
+			if (!this.running) {
+				return;
+			}
+			this.running = false;
+			try {
+				this.onRevoked.run();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Stream '" + this.stream.name() + "': could not stop cleanly", ex);
+			}
+		}
+
+	}
+
+}
