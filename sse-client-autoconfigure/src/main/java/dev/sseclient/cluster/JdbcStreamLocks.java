@@ -41,6 +41,13 @@ public final class JdbcStreamLocks implements StreamLocks {
 
 	private final String liveQuery;
 
+	private final String table;
+
+	private final boolean createTable;
+
+	/** Whether the table was made or found; the first read of the lock store does it. */
+	private volatile boolean tableReady;
+
 	private final String region;
 
 	/** Lock key to the registry's row key (a name-based UUID). */
@@ -62,12 +69,11 @@ public final class JdbcStreamLocks implements StreamLocks {
 			throw new IllegalArgumentException("Not a plain table name: '" + table + "'");
 		}
 		this.jdbc = new JdbcTemplate(dataSource);
-		if (createTable) {
-			JdbcTables.createIfMissing(this.jdbc, table, "LOCK_KEY CHAR(36) NOT NULL, REGION VARCHAR(100) NOT NULL, "
-					+ "CLIENT_ID CHAR(36), CREATED_DATE TIMESTAMP NOT NULL, EXPIRED_AFTER TIMESTAMP NOT NULL, "
-					+ "PRIMARY KEY (LOCK_KEY, REGION)");
-		}
+		this.table = table;
+		this.createTable = createTable;
 		this.repository = new DefaultLockRepository(dataSource, instanceId);
+		// the database is first used by the coordination thread: one down at startup fails nothing
+		this.repository.setCheckDatabaseOnStart(false);
 		this.repository.setPrefix(tablePrefix);
 		this.repository.setRegion(region);
 		this.repository.setTransactionManager(new DataSourceTransactionManager(dataSource));
@@ -87,6 +93,14 @@ public final class JdbcStreamLocks implements StreamLocks {
 
 	@Override
 	public LockSnapshot snapshot(Collection<String> lockKeys) {
+		if (!this.tableReady) {
+			if (this.createTable) {
+				JdbcTables.createIfMissing(this.jdbc, this.table, "LOCK_KEY CHAR(36) NOT NULL, REGION VARCHAR(100) NOT NULL, "
+						+ "CLIENT_ID CHAR(36), CREATED_DATE TIMESTAMP NOT NULL, EXPIRED_AFTER TIMESTAMP NOT NULL, "
+						+ "PRIMARY KEY (LOCK_KEY, REGION)");
+			}
+			this.tableReady = true;
+		}
 		Map<String, String> holderByPath = new HashMap<>();
 		Set<String> instances = new TreeSet<>();
 		this.jdbc.query(this.liveQuery, (row) -> {

@@ -122,8 +122,8 @@ public final class LockRegistryStreamCoordinator implements SseStreamCoordinator
 	/** Coordination thread only. */
 	private long lastRebalance;
 
-	/** Coordination thread only. */
-	private @Nullable String lockStoreFailure;
+	/** Why the lock store could not be read last time; {@code null} while it answers. Written by the coordination thread. */
+	private volatile @Nullable String lockStoreFailure;
 
 	/**
 	 * @param locks the lock registry shared by the instances
@@ -285,13 +285,19 @@ public final class LockRegistryStreamCoordinator implements SseStreamCoordinator
 			if (unit.isActive() && member != null && member.running) {
 				return new StreamRole(StreamRole.Role.ACTIVE, this.instanceId);
 			}
-			return new StreamRole(StreamRole.Role.STANDBY, otherHolder(unit.key));
+			return new StreamRole(StreamRole.Role.STANDBY, otherHolder(unit.key), standbyReason());
 		}
 		Watched seen = this.watched.get(stream);
 		if (seen == null) {
-			return new StreamRole(StreamRole.Role.STANDBY, null);
+			return new StreamRole(StreamRole.Role.STANDBY, null, standbyReason());
 		}
-		return new StreamRole(seen.candidate ? StreamRole.Role.STANDBY : StreamRole.Role.EXCLUDED, otherHolder(seen.key));
+		return new StreamRole(seen.candidate ? StreamRole.Role.STANDBY : StreamRole.Role.EXCLUDED, otherHolder(seen.key),
+				standbyReason());
+	}
+
+	private @Nullable String standbyReason() {
+		String failure = this.lockStoreFailure;
+		return (failure != null) ? "the lock store cannot be reached: " + failure : null;
 	}
 
 	private @Nullable String otherHolder(String lockKey) {
@@ -313,9 +319,9 @@ public final class LockRegistryStreamCoordinator implements SseStreamCoordinator
 		renewDue(now);
 		finishReleases();
 		try {
-			holdPresence(now);
 			LockSnapshot read = this.locks.snapshot(List.copyOf(this.watchedKeys));
 			this.snapshot = read;
+			holdPresence(now);
 			if (this.lockStoreFailure != null) {
 				logger.info("The lock store answers again");
 				this.lockStoreFailure = null;

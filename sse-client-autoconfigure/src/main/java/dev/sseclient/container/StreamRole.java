@@ -7,8 +7,15 @@ import org.jspecify.annotations.Nullable;
  *
  * @param role whether this instance runs the stream
  * @param holder the id of the instance holding the stream's lock, if known
+ * @param reason why it stands by when no other instance is known to run it (the lock store
+ * cannot be reached), or {@code null}
  */
-public record StreamRole(Role role, @Nullable String holder) {
+public record StreamRole(Role role, @Nullable String holder, @Nullable String reason) {
+
+	/** A role with nothing to explain. */
+	public StreamRole(Role role, @Nullable String holder) {
+		this(role, holder, null);
+	}
 
 	/** Whether this instance runs a stream. */
 	public enum Role {

@@ -58,6 +58,7 @@ public record StreamSnapshot(String name, StreamState state, String url, String 
 		if (this.cluster != null) {
 			details.put("role", this.cluster.role().name());
 			putIfPresent(details, "holder", this.cluster.holder());
+			putIfPresent(details, "reason", this.cluster.reason());
 		}
 		return details;
 	}

@@ -269,6 +269,31 @@ class ClusterModeTests {
 		}
 	}
 
+	@Test
+	void anInstanceStartsWhileItsLockStoreIsDownStandsBySayingWhyAndRunsOnceItAnswers() throws Exception {
+		int port;
+		try (ServerSocket free = new ServerSocket(0)) {
+			port = free.getLocalPort();
+		}
+		ConfigurableApplicationContext a = start(Map.of("dataSource", this.database, "redisConnectionFactory", redis(port)),
+				Instance.class, "node-a", "sse.client.cluster.lock-registry=redis");
+		await().untilAsserted(() -> assertThat(health(a).getDetails()).containsEntry("role", "STANDBY")
+			.hasEntrySatisfying("reason", (reason) -> assertThat(reason.toString()).startsWith("the lock store cannot be reached")));
+		assertThat(health(a).getStatus()).isEqualTo(Status.UP);
+		assertThat(received(a)).isEmpty();
+
+		RedisServer redis = new RedisServer(port);
+		redis.start();
+		try {
+			await().until(() -> received(a).size() >= 5);
+			assertThat(endpoint(a)).containsEntry("role", "ACTIVE").doesNotContainKey("reason");
+		}
+		finally {
+			this.instances.forEach(ConfigurableApplicationContext::close);
+			redis.stop();
+		}
+	}
+
 	private static LettuceConnectionFactory redis(int port) {
 		LettuceConnectionFactory factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", port));
 		factory.afterPropertiesSet();
