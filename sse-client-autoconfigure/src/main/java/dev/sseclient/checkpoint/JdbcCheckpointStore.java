@@ -2,6 +2,7 @@ package dev.sseclient.checkpoint;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -90,18 +91,32 @@ public class JdbcCheckpointStore implements SseCheckpointStore {
 	@Override
 	public Set<String> save(Map<String, String> ids, Map<String, Long> claims) {
 		Timestamp now = Timestamp.from(Instant.now());
-		Map<String, String> inLockOrder = new TreeMap<>(ids);
+		List<String> inLockOrder = new ArrayList<>(new TreeMap<>(ids).keySet());
 		Set<String> refused = new TreeSet<>();
-		this.transactions.executeWithoutResult((status) -> inLockOrder.forEach((stream, id) -> {
-			long claim = claims.getOrDefault(stream, 0L);
-			if (claim == 0) {
-				upsert(stream, id, now);
+		this.transactions.executeWithoutResult((status) -> {
+			// one round trip for the whole batch; rows missing are inserted one by one after
+			int[] updated = this.jdbc.batchUpdate("UPDATE " + this.table + " SET last_event_id = ?, updated_at = ? "
+					+ "WHERE stream = ? AND (? = 0 OR claim = ?)", inLockOrder, inLockOrder.size(), (statement, stream) -> {
+						long claim = claims.getOrDefault(stream, 0L);
+						statement.setString(1, ids.get(stream));
+						statement.setTimestamp(2, now);
+						statement.setString(3, stream);
+						statement.setLong(4, claim);
+						statement.setLong(5, claim);
+					})[0];
+			for (int i = 0; i < inLockOrder.size(); i++) {
+				if (updated[i] != 0) {
+					continue;
+				}
+				String stream = inLockOrder.get(i);
+				if (claims.getOrDefault(stream, 0L) != 0) {
+					refused.add(stream);
+				}
+				else {
+					upsert(stream, ids.get(stream), now);
+				}
 			}
-			else if (this.jdbc.update("UPDATE " + this.table
-					+ " SET last_event_id = ?, updated_at = ? WHERE stream = ? AND claim = ?", id, now, stream, claim) == 0) {
-				refused.add(stream);
-			}
-		}));
+		});
 		return refused;
 	}
 
