@@ -1,6 +1,7 @@
 package dev.sseclient.checkpoint;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -53,6 +54,53 @@ public final class CheckpointWriter implements AutoCloseable {
 	/** The slot a stream records into; one per stream name. */
 	public Slot slot(String stream) {
 		return this.slots.computeIfAbsent(stream, Slot::new);
+	}
+
+	/**
+	 * Cluster mode: this instance takes these streams over, in one call to the store. Ids they
+	 * recorded while this instance held them before are dropped, and their saves are refused
+	 * once another instance claims them in turn.
+	 * @param resumeFromIfNone stream name to the id to resume from when the store holds none
+	 * @return stream name to the id it resumes from
+	 */
+	public Map<String, String> claim(Map<String, String> resumeFromIfNone) {
+		this.saving.lock();
+		try {
+			Map<String, SseCheckpointStore.Claim> claims = this.store.claim(resumeFromIfNone);
+			Map<String, String> resumeFrom = new HashMap<>();
+			claims.forEach((stream, claim) -> {
+				Slot slot = slot(stream);
+				slot.latest.set(null);
+				slot.saved = null;
+				slot.claim = claim.claim();
+				resumeFrom.put(stream, claim.resumeFrom());
+			});
+			return resumeFrom;
+		}
+		finally {
+			this.saving.unlock();
+		}
+	}
+
+	/** Save these streams' ids recorded since their last save, in one save. */
+	public void flush(Collection<String> streams) {
+		this.saving.lock();
+		try {
+			Map<String, String> batch = new HashMap<>();
+			for (String stream : streams) {
+				Slot slot = this.slots.get(stream);
+				String latest = (slot != null) ? slot.unsaved() : null;
+				if (latest != null) {
+					batch.put(stream, latest);
+				}
+			}
+			if (!batch.isEmpty()) {
+				save(batch);
+			}
+		}
+		finally {
+			this.saving.unlock();
+		}
 	}
 
 	/** Save the streams' ids recorded since their last save, one save at a time. */
@@ -145,24 +193,6 @@ public final class CheckpointWriter implements AutoCloseable {
 
 		private Slot(String stream) {
 			this.stream = stream;
-		}
-
-		/**
-		 * Cluster mode: this instance takes the stream over, resuming from {@code resumeFrom};
-		 * ids it recorded while it held the stream before are dropped, and its saves are refused
-		 * once another instance claims the stream in turn.
-		 */
-		public void claim(String resumeFrom) {
-			CheckpointWriter.this.saving.lock();
-			try {
-				long claim = CheckpointWriter.this.store.claim(this.stream, resumeFrom);
-				this.latest.set(null);
-				this.saved = null;
-				this.claim = claim;
-			}
-			finally {
-				CheckpointWriter.this.saving.unlock();
-			}
 		}
 
 		/** Every listener got through event {@code id}. */

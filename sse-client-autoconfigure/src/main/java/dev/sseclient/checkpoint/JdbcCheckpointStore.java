@@ -3,6 +3,8 @@ package dev.sseclient.checkpoint;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +36,8 @@ import dev.sseclient.jdbc.JdbcTables;
  * transaction) falls back to the update.
  */
 public class JdbcCheckpointStore implements SseCheckpointStore {
+
+	private static final int CLAIMS_PER_QUERY = 500;
 
 	private final JdbcTemplate jdbc;
 
@@ -131,6 +135,38 @@ public class JdbcCheckpointStore implements SseCheckpointStore {
 			return this.jdbc.queryForObject("SELECT claim FROM " + this.table + " WHERE stream = ?", Long.class, stream);
 		});
 		return (claim != null) ? claim : 0;
+	}
+
+	/**
+	 * In one transaction: the claims move up by one in a batched update, rows missing are
+	 * inserted, and one query per few hundred streams reads where each resumes.
+	 */
+	@Override
+	public Map<String, Claim> claim(Map<String, String> resumeFromIfNone) {
+		List<String> inLockOrder = new ArrayList<>(new TreeMap<>(resumeFromIfNone).keySet());
+		Map<String, Claim> claims = new HashMap<>();
+		this.transactions.executeWithoutResult((status) -> {
+			int[] updated = this.jdbc.batchUpdate("UPDATE " + this.table + " SET claim = claim + 1 WHERE stream = ?",
+					inLockOrder, inLockOrder.size(), (statement, stream) -> statement.setString(1, stream))[0];
+			Timestamp now = Timestamp.from(Instant.now());
+			for (int i = 0; i < inLockOrder.size(); i++) {
+				String stream = inLockOrder.get(i);
+				if (updated[i] == 0) {
+					updateElseInsert(() -> this.jdbc.update("UPDATE " + this.table + " SET claim = claim + 1 WHERE stream = ?",
+							stream), () -> this.jdbc.update("INSERT INTO " + this.table
+									+ " (stream, last_event_id, updated_at, claim) VALUES (?, ?, ?, 1)", stream,
+									resumeFromIfNone.get(stream), now));
+				}
+			}
+			for (int from = 0; from < inLockOrder.size(); from += CLAIMS_PER_QUERY) {
+				List<String> some = inLockOrder.subList(from, Math.min(inLockOrder.size(), from + CLAIMS_PER_QUERY));
+				this.jdbc.query("SELECT stream, last_event_id, claim FROM " + this.table + " WHERE stream IN ("
+						+ String.join(", ", Collections.nCopies(some.size(), "?")) + ")", (row) -> {
+							claims.put(row.getString(1), new Claim(row.getString(2), row.getLong(3)));
+						}, some.toArray());
+			}
+		});
+		return claims;
 	}
 
 	private void upsert(String stream, String id, Timestamp now) {

@@ -1,5 +1,6 @@
 package dev.sseclient.checkpoint;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -29,6 +30,22 @@ public interface SseCheckpointStore {
 	}
 
 	/**
+	 * Cluster mode: {@link #claim(String, String)} several streams at once, each resuming from
+	 * its stored id, or from the one given where none is stored. By default one stream at a
+	 * time; a store may do it in one round trip.
+	 * @param resumeFromIfNone stream name to the id to resume from when none is stored
+	 * @return stream name to where it resumes and its claim
+	 */
+	default Map<String, Claim> claim(Map<String, String> resumeFromIfNone) {
+		Map<String, Claim> claims = new HashMap<>();
+		resumeFromIfNone.forEach((stream, fallback) -> {
+			String resumeFrom = load(stream).orElse(fallback);
+			claims.put(stream, new Claim(resumeFrom, claim(stream, resumeFrom)));
+		});
+		return claims;
+	}
+
+	/**
 	 * Store these ids, each under the claim its holder got from {@link #claim}, refusing those of
 	 * streams claimed since; ids without a claim (or claim 0) are saved as {@link #save(Map)}
 	 * does.
@@ -37,6 +54,15 @@ public interface SseCheckpointStore {
 	default Set<String> save(Map<String, String> ids, Map<String, Long> claims) {
 		save(ids);
 		return Set.of();
+	}
+
+	/**
+	 * A stream taken over: where it resumes, and the claim to save its ids under.
+	 *
+	 * @param resumeFrom the id to resume from
+	 * @param claim the claim, 0 when the store does not fence
+	 */
+	record Claim(String resumeFrom, long claim) {
 	}
 
 }

@@ -30,6 +30,7 @@ import org.springframework.integration.support.locks.RenewableLockRegistry;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 import dev.sseclient.container.CoordinatedStream;
+import dev.sseclient.container.SseStreamControl;
 import dev.sseclient.container.SseStreamCoordinator;
 import dev.sseclient.container.StreamRole;
 
@@ -122,6 +123,9 @@ public final class LockRegistryStreamCoordinator implements SseStreamCoordinator
 	/** Coordination thread only. */
 	private long lastRebalance;
 
+	/** Coordination thread only. */
+	private long lastRestart;
+
 	/** Why the lock store could not be read last time; {@code null} while it answers. Written by the coordination thread. */
 	private volatile @Nullable String lockStoreFailure;
 
@@ -193,14 +197,14 @@ public final class LockRegistryStreamCoordinator implements SseStreamCoordinator
 	}
 
 	@Override
-	public void join(CoordinatedStream stream, Runnable onGranted, Runnable onRevoked) {
+	public void join(CoordinatedStream stream, SseStreamControl control) {
 		ExecutorService pool = startThreads();
 		String key = lockKeyOf(stream);
 		this.watchedKeys.add(key);
 		LockUnit unit = this.units.computeIfAbsent(key, (name) -> new LockUnit(name, pool));
 		LockUnit former = this.unitOfStream.putIfAbsent(stream.name(), unit);
 		if (former == null || former == unit) {
-			unit.add(new LockUnit.Member(stream, onGranted, onRevoked));
+			unit.add(new LockUnit.Member(stream, control));
 		}
 	}
 
@@ -327,7 +331,7 @@ public final class LockRegistryStreamCoordinator implements SseStreamCoordinator
 				this.lockStoreFailure = null;
 			}
 			spread(read, now);
-			restartStopped();
+			restartStopped(now);
 		}
 		catch (RuntimeException ex) {
 			String failure = ex.toString();
@@ -523,7 +527,11 @@ public final class LockRegistryStreamCoordinator implements SseStreamCoordinator
 	}
 
 	/** Starts again, once a heartbeat, the streams of held locks that could not start. */
-	private void restartStopped() {
+	private void restartStopped(long now) {
+		if (now - this.lastRestart < this.heartbeat.toNanos()) {
+			return;
+		}
+		this.lastRestart = now;
 		for (LockUnit unit : this.units.values()) {
 			if (unit.isActive() && unit.anyStopped()) {
 				unit.startAll();

@@ -1,16 +1,20 @@
 package dev.sseclient.cluster;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.stream.Collectors;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import dev.sseclient.container.CoordinatedStream;
+import dev.sseclient.container.SseStreamControl;
 
 /**
  * One lock of the registry and the streams it guards: a declared stream alone, or the streams
@@ -40,6 +44,8 @@ final class LockUnit {
 	private final Map<String, Member> members = new ConcurrentHashMap<>();
 
 	private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+
+	private @Nullable CompletableFuture<Void> starting;
 
 	volatile State state = State.FREE;
 
@@ -97,34 +103,66 @@ final class LockUnit {
 	/** Adds a stream, started at once if the lock is held here. */
 	void add(Member member) {
 		if (this.members.putIfAbsent(member.stream.name(), member) == null && isActive()) {
-			enqueue(() -> startIfActive(member));
+			enqueue(() -> start(List.of(member)));
 		}
 	}
 
 	/** Removes a stream; the returned stage completes once it stopped here. */
 	CompletableFuture<Void> remove(String stream) {
 		Member member = this.members.remove(stream);
-		return (member != null) ? enqueue(member::stop) : CompletableFuture.completedFuture(null);
+		return (member != null) ? enqueue(() -> stop(List.of(member))) : CompletableFuture.completedFuture(null);
 	}
 
-	/** Starts every stream not running, while the lock is held here. */
-	CompletableFuture<Void> startAll() {
-		return enqueue(() -> this.members.values().forEach(this::startIfActive));
+	/** Starts every stream not running, while the lock is held here; at most one such start waits at a time. */
+	synchronized void startAll() {
+		CompletableFuture<Void> pending = this.starting;
+		if (pending == null || pending.isDone()) {
+			this.starting = enqueue(() -> start(List.copyOf(this.members.values())));
+		}
 	}
 
 	/** Stops every stream running here. */
 	CompletableFuture<Void> stopAll() {
-		return enqueue(() -> this.members.values().forEach(Member::stop));
+		return enqueue(() -> stop(List.copyOf(this.members.values())));
 	}
 
 	boolean anyStopped() {
 		return this.members.values().stream().anyMatch((member) -> !member.running);
 	}
 
-	private void startIfActive(Member member) {
-		if (isActive() && this.members.get(member.stream.name()) == member) {
-			member.start();
+	private void start(Collection<Member> candidates) {
+		if (!isActive()) {
+			return;
 		}
+		Map<SseStreamControl, List<Member>> byControl = candidates.stream()
+			.filter((member) -> !member.running && this.members.get(member.stream.name()) == member)
+			.collect(Collectors.groupingBy((member) -> member.control));
+		byControl.forEach((control, members) -> {
+			Set<String> failed;
+			try {
+				failed = control.start(members.stream().map((member) -> member.stream.name()).toList());
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Lock '" + this.key + "': could not start its streams; trying again at the next heartbeat", ex);
+				return;
+			}
+			members.forEach((member) -> member.running = !failed.contains(member.stream.name()));
+		});
+	}
+
+	private void stop(Collection<Member> candidates) {
+		Map<SseStreamControl, List<Member>> byControl = candidates.stream()
+			.filter((member) -> member.running)
+			.collect(Collectors.groupingBy((member) -> member.control));
+		byControl.forEach((control, members) -> {
+			members.forEach((member) -> member.running = false);
+			try {
+				control.stop(members.stream().map((member) -> member.stream.name()).toList());
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Lock '" + this.key + "': could not stop its streams cleanly", ex);
+			}
+		});
 	}
 
 	private synchronized CompletableFuture<Void> enqueue(Runnable task) {
@@ -132,48 +170,18 @@ final class LockUnit {
 		return this.tail;
 	}
 
-	/** A stream of the unit, with what runs it here and what stops it. */
+	/** A stream of the unit, and what starts and stops it here. */
 	static final class Member {
 
 		final CoordinatedStream stream;
 
-		private final Runnable onGranted;
-
-		private final Runnable onRevoked;
+		final SseStreamControl control;
 
 		volatile boolean running;
 
-		Member(CoordinatedStream stream, Runnable onGranted, Runnable onRevoked) {
+		Member(CoordinatedStream stream, SseStreamControl control) {
 			this.stream = stream;
-			this.onGranted = onGranted;
-			this.onRevoked = onRevoked;
-		}
-
-		void start() {
-			if (this.running) {
-				return;
-			}
-			try {
-				this.onGranted.run();
-				this.running = true;
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Stream '" + this.stream.name() + "': could not start after taking its lock; tried again "
-						+ "at the next heartbeat", ex);
-			}
-		}
-
-		void stop() {
-			if (!this.running) {
-				return;
-			}
-			this.running = false;
-			try {
-				this.onRevoked.run();
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Stream '" + this.stream.name() + "': could not stop cleanly", ex);
-			}
+			this.control = control;
 		}
 
 	}

@@ -225,20 +225,23 @@ public final class SseStreamContainer {
 	}
 
 	/**
-	 * Start from the id in the checkpoint store rather than this instance's memory: another
-	 * instance may have run the stream meanwhile (cluster mode). Claims the stream in the store
-	 * first, so that saves of an instance that held it before are refused.
+	 * Start from {@code lastEventId}, the id in the checkpoint store rather than this instance's
+	 * memory: another instance may have run the stream meanwhile (cluster mode). The stream was
+	 * claimed in the store first, so that saves of an instance that held it before are refused.
 	 */
-	public void startFromCheckpoint() {
+	void startAt(String lastEventId) {
 		synchronized (this.lock) {
 			if (isRunning()) {
 				return;
 			}
-			this.lastProcessedId = this.checkpoints.getStore().load(getName()).orElse(this.lastProcessedId);
-			// from here on a former holder's late checkpoint saves are refused
-			this.checkpoint.claim(this.lastProcessedId);
+			this.lastProcessedId = lastEventId;
 		}
 		start();
+	}
+
+	/** The id of the last event every listener got through, as this instance knows it. */
+	String lastProcessedId() {
+		return this.lastProcessedId;
 	}
 
 	/** Bytes received over the stream's life, across restarts. */

@@ -12,10 +12,10 @@ public interface SseStreamCoordinator {
 
 	/**
 	 * Compete for a stream, unless already competing; returns at once, without waiting for the
-	 * lock store. {@code onGranted} runs when this instance is to run the stream, {@code onRevoked}
-	 * when it must stop; both on a coordination thread.
+	 * lock store. {@code control} starts the stream when this instance is to run it and stops it
+	 * when it must let it go.
 	 */
-	void join(CoordinatedStream stream, Runnable onGranted, Runnable onRevoked);
+	void join(CoordinatedStream stream, SseStreamControl control);
 
 	/** Stop competing for a stream, stopping it here if it runs; returns once stopped or after a bound. */
 	void leave(String stream);

@@ -3,6 +3,8 @@ package dev.sseclient.container;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,6 +102,8 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 	private boolean declaredCreated;
 
 	private final Set<String> declaredNames = ConcurrentHashMap.newKeySet();
+
+	private final SseStreamControl control = new Control();
 
 	private final KeepAlive keepAlive = new KeepAlive();
 
@@ -225,15 +229,61 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 				: CoordinatedStream.registered(container.getName(), container.getDefinition().template());
 		if (coordinator.isCandidate(stream)) {
 			container.roleChanged(StreamRole.Role.STANDBY);
-			coordinator.join(stream, () -> {
-				container.startFromCheckpoint();
-				container.roleChanged(StreamRole.Role.ACTIVE);
-			}, () -> {
-				container.stop(this.shutdownTimeout);
-				this.checkpoints.flush();
-				container.roleChanged(StreamRole.Role.STANDBY);
-			});
+			coordinator.join(stream, this.control);
 		}
+	}
+
+	/** Starts and stops the streams the coordinator gives this instance or takes from it, several at a time. */
+	private final class Control implements SseStreamControl {
+
+		@Override
+		public Set<String> start(Collection<String> streams) {
+			Map<String, SseStreamContainer> known = known(streams);
+			Map<String, String> resumeFromIfNone = new HashMap<>();
+			known.forEach((name, container) -> resumeFromIfNone.put(name, container.lastProcessedId()));
+			Map<String, String> resumeFrom;
+			try {
+				// from here on a former holder's late checkpoint saves are refused
+				resumeFrom = SseStreamRegistry.this.checkpoints.claim(resumeFromIfNone);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Could not claim " + streams.size() + " stream(s) in the checkpoint store (" + ex
+						+ "); trying again later");
+				return Set.copyOf(streams);
+			}
+			Set<String> failed = new HashSet<>();
+			known.forEach((name, container) -> {
+				try {
+					container.startAt(resumeFrom.getOrDefault(name, resumeFromIfNone.get(name)));
+					container.roleChanged(StreamRole.Role.ACTIVE);
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Stream '" + name + "': could not start; trying again later", ex);
+					failed.add(name);
+				}
+			});
+			return failed;
+		}
+
+		@Override
+		public void stop(Collection<String> streams) {
+			Map<String, SseStreamContainer> known = known(streams);
+			known.values().forEach((container) -> container.stop(SseStreamRegistry.this.shutdownTimeout));
+			SseStreamRegistry.this.checkpoints.flush(known.keySet());
+			known.values().forEach((container) -> container.roleChanged(StreamRole.Role.STANDBY));
+		}
+
+		private Map<String, SseStreamContainer> known(Collection<String> streams) {
+			Map<String, SseStreamContainer> known = new LinkedHashMap<>();
+			for (String name : streams) {
+				SseStreamContainer container = getContainer(name);
+				if (container != null) {
+					known.put(name, container);
+				}
+			}
+			return known;
+		}
+
 	}
 
 	/**
