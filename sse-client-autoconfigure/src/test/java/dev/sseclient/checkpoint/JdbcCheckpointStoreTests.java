@@ -73,6 +73,33 @@ class JdbcCheckpointStoreTests {
 
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("dev.sseclient.postgres.TestDatabases#postgresAndH2")
+	void manyStreamsAreClaimedAtOnceEachResumingFromItsStoredIdOrTheOneGiven(Supplier<DataSource> database) {
+		JdbcCheckpointStore store = new JdbcCheckpointStore(database.get(), "sse_checkpoint");
+		Map<String, String> stored = new HashMap<>();
+		Map<String, String> given = new HashMap<>();
+		for (int i = 0; i < 1200; i++) {
+			if (i % 2 == 0) {
+				stored.put("device-" + i, "stored-" + i);
+			}
+			given.put("device-" + i, "given-" + i);
+		}
+		store.save(stored);
+		long formerClaim = store.claim("device-0", "stored-0");
+
+		Map<String, SseCheckpointStore.Claim> claims = store.claim(given);
+
+		assertThat(claims).hasSize(1200);
+		assertThat(claims.get("device-2")).isEqualTo(new SseCheckpointStore.Claim("stored-2", 1));
+		assertThat(claims.get("device-3")).as("none stored: the id given").isEqualTo(new SseCheckpointStore.Claim("given-3", 1));
+		assertThat(claims.get("device-0").claim()).isGreaterThan(formerClaim);
+		assertThat(store.save(Map.of("device-0", "late"), Map.of("device-0", formerClaim))).as("the former holder's save")
+			.containsExactly("device-0");
+		assertThat(store.save(Map.of("device-3", "next"), Map.of("device-3", claims.get("device-3").claim()))).isEmpty();
+		assertThat(store.load("device-3")).contains("next");
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("dev.sseclient.postgres.TestDatabases#postgresAndH2")
 	void aTableOfTheEarlierVersionGetsTheClaimColumnAndKeepsItsRows(Supplier<DataSource> database) {
 		DataSource dataSource = database.get();
 		new org.springframework.jdbc.core.JdbcTemplate(dataSource).execute("CREATE TABLE old_checkpoint (stream "

@@ -49,7 +49,7 @@ class ClusterScaleTests {
 
 	static final int STREAMS = Integer.getInteger("cluster.scale.streams", 1000);
 
-	private static final Duration LOCK_TTL = Duration.ofSeconds(4);
+	private static final Duration LOCK_TTL = Duration.ofMillis(Long.getLong("cluster.scale.lock-ttl-ms", 4000));
 
 	private static final Duration EVENT_INTERVAL = Duration.ofMillis(Long.getLong("cluster.scale.event-interval-ms", 1000));
 
@@ -168,12 +168,12 @@ class ClusterScaleTests {
 		}
 		System.out.printf("  %d streams: %d events lost, %d delivered twice%n", STREAMS, lost, duplicated);
 		System.out.printf("RESULT store=%s streams=%d spreadSeconds=%.1f statementsPerSecondPerInstance=%.1f threads=%d "
-				+ "coordinationThreads=%d endpointMillis=%d killTakeoverMedianMillis=%d killTakeoverMaxMillis=%d lost=%d%n", store,
-				STREAMS, spreadMillis / 1000.0, statementsPerSecondPerInstance,
+				+ "coordinationThreads=%d endpointMillis=%d killTakeoverMedianMillis=%d killTakeoverMaxMillis=%d lost=%d "
+				+ "lockTtlMillis=%d%n", store, STREAMS, spreadMillis / 1000.0, statementsPerSecondPerInstance,
 				statuses.values().stream().mapToInt(Status::threads).max().orElse(0),
 				statuses.values().stream().mapToInt(Status::coordinationThreads).max().orElse(0),
 				statuses.values().stream().mapToLong(Status::endpointMillis).max().orElse(0), median(killTakeovers),
-				max(killTakeovers), lost);
+				max(killTakeovers), lost, LOCK_TTL.toMillis());
 		assertThat(statuses.values()).allSatisfy((status) -> assertThat(status.coordinationThreads).isLessThanOrEqualTo(6));
 		// bounded by the slots and the intervals, not the streams: 1,000 streams took 2,600 (JDBC) to 6,000 (Redis) per
 		// instance when each stream had a lock of its own

@@ -55,6 +55,8 @@ public final class SseTestServer implements AutoCloseable {
 
 	private static final int MAX_HEAD_SIZE = 64 * 1024;
 
+	private static final int ACCEPT_BACKLOG = 4096;
+
 	private final ServerSocket serverSocket;
 
 	private final String scheme;
@@ -106,7 +108,8 @@ public final class SseTestServer implements AutoCloseable {
 
 	private static SseTestServer bind(ServerSocket socket, String scheme) throws IOException {
 		socket.setReuseAddress(true);
-		socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+		// thousands of clients may connect at once (a cluster instance taking streams over)
+		socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), ACCEPT_BACKLOG);
 		return new SseTestServer(socket, scheme);
 	}
 
