@@ -7,10 +7,12 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * For transient listener failures: calls the listener again with the same event, waiting
- * {@code initialDelay} and multiplying the wait up to {@code maxDelay}, at most
- * {@code maxRetries} times; then hands the failure to a fallback (logging by default) or to a
- * {@link SseListenerRecoverer}, the dead-letter step. The stream waits meanwhile, so order
- * holds. A {@link PayloadConversionException} is not retried: the same data would fail again.
+ * {@code initialDelay} and doubling the wait up to {@code maxDelay}, at most
+ * {@code maxRetries} times, so a listener that keeps failing is called {@code maxRetries + 1}
+ * times in all; then hands the failure to a {@link SseListenerRecoverer}, the dead-letter step,
+ * or to a fallback handler ({@link #withFallback}; logging by default). The stream waits
+ * meanwhile, so order holds. A {@link PayloadConversionException} is not retried: the same data
+ * would fail again.
  */
 public class RetryingErrorHandler implements SseListenerErrorHandler {
 
@@ -24,8 +26,9 @@ public class RetryingErrorHandler implements SseListenerErrorHandler {
 
 	private final SseListenerErrorHandler fallback;
 
+	/** Retries, then logs the failure and goes on with the next event. */
 	public RetryingErrorHandler(int maxRetries, Duration initialDelay, Duration maxDelay) {
-		this(maxRetries, initialDelay, maxDelay, new LoggingErrorHandler());
+		this(maxRetries, initialDelay, maxDelay, (SseListenerErrorHandler) new LoggingErrorHandler());
 	}
 
 	/**
@@ -48,7 +51,16 @@ public class RetryingErrorHandler implements SseListenerErrorHandler {
 		});
 	}
 
-	public RetryingErrorHandler(int maxRetries, Duration initialDelay, Duration maxDelay,
+	/**
+	 * Retries, then lets {@code fallback} decide (go on, retry later, stop the stream). A factory
+	 * method rather than a constructor, so that a lambda given as recoverer is never ambiguous.
+	 */
+	public static RetryingErrorHandler withFallback(int maxRetries, Duration initialDelay, Duration maxDelay,
+			SseListenerErrorHandler fallback) {
+		return new RetryingErrorHandler(maxRetries, initialDelay, maxDelay, fallback);
+	}
+
+	private RetryingErrorHandler(int maxRetries, Duration initialDelay, Duration maxDelay,
 			SseListenerErrorHandler fallback) {
 		if (maxRetries < 0 || initialDelay.isNegative() || maxDelay.compareTo(initialDelay) < 0) {
 			throw new IllegalArgumentException("Need maxRetries >= 0 and 0 <= initialDelay <= maxDelay");

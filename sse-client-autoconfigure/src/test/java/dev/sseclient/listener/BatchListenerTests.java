@@ -177,7 +177,7 @@ class BatchListenerTests {
 				+ SseScript.format("3", null, "c"), firstHandled, SseScript.format("4", null, "d")));
 		this.contextRunner.withBean(FailingListener.class)
 			.withBean(SseListenerErrorHandler.class,
-					() -> new RetryingErrorHandler(1, Duration.ofMillis(10), Duration.ofMillis(10), (SseListenerRecoverer) recovered::add))
+					() -> new RetryingErrorHandler(1, Duration.ofMillis(10), Duration.ofMillis(10), recovered::add))
 			.run((context) -> {
 				FailingListener listener = context.getBean(FailingListener.class);
 				await().until(() -> recovered.size() == 1);
@@ -236,8 +236,8 @@ class BatchListenerTests {
 					+ SseScript.format("3", "other", "{\"n\":99}") + SseScript.format("4", "tick", "{\"n\":4}"))
 			.hold());
 		this.contextRunner.withBean(TypedListener.class)
-			.withBean(SseListenerErrorHandler.class, () -> new RetryingErrorHandler(3, Duration.ofMillis(10),
-					Duration.ofMillis(10), (SseListenerErrorHandler) (failure) -> {
+			.withBean(SseListenerErrorHandler.class, () -> RetryingErrorHandler.withFallback(3, Duration.ofMillis(10),
+					Duration.ofMillis(10), (failure) -> {
 						seen.add(failure);
 						return ErrorAction.proceed();
 					}))

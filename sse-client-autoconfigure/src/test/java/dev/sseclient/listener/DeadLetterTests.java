@@ -113,7 +113,7 @@ class DeadLetterTests {
 			.withBean(SseListenerErrorHandler.class, () -> {
 				JdbcDeadLetterRecoverer table = new JdbcDeadLetterRecoverer(dataSource, "sse_batch_dead_letters");
 				return new RetryingErrorHandler(1, Duration.ofMillis(10), Duration.ofMillis(20),
-						(SseListenerRecoverer) (failure) -> {
+						(failure) -> {
 							table.recover(failure);
 							firstHandled.countDown();
 						});

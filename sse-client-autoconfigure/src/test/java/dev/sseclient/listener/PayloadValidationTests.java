@@ -61,7 +61,7 @@ class PayloadValidationTests {
 			.withPropertyValues("sse.client.streams.orders.url=" + this.server.url("/orders"))
 			.withBean(Listener.class)
 			.withBean(SseListenerErrorHandler.class, () -> new RetryingErrorHandler(3, Duration.ZERO,
-					Duration.ZERO, (SseListenerRecoverer) failures::add))
+					Duration.ZERO, failures::add))
 			.run((context) -> {
 				Listener listener = context.getBean(Listener.class);
 				await().until(() -> listener.orders.size() == 2);
@@ -102,7 +102,7 @@ class PayloadValidationTests {
 			.withPropertyValues("sse.client.streams.orders.url=" + this.server.url("/orders"))
 			.withBean(BatchListener.class)
 			.withBean(SseListenerErrorHandler.class, () -> new RetryingErrorHandler(3, Duration.ZERO,
-					Duration.ZERO, (SseListenerRecoverer) failures::add))
+					Duration.ZERO, failures::add))
 			.run((context) -> {
 				BatchListener listener = context.getBean(BatchListener.class);
 				await().until(() -> listener.orders.size() == 2);

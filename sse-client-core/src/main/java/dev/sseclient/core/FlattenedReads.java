@@ -12,31 +12,77 @@ import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
 
 /**
- * A stream's reads (see {@link ReadItems}) item by item. What {@code concatMapIterable} does,
- * without an {@code Iterable} per read: at one event per read a read is the event itself and
+ * A stream's reads (see {@link ReadItems}) item by item, each passed through a {@link Step} that
+ * emits it, skips it, or ends the sequence. What {@code concatMapIterable} and {@code handle}
+ * do, without an {@code Iterable} per read: at one event per read a read is the event itself and
  * passes straight through. One read is asked for at a time, and the next only once the current
- * one went out, so demand reaches the socket as the subscriber's does.
+ * one went out, so demand reaches the socket as the subscriber's does. Only emitted items need
+ * demand: a skipped item and the end (a failure included) go through without, as Reactive
+ * Streams allows, so a subscriber that has not asked for anything still learns that the stream
+ * failed (rules 1.4 and 1.9).
+ *
+ * @param <T> the type of the items emitted
  */
-final class FlattenedReads extends FluxOperator<Object, SseItem> {
+final class FlattenedReads<T> extends FluxOperator<Object, T> {
 
-	FlattenedReads(Flux<Object> reads) {
+	/** What {@link Step#apply} returns to end the sequence normally. */
+	static final Object COMPLETE = new Object();
+
+	private final Step<T> step;
+
+	FlattenedReads(Flux<Object> reads, Step<T> step) {
 		super(reads);
+		this.step = step;
+	}
+
+	/** Ends the sequence with {@code error}, as returned by {@link Step#apply}. */
+	static Object fail(Throwable error) {
+		return new Failure(error);
 	}
 
 	@Override
-	public void subscribe(CoreSubscriber<? super SseItem> actual) {
-		this.source.subscribe(new Flattener(actual));
+	public void subscribe(CoreSubscriber<? super T> actual) {
+		this.source.subscribe(new Flattener<>(actual, this.step));
 	}
 
-	private static final class Flattener implements CoreSubscriber<Object>, Subscription {
+	/**
+	 * What becomes of an item, in order, on the thread handing items on.
+	 *
+	 * @param <T> the type of the items emitted
+	 */
+	@FunctionalInterface
+	interface Step<T> {
 
+		/**
+		 * @return the item to emit (it needs demand), {@code null} to skip it,
+		 * {@link #COMPLETE}, or {@link #fail} to end the sequence
+		 */
+		@Nullable Object apply(SseItem item);
+
+	}
+
+	private record Failure(Throwable error) {
+	}
+
+	private static final class Flattener<T> implements CoreSubscriber<Object>, Subscription {
+
+		@SuppressWarnings("rawtypes")
 		private static final AtomicIntegerFieldUpdater<Flattener> WIP = AtomicIntegerFieldUpdater
 			.newUpdater(Flattener.class, "wip");
 
+		@SuppressWarnings("rawtypes")
 		private static final AtomicLongFieldUpdater<Flattener> REQUESTED = AtomicLongFieldUpdater
 			.newUpdater(Flattener.class, "requested");
 
-		private final CoreSubscriber<? super SseItem> actual;
+		private final CoreSubscriber<? super T> actual;
+
+		private final Step<T> step;
+
+		/** An item the step let through that waits for demand; the drain loop's own. */
+		private @Nullable T pending;
+
+		/** The step ended the sequence: what to signal; the drain loop's own. */
+		private @Nullable Object ending;
 
 		private @Nullable Subscription upstream;
 
@@ -57,8 +103,9 @@ final class FlattenedReads extends FluxOperator<Object, SseItem> {
 
 		private volatile boolean cancelled;
 
-		Flattener(CoreSubscriber<? super SseItem> actual) {
+		Flattener(CoreSubscriber<? super T> actual, Step<T> step) {
 			this.actual = actual;
+			this.step = step;
 		}
 
 		@Override
@@ -130,13 +177,17 @@ final class FlattenedReads extends FluxOperator<Object, SseItem> {
 					return;
 				}
 				Object current = this.read;
-				if (current != null) {
+				if (current != null || this.pending != null) {
 					emit(current);
 					if (this.cancelled) {
 						this.read = null;
 						return;
 					}
-					if (this.read == null && !this.done) {
+					if (this.ending != null) {
+						end();
+						return;
+					}
+					if (this.read == null && this.pending == null && !this.done) {
 						Subscription subscription = this.upstream;
 						if (subscription != null) {
 							subscription.request(1);
@@ -144,7 +195,7 @@ final class FlattenedReads extends FluxOperator<Object, SseItem> {
 					}
 				}
 				// done first: the last read was set before it
-				if (this.done && this.read == null) {
+				if (this.done && this.read == null && this.pending == null) {
 					Throwable failure = this.error;
 					if (failure != null) {
 						this.actual.onError(failure);
@@ -161,24 +212,38 @@ final class FlattenedReads extends FluxOperator<Object, SseItem> {
 			}
 		}
 
-		/** As many items of the read as asked for; clears the read once all went out. */
-		private void emit(Object current) {
+		/**
+		 * The waiting item and as many of the read's as there is demand for, each passed through
+		 * the step; clears the read once all went through.
+		 */
+		@SuppressWarnings("unchecked")
+		private void emit(@Nullable Object current) {
 			long demand = this.requested;
-			if (demand == 0) {
-				return;
-			}
-			if (!(current instanceof ReadItems items)) {
-				this.actual.onNext((SseItem) current);
-				produced(1, demand);
-				this.read = null;
-				return;
-			}
-			int count = items.size();
 			long emitted = 0;
+			int count = (current != null) ? ReadItems.count(current) : 0;
 			int index = this.next;
-			while (emitted != demand && index < count && !this.cancelled) {
-				this.actual.onNext(items.get(index++));
-				emitted++;
+			while (!this.cancelled) {
+				T waiting = this.pending;
+				if (waiting != null) {
+					if (emitted == demand) {
+						break;
+					}
+					this.pending = null;
+					this.actual.onNext(waiting);
+					emitted++;
+					continue;
+				}
+				if (index == count) {
+					break;
+				}
+				Object outcome = this.step.apply(ReadItems.item(current, index++));
+				if (outcome == COMPLETE || outcome instanceof Failure) {
+					this.ending = outcome;
+					break;
+				}
+				if (outcome != null) {
+					this.pending = (T) outcome;
+				}
 			}
 			produced(emitted, demand);
 			if (index == count) {
@@ -187,6 +252,22 @@ final class FlattenedReads extends FluxOperator<Object, SseItem> {
 			}
 			else {
 				this.next = index;
+			}
+		}
+
+		/** The step ended the sequence: the source is let go, and the end signalled without demand. */
+		private void end() {
+			this.read = null;
+			this.cancelled = true;
+			Subscription subscription = this.upstream;
+			if (subscription != null) {
+				subscription.cancel();
+			}
+			if (this.ending instanceof Failure failure) {
+				this.actual.onError(failure.error());
+			}
+			else {
+				this.actual.onComplete();
 			}
 		}
 

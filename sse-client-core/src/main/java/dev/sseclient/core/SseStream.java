@@ -216,14 +216,12 @@ public final class SseStream implements AutoCloseable {
 	 * not yet delivered when the stream is closed are not delivered; {@code Closed} still is.
 	 */
 	public Flux<SseItem> items() {
-		return new FlattenedReads(sequence()).handle((item, sink) -> {
+		return new FlattenedReads<SseItem>(sequence(), (item) -> {
 			if (item instanceof SseSignal signal) {
 				mirror(signal);
-				sink.next(signal);
+				return signal;
 			}
-			else if (!this.closeRequested) {
-				sink.next(item);
-			}
+			return this.closeRequested ? null : item;
 		});
 	}
 
@@ -256,22 +254,17 @@ public final class SseStream implements AutoCloseable {
 	 * connection signals still reach {@link #signals()}, each right after the events before it.
 	 */
 	public Flux<SseEvent> events() {
-		return new FlattenedReads(sequence()).handle((item, sink) -> {
+		return new FlattenedReads<SseEvent>(sequence(), (item) -> {
 			if (item instanceof SseEvent event) {
-				if (this.closeRequested) {
-					sink.complete();
-				}
-				else {
-					sink.next(event);
-				}
-				return;
+				return this.closeRequested ? FlattenedReads.COMPLETE : event;
 			}
 			SseSignal signal = (SseSignal) item;
 			mirror(signal);
 			if (signal instanceof SseSignal.Closed closed && closed.state() == StreamState.FAILED
 					&& closed.cause() != null) {
-				sink.error(closed.cause());
+				return FlattenedReads.fail(closed.cause());
 			}
+			return null;
 		});
 	}
 

@@ -35,6 +35,10 @@ class FlattenedReadsTests {
 		return ReadItems.of(items, ids.length);
 	}
 
+	private static FlattenedReads<SseItem> flattened(Flux<Object> reads) {
+		return new FlattenedReads<>(reads, (item) -> item);
+	}
+
 	private static String id(SseItem item) {
 		return ((SseEvent) item).id();
 	}
@@ -45,7 +49,7 @@ class FlattenedReadsTests {
 		assertThat(ReadItems.asList(many)).extracting(FlattenedReadsTests::id).containsExactly("2", "3");
 		assertThat(ReadItems.asList(read(1))).extracting(FlattenedReadsTests::id).containsExactly("1");
 		assertThatExceptionOfType(IndexOutOfBoundsException.class).isThrownBy(() -> ReadItems.asList(many).get(2));
-		StepVerifier.create(new FlattenedReads(Flux.just(read(1), many, read(4))).map(FlattenedReadsTests::id))
+		StepVerifier.create(flattened(Flux.just(read(1), many, read(4))).map(FlattenedReadsTests::id))
 			.expectNext("1", "2", "3", "4")
 			.verifyComplete();
 	}
@@ -54,7 +58,7 @@ class FlattenedReadsTests {
 	void theNextReadIsAskedForOnlyOnceTheCurrentOneWentOut() {
 		List<Long> upstreamRequests = new CopyOnWriteArrayList<>();
 		Flux<Object> reads = Flux.just(read(1, 2, 3), read(4)).doOnRequest(upstreamRequests::add);
-		StepVerifier.create(new FlattenedReads(reads).map(FlattenedReadsTests::id), 0)
+		StepVerifier.create(flattened(reads).map(FlattenedReadsTests::id), 0)
 			.expectSubscription()
 			.then(() -> assertThat(upstreamRequests).containsExactly(1L))
 			.thenRequest(2)
@@ -71,7 +75,7 @@ class FlattenedReadsTests {
 	@Test
 	void aFailureComesAfterTheItemsBeforeIt() {
 		Flux<Object> reads = Flux.just(read(1, 2)).concatWith(Flux.error(new IllegalStateException("broken")));
-		StepVerifier.create(new FlattenedReads(reads).map(FlattenedReadsTests::id), 1)
+		StepVerifier.create(flattened(reads).map(FlattenedReadsTests::id), 1)
 			.expectNext("1")
 			.thenRequest(1)
 			.expectNext("2")
@@ -83,7 +87,7 @@ class FlattenedReadsTests {
 		List<String> seen = new ArrayList<>();
 		boolean[] cancelled = { false };
 		Flux<Object> reads = Flux.just(read(1, 2, 3)).concatWith(Flux.never()).doOnCancel(() -> cancelled[0] = true);
-		new FlattenedReads(reads).map(FlattenedReadsTests::id).take(2).subscribe(seen::add);
+		flattened(reads).map(FlattenedReadsTests::id).take(2).subscribe(seen::add);
 		assertThat(seen).containsExactly("1", "2");
 		assertThat(cancelled[0]).isTrue();
 	}
@@ -91,7 +95,7 @@ class FlattenedReadsTests {
 	@Test
 	void readsOnOneThreadAndDemandFromAnotherLoseAndReorderNothing() {
 		int reads = 20_000;
-		List<String> ids = new FlattenedReads(Flux.range(0, reads)
+		List<String> ids = flattened(Flux.range(0, reads)
 			.map((i) -> (i % 3 == 0) ? read(i * 2, i * 2 + 1) : read(i * 2))
 			.subscribeOn(Schedulers.parallel()))
 			.publishOn(Schedulers.boundedElastic(), 1)
@@ -106,6 +110,43 @@ class FlattenedReadsTests {
 			}
 		}
 		assertThat(ids).isEqualTo(expected);
+	}
+
+	@Test
+	void skippedItemsAndAFailureNeedNoDemand() {
+		SseItem opened = new SseSignal.Opened("http://localhost/s", 1);
+		Object signalsOnly = ReadItems.of(new SseItem[] { opened, event(1) }, 2);
+		List<String> skipped = new CopyOnWriteArrayList<>();
+		FlattenedReads<SseEvent> events = new FlattenedReads<>(Flux.just(signalsOnly), (item) -> {
+			if (item instanceof SseEvent event) {
+				return FlattenedReads.fail(new IllegalStateException("failed after " + event.id()));
+			}
+			skipped.add(item.getClass().getSimpleName());
+			return null;
+		});
+		StepVerifier.create(events, 0)
+			.expectSubscription()
+			.expectErrorMessage("failed after 1")
+			.verify(Duration.ofSeconds(5));
+		assertThat(skipped).containsExactly("Opened");
+	}
+
+	@Test
+	void anItemLetThroughWaitsForDemandAndTheNextStepWaitsForIt() {
+		List<String> stepped = new CopyOnWriteArrayList<>();
+		FlattenedReads<SseItem> items = new FlattenedReads<>(Flux.just(read(1, 2), read(3)), (item) -> {
+			stepped.add(id(item));
+			return item;
+		});
+		StepVerifier.create(items.map(FlattenedReadsTests::id), 0)
+			.expectSubscription()
+			.then(() -> assertThat(stepped).containsExactly("1"))
+			.thenRequest(1)
+			.expectNext("1")
+			.then(() -> assertThat(stepped).containsExactly("1", "2"))
+			.thenRequest(2)
+			.expectNext("2", "3")
+			.verifyComplete();
 	}
 
 }
