@@ -28,6 +28,10 @@ class SanitizingTests {
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(SseClientAutoConfiguration.class, SseSanitizingAutoConfiguration.class))
 		.withPropertyValues("sse.client.streams.chat.url=https://llm.example.com/v1/chat",
+				"sse.client.streams.quotes.url=https://user:" + TOKEN + "@quotes.example.com/v1/stream?symbol=ACME&api_key="
+						+ TOKEN + "&q=" + TOKEN,
+				"sse.client.streams.quotes.auto-startup=false",
+				"sse.client.templates.meter.url=https://iot.example.com/meters/{meter}?token=" + TOKEN,
 				"sse.client.streams.chat.auto-startup=false",
 				"sse.client.streams.chat.headers.Authorization=Bearer " + TOKEN,
 				"sse.client.streams.chat.headers.X-Api-Key=" + TOKEN,
@@ -53,6 +57,8 @@ class SanitizingTests {
 			assertThat(configprops).contains("X-Tenant").contains("******").doesNotContain(TOKEN);
 			assertThat(env).contains("https://llm.example.com/v1/chat")
 				.contains("https://iot.example.com/devices/{device}")
+				.contains("https://******@quotes.example.com/v1/stream?symbol=******&api_key=******&q=******")
+				.contains("https://iot.example.com/meters/{meter}?token=******")
 				.contains("******")
 				.doesNotContain(TOKEN);
 		});

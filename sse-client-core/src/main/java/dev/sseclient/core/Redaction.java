@@ -44,6 +44,37 @@ public final class Redaction {
 		return masked.toString();
 	}
 
+	/**
+	 * A URL as configured, perhaps with {@code {placeholders}}, with its user info and the value
+	 * of every query parameter masked, whatever its name: for showing configuration, where a
+	 * parameter named {@code q} may still carry a key.
+	 */
+	public static String configuredUrl(String url) {
+		String masked = url;
+		int scheme = masked.indexOf("://");
+		int at = masked.indexOf('@');
+		int pathStart = masked.indexOf('/', (scheme >= 0) ? scheme + 3 : 0);
+		if (scheme >= 0 && at > scheme && (pathStart < 0 || at < pathStart)) {
+			masked = masked.substring(0, scheme + 3) + MASK + masked.substring(at);
+		}
+		int question = masked.indexOf('?');
+		if (question < 0) {
+			return masked;
+		}
+		int hash = masked.indexOf('#', question);
+		String query = (hash < 0) ? masked.substring(question + 1) : masked.substring(question + 1, hash);
+		StringBuilder out = new StringBuilder(masked.substring(0, question + 1));
+		String[] pairs = query.split("&", -1);
+		for (int i = 0; i < pairs.length; i++) {
+			if (i > 0) {
+				out.append('&');
+			}
+			int equals = pairs[i].indexOf('=');
+			out.append((equals >= 0) ? pairs[i].substring(0, equals + 1) + MASK : pairs[i]);
+		}
+		return (hash < 0) ? out.toString() : out.append(masked.substring(hash)).toString();
+	}
+
 	/** Whether a header or parameter with this name carries credentials by its look. */
 	public static boolean looksSensitive(String name) {
 		String lower = name.toLowerCase(Locale.ROOT);
