@@ -17,10 +17,13 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.event.EventListener;
 
@@ -43,6 +46,7 @@ import static org.awaitility.Awaitility.await;
  * Streams over HTTP/2, against a real HTTP/2 server on loopback: many streams to one origin on
  * few connections, each with its own order, backpressure and failures.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class Http2StreamsTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
@@ -162,7 +166,7 @@ class Http2StreamsTests {
 	}
 
 	@Test
-	void aResetStreamReconnectsAloneFromItsLastEvent() {
+	void aResetStreamReconnectsAloneFromItsLastEventAndSaysItWasReset(CapturedOutput output) {
 		try (SseHttp2TestServer server = SseHttp2TestServer.startCleartext()) {
 			server.dispatcher((request) -> {
 				SseScript script = threeEventsAfter(request);
@@ -183,6 +187,29 @@ class Http2StreamsTests {
 				assertThat(server.requests()).filteredOn((request) -> !request.target().equals("/devices/0"))
 					.hasSize(2);
 				assertThat(server.connectionsAccepted()).isEqualTo(1);
+				assertThat(output.getOut()).contains("Stream 'device-0': The server at http://127.0.0.1:" + server.port()
+						+ "/devices/0 reset this stream (HTTP/2 RST_STREAM)")
+					.contains("its connection, shared with other streams, stays open");
+			});
+		}
+	}
+
+	@Test
+	void aLostConnectionIsLoggedOnceWithTheNumberOfItsStreams(CapturedOutput output) {
+		try (SseHttp2TestServer server = SseHttp2TestServer.startCleartext()) {
+			server.dispatcher(Http2StreamsTests::threeEventsAfter);
+			h2cDevicesOn(server).run((context) -> {
+				Received received = registerDevices(context, 20);
+				await().until(() -> IntStream.range(0, 20).allMatch((i) -> received.of("device-" + i).size() == 3));
+				server.killConnections();
+				await().until(() -> IntStream.range(0, 20).allMatch((i) -> received.of("device-" + i).size() == 6));
+				await().until(() -> output.getOut().contains("stream(s) on it reconnect"));
+				List<String> warnings = output.getOut().lines().filter((line) -> line.contains("WARN")).toList();
+				assertThat(warnings).filteredOn((line) -> line.contains("HTTP/2 connection"))
+					.singleElement()
+					.satisfies((line) -> assertThat(line).contains("to http://127.0.0.1:" + server.port())
+						.contains("20 stream(s) on it reconnect"));
+				assertThat(warnings).as("no line per stream").noneMatch((line) -> line.contains("Stream 'device-"));
 			});
 		}
 	}

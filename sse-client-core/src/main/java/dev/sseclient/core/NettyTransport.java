@@ -10,12 +10,14 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
+import reactor.netty.Connection;
 import reactor.netty.NettyOutbound;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientRequest;
@@ -148,9 +150,29 @@ final class NettyTransport implements StreamTransport {
 			return this.content.then();
 		}
 
+		@Override
+		public @Nullable SharedConnection sharedConnection() {
+			Channel parent = (this.response instanceof Connection connection) ? connection.channel().parent() : null;
+			return (parent != null) ? new NettySharedConnection(parent) : null;
+		}
+
 	}
 
 	/** One attempt's observation: stopped once, when the response head arrived or the attempt ended without one. */
+	private record NettySharedConnection(Channel channel) implements SharedConnection {
+
+		@Override
+		public String id() {
+			return this.channel.id().asShortText();
+		}
+
+		@Override
+		public boolean isOpen() {
+			return this.channel.isActive();
+		}
+
+	}
+
 	private static final class AttemptObservation {
 
 		private final Observation observation;

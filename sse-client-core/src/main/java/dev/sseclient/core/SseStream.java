@@ -480,6 +480,12 @@ public final class SseStream implements AutoCloseable {
 			logger.info(message);
 			return;
 		}
+		if (failure instanceof SharedConnectionLost lost) {
+			// one line for the connection, whatever the number of streams on it
+			SharedConnectionLosses.report(lost.connectionId, lost.origin, lost.reason);
+			logger.debug(message);
+			return;
+		}
 		long now = System.nanoTime();
 		if (this.failuresInRow <= FAILURES_LOGGED_IN_FULL || now - this.lastWarningNanos >= WARNING_INTERVAL_NANOS) {
 			if (this.warningsHeldBack > 0) {
@@ -558,7 +564,36 @@ public final class SseStream implements AutoCloseable {
 		String reason = (root.getMessage() != null) ? root.getMessage() : root.getClass().getSimpleName();
 		StreamConnection connection = this.current;
 		URI url = (connection != null) ? connection.url() : this.request.url();
+		SharedConnection shared = (connection != null) ? connection.sharedConnection() : null;
+		if (shared != null && shared.isOpen()) {
+			// Reactor Netty reports it as a connection "prematurely closed", which only this stream was
+			return new SseConnectionException("The server at " + Redaction.url(url) + " reset this stream (HTTP/2 "
+					+ "RST_STREAM); its connection, shared with other streams, stays open", error);
+		}
+		if (shared != null) {
+			return new SharedConnectionLost(shared.id(), url, reason, error);
+		}
 		return new SseConnectionException("Connection to " + Redaction.url(url) + " failed: " + reason, error);
+	}
+
+	/** The HTTP/2 connection a stream was multiplexed on was lost: every stream on it fails alike. */
+	static final class SharedConnectionLost extends SseConnectionException {
+
+		private static final long serialVersionUID = 1L;
+
+		final String connectionId;
+
+		final String origin;
+
+		final String reason;
+
+		SharedConnectionLost(String connectionId, URI url, String reason, Throwable cause) {
+			super("The HTTP/2 connection " + connectionId + " to " + Redaction.url(url) + " was lost: " + reason, cause);
+			this.connectionId = connectionId;
+			this.origin = url.getScheme() + "://" + url.getHost() + ((url.getPort() != -1) ? ":" + url.getPort() : "");
+			this.reason = reason;
+		}
+
 	}
 
 	/** The stream's last item, once every item before it went out. */

@@ -149,6 +149,8 @@ final class StreamConnection implements EventStreamHandler {
 
 	private volatile boolean completed;
 
+	private volatile @Nullable SharedConnection sharedConnection;
+
 	/** What the stream learns from its connection as it happens. */
 	interface Listener {
 
@@ -186,6 +188,11 @@ final class StreamConnection implements EventStreamHandler {
 	/** The headers this attempt sent, or {@code null} once its response opened. */
 	@Nullable HttpHeaders headers() {
 		return this.headers;
+	}
+
+	/** The HTTP/2 connection the opened response is multiplexed on, or {@code null}. */
+	@Nullable SharedConnection sharedConnection() {
+		return this.sharedConnection;
 	}
 
 	/** Whether the response opened (200 with {@code text/event-stream}). */
@@ -252,6 +259,7 @@ final class StreamConnection implements EventStreamHandler {
 			case OPEN -> {
 				this.hop = null;
 				this.headers = null;
+				this.sharedConnection = response.sharedConnection();
 				yield Flux.<Object>just(open(maskedUrl, response.protocol())).concatWith(parse(response));
 			}
 			case NO_CONTENT -> {

@@ -43,6 +43,11 @@ interface StreamTransport {
 		/** Read and drop the body. */
 		Mono<Void> releaseBody();
 
+		/** The HTTP/2 connection the response is multiplexed on, {@code null} when it has one of its own. */
+		default @Nullable SharedConnection sharedConnection() {
+			return null;
+		}
+
 	}
 
 }
