@@ -81,7 +81,8 @@ public final class SseClusterAutoConfiguration {
 		Duration rebalance = cluster.getRebalanceInterval();
 		return new LockRegistryStreamCoordinator(locks, instanceId, cluster.getStreams(), cluster.getSlots(), cluster.getHeartbeat(),
 				cluster.getLockTtl(), cluster.getPollInterval(),
-				(rebalance.isZero() || rebalance.isNegative()) ? null : rebalance, eventPublisher);
+				(rebalance.isZero() || rebalance.isNegative()) ? null : rebalance, eventPublisher,
+				StreamDefinitions.fingerprints(environment));
 	}
 
 	private static void checkSharedCheckpoints(SseCheckpointStore store) {

@@ -80,6 +80,17 @@ public final class StreamDefinitions {
 		return StreamProperties.read(environment, STREAMS).names();
 	}
 
+	/**
+	 * A short hash of each declared stream's and template's definition, keyed
+	 * {@code stream:<name>} and {@code template:<name>}, for instances to compare theirs.
+	 */
+	static Map<String, String> fingerprints(Environment environment) {
+		Map<String, String> fingerprints = new LinkedHashMap<>();
+		StreamProperties.read(environment, STREAMS).fingerprints().forEach((name, hash) -> fingerprints.put("stream:" + name, hash));
+		StreamProperties.read(environment, TEMPLATES).fingerprints().forEach((name, hash) -> fingerprints.put("template:" + name, hash));
+		return fingerprints;
+	}
+
 	/** The names of the templates. */
 	static Set<String> templateNames(Environment environment) {
 		return StreamProperties.read(environment, TEMPLATES).names();

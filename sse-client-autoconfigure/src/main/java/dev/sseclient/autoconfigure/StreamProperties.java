@@ -1,5 +1,6 @@
 package dev.sseclient.autoconfigure;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -24,6 +25,7 @@ import org.springframework.boot.context.properties.source.IterableConfigurationP
 import org.springframework.core.Conventions;
 import org.springframework.core.convert.TypeDescriptor;
 import org.springframework.core.env.Environment;
+import org.springframework.util.DigestUtils;
 
 /**
  * The settings of every stream (or template) and their defaults, read from the environment in
@@ -80,6 +82,26 @@ final class StreamProperties {
 			});
 		}
 		return new StreamProperties(root, defaults, groups, new PropertySourcesPlaceholdersResolver(environment));
+	}
+
+	/**
+	 * Per stream (or template), a short hash of what defines it: every property it sets as
+	 * written, placeholders unresolved, header values and the body left out (they may be
+	 * secrets, and the hash is shared between instances).
+	 */
+	Map<String, String> fingerprints() {
+		Map<String, String> fingerprints = new LinkedHashMap<>();
+		this.groups.forEach((stream, group) -> {
+			StringBuilder definition = new StringBuilder();
+			group.properties.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach((entry) -> {
+				ConfigurationPropertyName relative = entry.getKey().subName(stream.getNumberOfElements());
+				String setting = relative.toString();
+				boolean secret = setting.startsWith("headers.") || setting.equals("body");
+				definition.append(setting).append('=').append(secret ? "" : String.valueOf(entry.getValue().getValue())).append('\n');
+			});
+			fingerprints.put(group.label, DigestUtils.md5DigestAsHex(definition.toString().getBytes(StandardCharsets.UTF_8)));
+		});
+		return fingerprints;
 	}
 
 	/** The names of the streams (or templates) set, in the order first seen. */

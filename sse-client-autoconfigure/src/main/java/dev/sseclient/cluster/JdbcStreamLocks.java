@@ -5,8 +5,10 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -26,8 +28,9 @@ import dev.sseclient.jdbc.JdbcTables;
 /**
  * Stream locks in Spring Integration's JDBC lock table ({@code <prefix>LOCK}, created if
  * missing), with this instance's id as the lock's client id, so that who holds a lock can be
- * read from the table: one query reads every live lock of the region. At shutdown, whatever
- * the coordinator did not release is deleted.
+ * read from the table: one query reads every live lock of the region. Beside it,
+ * {@code <prefix>SSE_DEFINITION} keeps each instance's hash of each stream's definition. At
+ * shutdown, whatever the coordinator did not release is deleted, and this instance's hashes.
  */
 public final class JdbcStreamLocks implements StreamLocks {
 
@@ -47,6 +50,13 @@ public final class JdbcStreamLocks implements StreamLocks {
 
 	/** Whether the table was made or found; the first read of the lock store does it. */
 	private volatile boolean tableReady;
+
+	/** Each instance's hash of each stream's definition, beside the lock table. */
+	private final String definitionTable;
+
+	private volatile boolean definitionsReady;
+
+	private final String instanceId;
 
 	private final String region;
 
@@ -71,6 +81,8 @@ public final class JdbcStreamLocks implements StreamLocks {
 		this.jdbc = new JdbcTemplate(dataSource);
 		this.table = table;
 		this.createTable = createTable;
+		this.definitionTable = tablePrefix + "SSE_DEFINITION";
+		this.instanceId = instanceId;
 		this.repository = new DefaultLockRepository(dataSource, instanceId);
 		// the database is first used by the coordination thread: one down at startup fails nothing
 		this.repository.setCheckDatabaseOnStart(false);
@@ -119,7 +131,39 @@ public final class JdbcStreamLocks implements StreamLocks {
 	}
 
 	@Override
+	public Map<String, Map<String, String>> shareDefinitions(String instanceId, Map<String, String> fingerprints) {
+		if (!this.definitionsReady) {
+			JdbcTables.createIfMissing(this.jdbc, this.definitionTable, "REGION VARCHAR(100) NOT NULL, "
+					+ "NAME VARCHAR(255) NOT NULL, INSTANCE_ID VARCHAR(36) NOT NULL, FINGERPRINT VARCHAR(64) NOT NULL, "
+					+ "PRIMARY KEY (REGION, NAME, INSTANCE_ID)");
+			this.definitionsReady = true;
+		}
+		this.jdbc.update("DELETE FROM " + this.definitionTable + " WHERE REGION = ? AND INSTANCE_ID = ?", this.region,
+				instanceId);
+		this.jdbc.batchUpdate("INSERT INTO " + this.definitionTable + " (REGION, NAME, INSTANCE_ID, FINGERPRINT) VALUES (?, ?, ?, ?)",
+				List.copyOf(fingerprints.entrySet()), fingerprints.size(), (statement, entry) -> {
+					statement.setString(1, this.region);
+					statement.setString(2, entry.getKey());
+					statement.setString(3, instanceId);
+					statement.setString(4, entry.getValue());
+				});
+		Map<String, Map<String, String>> all = new TreeMap<>();
+		this.jdbc.query("SELECT NAME, INSTANCE_ID, FINGERPRINT FROM " + this.definitionTable + " WHERE REGION = ?",
+				(row) -> {
+					all.computeIfAbsent(row.getString(1), (name) -> new TreeMap<>()).put(row.getString(2), row.getString(3));
+				}, this.region);
+		return all;
+	}
+
+	@Override
 	public void releaseAll() {
+		try {
+			this.jdbc.update("DELETE FROM " + this.definitionTable + " WHERE REGION = ? AND INSTANCE_ID = ?", this.region,
+					this.instanceId);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not delete this instance's stream definitions", ex);
+		}
 		try {
 			this.repository.close();
 		}

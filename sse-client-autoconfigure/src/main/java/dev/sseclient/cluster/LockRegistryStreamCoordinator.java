@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -64,6 +65,9 @@ public final class LockRegistryStreamCoordinator implements SseStreamCoordinator
 	/** Lock key prefix of a slot of streams registered at run time: the template (or nothing), a colon, the slot. */
 	public static final String SLOT_PREFIX = "sse-slot:";
 
+	/** How often this instance compares its stream definitions with the other live instances'. */
+	private static final long DEFINITION_CHECK_NANOS = Duration.ofMinutes(1).toNanos();
+
 	/** Threads that start and stop streams, whatever their number. */
 	private static final int STREAM_THREADS = 4;
 
@@ -92,6 +96,12 @@ public final class LockRegistryStreamCoordinator implements SseStreamCoordinator
 	private final @Nullable Duration rebalanceInterval;
 
 	private final ApplicationEventPublisher eventPublisher;
+
+	/** A hash of each declared stream's and template's definition, by {@code stream:} or {@code template:} name. */
+	private final Map<String, String> definitions;
+
+	/** Definitions already warned about, with the hashes that differed. */
+	private final Set<String> definitionWarnings = ConcurrentHashMap.newKeySet();
 
 	/** Every unit joined, by lock key. */
 	private final Map<String, LockUnit> units = new ConcurrentHashMap<>();
@@ -126,6 +136,9 @@ public final class LockRegistryStreamCoordinator implements SseStreamCoordinator
 	/** Coordination thread only. */
 	private long lastRestart;
 
+	/** Coordination thread only; 0 before the first comparison. */
+	private long lastDefinitionCheck;
+
 	/** Why the lock store could not be read last time; {@code null} while it answers. Written by the coordination thread. */
 	private volatile @Nullable String lockStoreFailure;
 
@@ -141,10 +154,12 @@ public final class LockRegistryStreamCoordinator implements SseStreamCoordinator
 	 * {@code null} to leave them where they are
 	 * @param eventPublisher publishes Spring Integration's {@code OnGrantedEvent} and
 	 * {@code OnRevokedEvent} per lock
+	 * @param definitions a hash of each declared stream's and template's definition, compared
+	 * with the other instances' to warn of differences
 	 */
 	public LockRegistryStreamCoordinator(StreamLocks locks, String instanceId, Set<String> candidates, int slots,
 			Duration heartbeat, Duration lockTtl, Duration pollInterval, @Nullable Duration rebalanceInterval,
-			ApplicationEventPublisher eventPublisher) {
+			ApplicationEventPublisher eventPublisher, Map<String, String> definitions) {
 		this.locks = locks;
 		this.registry = locks.registry();
 		this.instanceId = instanceId;
@@ -155,6 +170,7 @@ public final class LockRegistryStreamCoordinator implements SseStreamCoordinator
 		this.pollInterval = pollInterval;
 		this.rebalanceInterval = rebalanceInterval;
 		this.eventPublisher = eventPublisher;
+		this.definitions = Map.copyOf(definitions);
 		this.presenceKey = PRESENCE_PREFIX + instanceId;
 	}
 
@@ -332,6 +348,7 @@ public final class LockRegistryStreamCoordinator implements SseStreamCoordinator
 			}
 			spread(read, now);
 			restartStopped(now);
+			compareDefinitions(read, now);
 		}
 		catch (RuntimeException ex) {
 			String failure = ex.toString();
@@ -524,6 +541,40 @@ public final class LockRegistryStreamCoordinator implements SseStreamCoordinator
 		unit.startAll();
 		this.eventPublisher.publishEvent(new OnGrantedEvent(this, context(unit), unit.key));
 		return true;
+	}
+
+	/**
+	 * Once a minute, and first as soon as the lock store answers: one WARN per stream or
+	 * template that a live instance defines differently. Each runs it as it defines it, so what
+	 * is consumed would depend on which instance holds the lock.
+	 */
+	private void compareDefinitions(LockSnapshot read, long now) {
+		if (this.definitions.isEmpty() || (this.lastDefinitionCheck != 0 && now - this.lastDefinitionCheck < DEFINITION_CHECK_NANOS)) {
+			return;
+		}
+		this.lastDefinitionCheck = now;
+		Map<String, Map<String, String>> all;
+		try {
+			all = this.locks.shareDefinitions(this.instanceId, this.definitions);
+		}
+		catch (RuntimeException ex) {
+			// a check, not coordination: the streams run all the same
+			logger.debug("Could not compare the stream definitions with the other instances", ex);
+			return;
+		}
+		this.definitions.forEach((name, mine) -> {
+			Map<String, String> others = new TreeMap<>(all.getOrDefault(name, Map.of()));
+			others.keySet().retainAll(read.instances());
+			others.remove(this.instanceId);
+			others.values().removeIf(mine::equals);
+			if (!others.isEmpty() && this.definitionWarnings.add(name + others)) {
+				String kind = name.startsWith("template:") ? "Template" : "Stream";
+				logger.warn(kind + " '" + name.substring(name.indexOf(':') + 1) + "' is defined differently on "
+						+ String.join(", ", others.keySet()) + " than on this instance (" + this.instanceId + "): each "
+						+ "instance runs it as it defines it, so what is consumed depends on which instance holds its "
+						+ "lock; give every instance the same definition");
+			}
+		});
 	}
 
 	/** Starts again, once a heartbeat, the streams of held locks that could not start. */

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -22,11 +23,19 @@ import org.springframework.integration.redis.util.RedisLockRegistry;
  */
 public final class RedisStreamLocks implements StreamLocks {
 
+	private static final char FIELD_SEPARATOR = '|';
+
 	private final RedisLockRegistry registry;
 
 	private final StringRedisTemplate redis;
 
 	private final String keyPrefix;
+
+	/** A hash of each instance's hash of each stream's definition, field {@code <name>|<instance id>}. */
+	private final String definitionsKey;
+
+	private volatile Set<String> published = Set.of();
+
 
 	/**
 	 * @param connectionFactory the Redis shared by the instances
@@ -40,6 +49,7 @@ public final class RedisStreamLocks implements StreamLocks {
 		this.registry.setIdleBetweenTries(pollInterval);
 		this.redis = new StringRedisTemplate(connectionFactory);
 		this.keyPrefix = registryKey + ":";
+		this.definitionsKey = registryKey + ":definitions";
 	}
 
 	@Override
@@ -86,7 +96,34 @@ public final class RedisStreamLocks implements StreamLocks {
 	}
 
 	@Override
+	public Map<String, Map<String, String>> shareDefinitions(String instanceId, Map<String, String> fingerprints) {
+		Map<String, String> fields = new HashMap<>();
+		fingerprints.forEach((name, hash) -> fields.put(name + FIELD_SEPARATOR + instanceId, hash));
+		if (!fields.isEmpty()) {
+			this.redis.opsForHash().putAll(this.definitionsKey, fields);
+		}
+		Map<String, Map<String, String>> all = new TreeMap<>();
+		this.redis.<String, String>opsForHash().entries(this.definitionsKey).forEach((field, hash) -> {
+			int separator = field.lastIndexOf(FIELD_SEPARATOR);
+			if (separator > 0) {
+				all.computeIfAbsent(field.substring(0, separator), (name) -> new TreeMap<>())
+					.put(field.substring(separator + 1), hash);
+			}
+		});
+		this.published = Set.copyOf(fields.keySet());
+		return all;
+	}
+
+	@Override
 	public void releaseAll() {
+		try {
+			if (!this.published.isEmpty()) {
+				this.redis.opsForHash().delete(this.definitionsKey, this.published.toArray());
+			}
+		}
+		catch (RuntimeException ex) {
+			// the live instances are read from the presence locks: a stale hash is never compared
+		}
 		this.registry.destroy();
 	}
 

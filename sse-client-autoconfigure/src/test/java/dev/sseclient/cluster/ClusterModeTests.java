@@ -138,6 +138,19 @@ class ClusterModeTests {
 	}
 
 	@Test
+	void aStreamDefinedDifferentlyOnAnotherInstanceIsNamedInOneWarning(CapturedOutput output) {
+		ConfigurableApplicationContext a = start("node-a", "sse.client.streams.quotes.url=" + this.feed.url("/quotes"));
+		await().until(() -> received(a).size() >= 5);
+		start(this.database, Instance.class, "node-b", "sse.client.streams.prices.url=" + this.feed.url("/prices?v=2"),
+				"sse.client.streams.quotes.url=" + this.feed.url("/quotes"));
+		await().until(() -> output.getOut().contains("is defined differently"));
+		assertThat(output.getOut().lines().filter((line) -> line.contains("is defined differently")))
+			.singleElement()
+			.satisfies((line) -> assertThat(line).contains("Stream 'prices' is defined differently on node-a than on this "
+					+ "instance (node-b)"));
+	}
+
+	@Test
 	void streamsRegisteredAtRunTimeSpreadOverTheInstancesOneHolderEach() {
 		List<ConfigurableApplicationContext> both = List.of(startWithDevices("node-a"), startWithDevices("node-b"));
 		for (ConfigurableApplicationContext instance : both) {
