@@ -12,7 +12,7 @@ import dev.sseclient.core.ReconnectOptions;
 import dev.sseclient.core.SseEvent;
 import dev.sseclient.core.SseRequest;
 import dev.sseclient.core.SseSignal;
-import dev.sseclient.core.StreamState;
+import dev.sseclient.core.SseStream;
 import dev.sseclient.listener.PayloadConverter;
 
 /**
@@ -54,19 +54,15 @@ public class SseStreamRequests {
 		request.accept(builder);
 		SseRequest made = builder.build();
 		List<SseStreamObserver> observers = this.registry.observers();
-		return Flux.defer(() -> definition.client().stream(made).items().handle((item, sink) -> {
-			if (item instanceof SseEvent event) {
-				observers.forEach((observer) -> observer.onEvent(container, event));
-				sink.next(event);
-			}
-			else if (item instanceof SseSignal.Closed closed) {
-				// counted under the declared stream's name: its tag values stay the declared ones
-				observers.forEach((observer) -> observer.onSignal(container, closed));
-				if (closed.state() == StreamState.FAILED && closed.cause() != null) {
-					sink.error(closed.cause());
-				}
-			}
-		}));
+		return Flux.defer(() -> {
+			SseStream opened = definition.client().stream(made);
+			// counted under the declared stream's name: its tag values stay the declared ones
+			opened.signals()
+				.ofType(SseSignal.Closed.class)
+				.subscribe((closed) -> observers.forEach((observer) -> observer.onSignal(container, closed)));
+			// events() fails when the request does, demand or not
+			return opened.events().doOnNext((event) -> observers.forEach((observer) -> observer.onEvent(container, event)));
+		});
 	}
 
 	/**

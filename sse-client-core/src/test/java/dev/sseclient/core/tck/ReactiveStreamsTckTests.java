@@ -38,6 +38,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <li>{@code SseStream.itemBatches()} has a list per network read, and how many reads a
  * response takes is the network's business: no stream of it has a length given in advance, so
  * it is not verified here (its lists are {@code SseStream.items()}'s, verified).
+ * <li>{@code SseStream.signals()} is hot, a side channel beside the events that drops what a slow
+ * subscriber cannot take (a Reactor multicast sink, itself verified by Reactor): no stream of
+ * it has a length given in advance either.
+ * <li>{@code SseStreamRequests.payloads} (autoconfigure) is verified there, in
+ * {@code StreamRequestsTckTests}.
  * <li>A stream has one subscriber ({@code SseStream}'s contract): the TCK's optional
  * multi-subscriber rules are reported as they come.
  * </ul>
