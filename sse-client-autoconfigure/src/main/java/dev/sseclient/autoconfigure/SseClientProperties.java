@@ -199,6 +199,22 @@ public class SseClientProperties {
 		private final Proxy proxy = new Proxy();
 
 		/**
+		 * Streams registered at run time (from this template; set under defaults, from bare
+		 * requests): tag their meters with each stream's own name rather than the template's
+		 * (registered for bare requests), at most 1,000 streams of a template; past that, by
+		 * the template. Declared streams always have meters of their own.
+		 */
+		private boolean perStreamMeters;
+
+		public boolean isPerStreamMeters() {
+			return this.perStreamMeters;
+		}
+
+		public void setPerStreamMeters(boolean perStreamMeters) {
+			this.perStreamMeters = perStreamMeters;
+		}
+
+		/**
 		 * Reconnection after the connection is lost.
 		 */
 		private final Reconnect reconnect = new Reconnect();
@@ -661,6 +677,19 @@ public class SseClientProperties {
 		 * instance out of service, OUT_OF_SERVICE makes it count.
 		 */
 		private String stoppedStatus = "UP";
+
+		/**
+		 * Most names of streams that are down listed in the health of a template's streams.
+		 */
+		private int maxListed = 10;
+
+		public int getMaxListed() {
+			return this.maxListed;
+		}
+
+		public void setMaxListed(int maxListed) {
+			this.maxListed = maxListed;
+		}
 
 		public String getStoppedStatus() {
 			return this.stoppedStatus;

@@ -29,7 +29,7 @@ public final class SseHealthContributorAutoConfiguration {
 	SseHealthContributor sseHealthContributor(SseStreamRegistry registry, SseClientProperties properties) {
 		SseClientProperties.Health health = properties.getHealth();
 		return new SseHealthContributor(registry, health.getGracePeriod(), new Status(health.getCompletedStatus()),
-				new Status(health.getStoppedStatus()), Clock.systemUTC());
+				new Status(health.getStoppedStatus()), Clock.systemUTC(), health.getMaxListed());
 	}
 
 }

@@ -100,8 +100,10 @@ public final class StreamDefinitions {
 			SseRequestCustomizers customizers, StreamClients clients, @Nullable String template) {
 		SseRequest request = request(name, stream, paths, customizers.forStream(name));
 		SseClient client = clients.forStream(request.url(), stream, paths::of);
+		// a template's streams share meters unless it asks for them per stream
+		String meterGroup = (template != null && !stream.isPerStreamMeters()) ? template : null;
 		return new StreamDefinition(name, request, client, positive(stream.getBufferSize(), paths.of("buffer-size")),
-				stream.getOverflow(), stream.isAutoStartup(), template);
+				stream.getOverflow(), stream.isAutoStartup(), template, meterGroup);
 	}
 
 	/**
@@ -165,7 +167,8 @@ public final class StreamDefinitions {
 				named.customizer(this.customizers.forStream(name));
 			}
 			return new StreamDefinition(name, named.build(), this.clients.forRequest(request.url(), this.defaults),
-					Math.max(1, this.defaults.getBufferSize()), this.defaults.getOverflow(), true);
+					Math.max(1, this.defaults.getBufferSize()), this.defaults.getOverflow(), true, null,
+					this.defaults.isPerStreamMeters() ? null : StreamDefinition.REGISTERED);
 		}
 
 		@Override

@@ -143,11 +143,11 @@ public final class SseStreamContainer {
 		this.listeners = List.copyOf(listeners);
 		this.eventListeners = this.listeners.stream()
 			.filter((listener) -> !listener.isBatch())
-			.map((listener) -> instrumentation.instrument(listener, definition.name()))
+			.map((listener) -> instrumentation.instrument(listener, definition.meterStream(), definition.meterTemplate()))
 			.toList();
 		this.batchListeners = this.listeners.stream()
 			.filter(SseListenerEndpoint::isBatch)
-			.map((listener) -> instrumentation.instrument(listener, definition.name()))
+			.map((listener) -> instrumentation.instrument(listener, definition.meterStream(), definition.meterTemplate()))
 			.toList();
 		this.batchSize = this.batchListeners.stream()
 			.mapToInt((listener) -> listener.endpoint().maxBatchSize())

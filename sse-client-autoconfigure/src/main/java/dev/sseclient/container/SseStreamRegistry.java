@@ -105,6 +105,14 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 
 	private final SseStreamControl control = new Control();
 
+	/** Most streams of one template (or of bare requests) with meters of their own. */
+	static final int PER_STREAM_METERS_LIMIT = 1000;
+
+	/** Streams registered at run time with meters of their own, per template; under the lock. */
+	private final Map<String, Integer> perStreamMeters = new HashMap<>();
+
+	private final Set<String> perStreamMetersWarned = new HashSet<>();
+
 	private final KeepAlive keepAlive = new KeepAlive();
 
 	private @Nullable ExecutorService executor;
@@ -181,6 +189,11 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 	/** The container of a stream, or {@code null} if no such stream is declared. */
 	public synchronized @Nullable SseStreamContainer getContainer(String name) {
 		return this.containers.get(name);
+	}
+
+	/** Whether the stream is declared under {@code sse.client.streams}, rather than registered at run time. */
+	public boolean isDeclared(String name) {
+		return this.declaredNames.contains(name);
 	}
 
 	/**
@@ -348,7 +361,7 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 				throw new IllegalArgumentException("A stream named '" + name + "' is already registered");
 			}
 			prepare();
-			StreamDefinition made = definition.get();
+			StreamDefinition made = limitPerStreamMeters(definition.get());
 			List<SseListenerEndpoint> listeners = listenersOf(made);
 			if (listener != null) {
 				// one id for every such listener: the listener tag of meters stays bounded
@@ -369,6 +382,33 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 	}
 
 	/**
+	 * Meters per stream for streams registered at run time, at most
+	 * {@value #PER_STREAM_METERS_LIMIT} per template (or for bare requests): past that, shared by
+	 * the template's streams, and one WARN says so. Must hold the lock.
+	 */
+	private StreamDefinition limitPerStreamMeters(StreamDefinition made) {
+		if (made.meterGroup() != null) {
+			return made;
+		}
+		String group = meterGroupOf(made);
+		int count = this.perStreamMeters.getOrDefault(group, 0);
+		if (count < PER_STREAM_METERS_LIMIT) {
+			this.perStreamMeters.put(group, count + 1);
+			return made;
+		}
+		if (this.perStreamMetersWarned.add(group)) {
+			logger.warn("Streams of " + ((made.template() != null) ? "template '" + made.template() + "'"
+					: "bare requests") + ": " + PER_STREAM_METERS_LIMIT + " already have meters of their own (per-stream-meters); "
+					+ "the next ones share the template's, tagged stream=" + group + ", to keep the number of series bounded");
+		}
+		return made.withMeterGroup(group);
+	}
+
+	private static String meterGroupOf(StreamDefinition definition) {
+		return (definition.template() != null) ? definition.template() : StreamDefinition.REGISTERED;
+	}
+
+	/**
 	 * Removes a stream, declared or registered: stops it gracefully, saves its checkpoint (a later
 	 * registration under the same name resumes from it), and forgets its health component and
 	 * meters. In cluster mode it lets go of the stream's lock.
@@ -379,7 +419,10 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 		stop(name);
 		synchronized (this) {
 			if (this.containers.remove(name, container)) {
-				this.declaredNames.remove(name);
+				StreamDefinition removed = container.getDefinition();
+				if (!this.declaredNames.remove(name) && removed.meterGroup() == null) {
+					this.perStreamMeters.computeIfPresent(meterGroupOf(removed), (group, count) -> (count > 1) ? count - 1 : null);
+				}
 			}
 		}
 		for (SseStreamObserver observer : observers()) {

@@ -16,14 +16,45 @@ import dev.sseclient.core.SseRequest;
  * @param autoStartup whether the stream starts with the application
  * @param template the template under {@code sse.client.templates} it was made from, or
  * {@code null}
+ * @param meterGroup for a stream registered at run time whose meters are shared: the value of
+ * their {@code stream} tag (the template's name, or {@value #REGISTERED} for bare requests);
+ * {@code null} for meters of its own
  */
 public record StreamDefinition(String name, SseRequest request, SseClient client, int bufferSize,
-		OverflowPolicy overflow, boolean autoStartup, @Nullable String template) {
+		OverflowPolicy overflow, boolean autoStartup, @Nullable String template, @Nullable String meterGroup) {
+
+	/** The {@code stream} tag of the shared meters of streams registered from bare requests. */
+	public static final String REGISTERED = "registered";
+
+	/** The {@code template} tag of meters of streams made from no template. */
+	public static final String NO_TEMPLATE = "none";
 
 	/** A stream made from no template. */
 	public StreamDefinition(String name, SseRequest request, SseClient client, int bufferSize, OverflowPolicy overflow,
 			boolean autoStartup) {
-		this(name, request, client, bufferSize, overflow, autoStartup, null);
+		this(name, request, client, bufferSize, overflow, autoStartup, null, null);
+	}
+
+	/** A stream with meters of its own. */
+	public StreamDefinition(String name, SseRequest request, SseClient client, int bufferSize, OverflowPolicy overflow,
+			boolean autoStartup, @Nullable String template) {
+		this(name, request, client, bufferSize, overflow, autoStartup, template, null);
+	}
+
+	/** The value of the {@code stream} tag of this stream's meters. */
+	public String meterStream() {
+		return (this.meterGroup != null) ? this.meterGroup : this.name;
+	}
+
+	/** The value of the {@code template} tag of this stream's meters. */
+	public String meterTemplate() {
+		return (this.template != null) ? this.template : NO_TEMPLATE;
+	}
+
+	/** The same stream, its meters shared under {@code group}. */
+	public StreamDefinition withMeterGroup(String group) {
+		return new StreamDefinition(this.name, this.request, this.client, this.bufferSize, this.overflow, this.autoStartup,
+				this.template, group);
 	}
 
 }

@@ -19,13 +19,14 @@ public class DefaultSseListenerObservationConvention implements SseListenerObser
 
 	@Override
 	public String getContextualName(SseListenerObservationContext context) {
-		return "sse " + context.getEvent().stream() + " " + context.getListenerId();
+		return "sse " + context.getStream() + " " + context.getListenerId();
 	}
 
 	@Override
 	public KeyValues getLowCardinalityKeyValues(SseListenerObservationContext context) {
 		Throwable error = context.getError();
-		return KeyValues.of("stream", context.getEvent().stream(), "listener", context.getListenerId(), "outcome",
+		return KeyValues.of("stream", context.getStream(), "template", context.getTemplate(), "listener",
+				context.getListenerId(), "outcome",
 				(error != null) ? "error" : "success", "exception",
 				(error != null) ? error.getClass().getSimpleName() : "none");
 	}

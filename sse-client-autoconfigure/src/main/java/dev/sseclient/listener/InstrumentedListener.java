@@ -128,35 +128,41 @@ public abstract sealed class InstrumentedListener
 
 		private final @Nullable SseListenerObservationConvention convention;
 
+		private final String stream;
+
+		private final String template;
+
 		Observed(SseListenerEndpoint endpoint, ObservationRegistry registry,
-				@Nullable SseListenerObservationConvention convention) {
+				@Nullable SseListenerObservationConvention convention, String stream, String template) {
 			super(endpoint);
 			this.registry = registry;
 			this.convention = convention;
+			this.stream = stream;
+			this.template = template;
+		}
+
+		private SseListenerObservationContext context(List<SseEvent> events) {
+			return new SseListenerObservationContext(events, endpoint().id(), this.stream, this.template);
 		}
 
 		@Override
 		public @Nullable Throwable callNow(SseEvent event) {
-			return observedNow(new SseListenerObservationContext(event, endpoint().id()),
-					() -> method().invokeNow(event));
+			return observedNow(context(List.of(event)), () -> method().invokeNow(event));
 		}
 
 		@Override
 		public @Nullable Throwable callBatchNow(List<SseEvent> events, List<?> elements) {
-			return observedNow(new SseListenerObservationContext(events, endpoint().id()),
-					() -> method().invokeBatchNow(elements));
+			return observedNow(context(events), () -> method().invokeBatchNow(elements));
 		}
 
 		@Override
 		public Mono<Void> call(SseEvent event) {
-			return observed(() -> new SseListenerObservationContext(event, endpoint().id()),
-					() -> method().invoke(event));
+			return observed(() -> context(List.of(event)), () -> method().invoke(event));
 		}
 
 		@Override
 		public Mono<Void> callBatch(List<SseEvent> events, List<?> elements) {
-			return observed(() -> new SseListenerObservationContext(events, endpoint().id()),
-					() -> method().invokeBatch(elements));
+			return observed(() -> context(events), () -> method().invokeBatch(elements));
 		}
 
 		private @Nullable Throwable observedNow(SseListenerObservationContext context,

@@ -38,15 +38,21 @@ public final class ListenerInstrumentation {
 		this.observationEnabled = observationEnabled;
 	}
 
-	/** The listener's calls on the stream of this name, measured as configured. */
-	public InstrumentedListener instrument(SseListenerEndpoint listener, String stream) {
+	/**
+	 * The listener's calls on a stream, measured as configured.
+	 * @param stream the {@code stream} tag: the stream's name, or its template's when its
+	 * streams share meters
+	 * @param template the {@code template} tag: the stream's template, or {@code none}
+	 */
+	public InstrumentedListener instrument(SseListenerEndpoint listener, String stream, String template) {
 		Boolean chosen = listener.observation();
 		boolean observed = (chosen != null) ? chosen : this.observationEnabled;
 		if (observed && !this.observations.isNoop()) {
-			return new InstrumentedListener.Observed(listener, this.observations, this.convention);
+			return new InstrumentedListener.Observed(listener, this.observations, this.convention, stream, template);
 		}
 		if (this.meters != null) {
-			return new InstrumentedListener.Timed(listener, new ListenerTimers(this.meters, stream, listener.id()));
+			return new InstrumentedListener.Timed(listener,
+					new ListenerTimers(this.meters, stream, template, listener.id()));
 		}
 		return new InstrumentedListener.Plain(listener);
 	}

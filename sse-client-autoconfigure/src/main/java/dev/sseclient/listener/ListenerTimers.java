@@ -21,15 +21,18 @@ final class ListenerTimers {
 
 	private final String stream;
 
+	private final String template;
+
 	private final String listener;
 
 	private volatile @Nullable Timer success;
 
 	private final Map<Class<?>, Timer> failures = new ConcurrentHashMap<>();
 
-	ListenerTimers(MeterRegistry registry, String stream, String listener) {
+	ListenerTimers(MeterRegistry registry, String stream, String template, String listener) {
 		this.registry = registry;
 		this.stream = stream;
+		this.template = template;
 		this.listener = listener;
 	}
 
@@ -55,7 +58,8 @@ final class ListenerTimers {
 	private Timer register(String outcome, String exception) {
 		return Timer.builder(DefaultSseListenerObservationConvention.NAME)
 			.description("Listener calls")
-			.tags("stream", this.stream, "listener", this.listener, "outcome", outcome, "exception", exception,
+			.tags("stream", this.stream, "template", this.template, "listener", this.listener, "outcome", outcome,
+					"exception", exception,
 					"error", exception)
 			.register(this.registry);
 	}

@@ -3,8 +3,10 @@ package dev.sseclient.metrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.DoubleAdder;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -15,6 +17,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.sseclient.container.SseStreamContainer;
 import dev.sseclient.container.SseStreamObserver;
+import dev.sseclient.container.StreamDefinition;
 import dev.sseclient.container.StreamRole;
 import dev.sseclient.core.SseContentTypeException;
 import dev.sseclient.core.SseEvent;
@@ -32,7 +35,13 @@ import dev.sseclient.core.parse.EventStreamLimitException;
 
 /**
  * Micrometer meters of every declared or registered stream, and of every named stream opened
- * through the auto-configured {@code SseClient}, all tagged {@code stream}:
+ * through the auto-configured {@code SseClient}, all tagged {@code stream} and {@code template}.
+ * A declared stream has meters of its own ({@code template} is {@code none}). Streams registered
+ * at run time share their template's ({@code stream} and {@code template} both its name;
+ * {@code stream} is {@code registered} for bare requests) unless the template asks for meters per
+ * stream, so ten thousand devices are a handful of series: counters add up, and the gauges become
+ * aggregates over the streams (connections open, events buffered, the longest time since a last
+ * event, streams run here).
  * <ul>
  * <li>{@code sse.client.events.received} (counter, tag {@code event}: the type; at most
  * {@value #MAX_EVENT_TYPES} types per stream, the rest counted as {@code other})</li>
@@ -61,7 +70,14 @@ public class SseStreamMetrics implements SseStreamObserver, SseItemObserver {
 
 	private final MeterRegistry registry;
 
-	private final Map<String, StreamMeters> streams = new ConcurrentHashMap<>();
+	/** By the value of their {@code stream} tag: a stream's own, or a template's shared by its streams. */
+	private final Map<String, StreamMeters> groups = new ConcurrentHashMap<>();
+
+	/** By stream name: the meters each container counts into, found with one lookup per event. */
+	private final Map<String, Member> streams = new ConcurrentHashMap<>();
+
+	/** Named streams opened by hand through the auto-configured {@code SseClient}, by name. */
+	private final Map<String, Member> openedByHand = new ConcurrentHashMap<>();
 
 	public SseStreamMetrics(MeterRegistry registry) {
 		this.registry = registry;
@@ -69,7 +85,8 @@ public class SseStreamMetrics implements SseStreamObserver, SseItemObserver {
 
 	@Override
 	public void onSignal(SseStreamContainer container, SseSignal signal) {
-		meters(container).signal(signal);
+		Member member = member(container);
+		member.meters.signal(signal, member);
 	}
 
 	/**
@@ -79,12 +96,13 @@ public class SseStreamMetrics implements SseStreamObserver, SseItemObserver {
 	 */
 	@Override
 	public void onItem(SseStream stream, SseItem item) {
-		StreamMeters meters = this.streams.computeIfAbsent(stream.request().name(), StreamMeters::new);
+		Member member = this.openedByHand.computeIfAbsent(stream.request().name(), (name) -> new Member(
+				this.groups.computeIfAbsent(name, (group) -> new StreamMeters(group, StreamDefinition.NO_TEMPLATE))));
 		if (item instanceof SseEvent event) {
-			meters.received(event.type());
+			member.meters.received(event.type());
 		}
 		else if (item instanceof SseSignal signal) {
-			meters.signal(signal);
+			member.meters.signal(signal, member);
 		}
 	}
 
@@ -98,37 +116,69 @@ public class SseStreamMetrics implements SseStreamObserver, SseItemObserver {
 
 	@Override
 	public void onDropped(SseStreamContainer container, SseEvent event, String reason) {
-		meters(container).dropped(reason);
+		member(container).meters.dropped(reason);
 	}
 
 	@Override
 	public void onEvent(SseStreamContainer container, SseEvent event) {
-		meters(container).received(event.type());
+		member(container).meters.received(event.type());
 	}
 
-	/** A removed stream's meters go with it, so streams registered and removed at run time leave none behind. */
+	/**
+	 * A removed stream leaves its group's aggregates; its meters go with the last stream of the
+	 * group, so streams registered and removed at run time leave none behind.
+	 */
 	@Override
 	public void onRemoved(SseStreamContainer container) {
-		this.streams.remove(container.getName());
+		Member member = this.streams.remove(container.getName());
+		if (member == null || !member.meters.leave(container)) {
+			return;
+		}
+		StreamMeters meters = member.meters;
+		this.groups.remove(meters.stream, meters);
 		this.registry.getMeters()
 			.stream()
 			.filter((meter) -> meter.getId().getName().startsWith("sse.client.")
-					&& container.getName().equals(meter.getId().getTag("stream")))
+					&& meters.stream.equals(meter.getId().getTag("stream")))
 			.forEach(this.registry::remove);
 	}
 
 	@Override
 	public void onRoleChanged(SseStreamContainer container, StreamRole.Role role) {
-		meters(container).roleChanged(role);
+		member(container).meters.roleChanged(container, role);
 	}
 
-	private StreamMeters meters(SseStreamContainer container) {
+	private Member member(SseStreamContainer container) {
 		// looked up before computed: a capturing lambda per event would be garbage per event
-		StreamMeters meters = this.streams.get(container.getName());
-		if (meters != null) {
-			return meters;
+		Member member = this.streams.get(container.getName());
+		if (member != null) {
+			return member;
 		}
-		return this.streams.computeIfAbsent(container.getName(), (name) -> new StreamMeters(name).withGauges(container));
+		return this.streams.computeIfAbsent(container.getName(), (name) -> join(container));
+	}
+
+	private Member join(SseStreamContainer container) {
+		StreamDefinition definition = container.getDefinition();
+		return new Member(this.groups.compute(definition.meterStream(), (stream, existing) -> {
+			StreamMeters meters = (existing != null) ? existing
+					: new StreamMeters(stream, definition.meterTemplate()).withGauges();
+			meters.members.add(container);
+			return meters;
+		}));
+	}
+
+	/** A stream's place in its meters, with what its own signals track. */
+	private static final class Member {
+
+		final StreamMeters meters;
+
+		/** Whether its current attempt opened; its signals arrive one at a time. */
+		boolean opened;
+
+		Member(StreamMeters meters) {
+			this.meters = meters;
+		}
+
 	}
 
 	static String outcome(SseException failure) {
@@ -151,66 +201,121 @@ public class SseStreamMetrics implements SseStreamObserver, SseItemObserver {
 
 		private final String stream;
 
+		private final String template;
+
+		/** The containers counting into these meters: one, or a template's streams. */
+		final Set<SseStreamContainer> members = ConcurrentHashMap.newKeySet();
+
+		/** Members running here (cluster mode). */
+		private final Set<SseStreamContainer> active = ConcurrentHashMap.newKeySet();
+
+		/** Bytes of members removed, so the byte counter never goes back. */
+		private final DoubleAdder bytesOfRemoved = new DoubleAdder();
+
 		private final Map<String, Counter> eventCounters = new ConcurrentHashMap<>();
 
 		private final Map<String, Counter> attemptCounters = new ConcurrentHashMap<>();
 
 		private @Nullable Counter otherTypes;
 
-		// touched only by signals, which arrive one at a time
-		private boolean opened;
-
-		private volatile boolean active;
-
 		private @Nullable Counter takeovers;
 
-		StreamMeters(String stream) {
+		StreamMeters(String stream, String template) {
 			this.stream = stream;
+			this.template = template;
 		}
 
-		/** The meters that read the container's state. */
-		StreamMeters withGauges(SseStreamContainer container) {
-			FunctionCounter.builder("sse.client.bytes.received", container, SseStreamContainer::getBytesReceived)
+		/** The meters that read the members' state: sums, counts and the longest silence. */
+		StreamMeters withGauges() {
+			FunctionCounter.builder("sse.client.bytes.received", this, StreamMeters::bytesReceived)
 				.baseUnit("bytes")
 				.description("Bytes of event stream received")
-				.tag("stream", this.stream)
+				.tags("stream", this.stream, "template", this.template)
 				.register(SseStreamMetrics.this.registry);
-			Gauge.builder("sse.client.connections.open", container, (c) -> (c.getState() == StreamState.OPEN) ? 1 : 0)
-				.description("Whether the stream's connection is open")
-				.tag("stream", this.stream)
+			Gauge.builder("sse.client.connections.open", this, StreamMeters::connectionsOpen)
+				.description("Connections open: 0 or 1 for a stream, how many for a template's streams")
+				.tags("stream", this.stream, "template", this.template)
 				.register(SseStreamMetrics.this.registry);
-			Gauge.builder("sse.client.events.buffered", container, SseStreamContainer::getBufferedEvents)
+			Gauge.builder("sse.client.events.buffered", this, StreamMeters::eventsBuffered)
 				.description("Events received but not yet handed to the listeners")
-				.tag("stream", this.stream)
+				.tags("stream", this.stream, "template", this.template)
 				.register(SseStreamMetrics.this.registry);
-			TimeGauge.builder("sse.client.time.since.last.event", container, TimeUnit.MILLISECONDS, StreamMeters::millisSinceLastEvent)
-				.description("Time since the stream's last event")
-				.tag("stream", this.stream)
+			TimeGauge.builder("sse.client.time.since.last.event", this, TimeUnit.MILLISECONDS, StreamMeters::millisSinceLastEvent)
+				.description("Time since the stream's last event; for a template's streams, the longest")
+				.tags("stream", this.stream, "template", this.template)
 				.register(SseStreamMetrics.this.registry);
 			return this;
 		}
 
+		/** Whether the member was the last. */
+		boolean leave(SseStreamContainer container) {
+			this.bytesOfRemoved.add(container.getBytesReceived());
+			this.active.remove(container);
+			this.members.remove(container);
+			return this.members.isEmpty();
+		}
+
+		private double bytesReceived() {
+			double bytes = this.bytesOfRemoved.sum();
+			for (SseStreamContainer member : this.members) {
+				bytes += member.getBytesReceived();
+			}
+			return bytes;
+		}
+
+		private double connectionsOpen() {
+			int open = 0;
+			for (SseStreamContainer member : this.members) {
+				if (member.getState() == StreamState.OPEN) {
+					open++;
+				}
+			}
+			return open;
+		}
+
+		private double eventsBuffered() {
+			long buffered = 0;
+			for (SseStreamContainer member : this.members) {
+				buffered += member.getBufferedEvents();
+			}
+			return buffered;
+		}
+
+		private double millisSinceLastEvent() {
+			Instant now = Instant.now();
+			double longest = Double.NaN;
+			for (SseStreamContainer member : this.members) {
+				SseStream current = member.getStream();
+				Instant last = (current != null) ? current.lastEventAt() : null;
+				if (last != null) {
+					double millis = Duration.between(last, now).toMillis();
+					longest = Double.isNaN(longest) ? millis : Math.max(longest, millis);
+				}
+			}
+			return longest;
+		}
+
 		/** Signals of a stream arrive one at a time. */
-		void signal(SseSignal signal) {
+		void signal(SseSignal signal, Member member) {
 			if (signal instanceof SseSignal.Opened) {
-				this.opened = true;
+				member.opened = true;
 				attempt("opened");
 			}
 			else if (signal instanceof SseSignal.Failed failed) {
-				if (!this.opened) {
+				if (!member.opened) {
 					attempt(outcome(failed.cause()));
 				}
 				if (failed.cause() instanceof EventStreamLimitException) {
 					dropped("too_large");
 				}
-				this.opened = false;
+				member.opened = false;
 			}
 			else if (signal instanceof SseSignal.Closed closed) {
 				ended(endOutcome(closed));
 			}
 		}
 
-		/** Called for one event at a time per stream, so the cap check needs no lock. */
+		/** The cap on event types is checked without a lock: a template's streams may pass it by a few. */
 		void received(String type) {
 			Counter counter = this.eventCounters.get(type);
 			if (counter == null) {
@@ -232,7 +337,7 @@ public class SseStreamMetrics implements SseStreamObserver, SseItemObserver {
 		private Counter eventCounter(String tag) {
 			return Counter.builder("sse.client.events.received")
 				.description("Events received")
-				.tags("stream", this.stream, "event", tag)
+				.tags("stream", this.stream, "template", this.template, "event", tag)
 				.register(SseStreamMetrics.this.registry);
 		}
 
@@ -248,7 +353,7 @@ public class SseStreamMetrics implements SseStreamObserver, SseItemObserver {
 		private void increment(String name, String description, String tag, String value) {
 			Counter.builder(name)
 				.description(description)
-				.tags("stream", this.stream, tag, value)
+				.tags("stream", this.stream, "template", this.template, tag, value)
 				.register(SseStreamMetrics.this.registry)
 				.increment();
 		}
@@ -257,37 +362,35 @@ public class SseStreamMetrics implements SseStreamObserver, SseItemObserver {
 			this.attemptCounters
 				.computeIfAbsent(outcome, (key) -> Counter.builder("sse.client.connection.attempts")
 					.description("Connection attempts by outcome")
-					.tags("stream", this.stream, "outcome", key)
+					.tags("stream", this.stream, "template", this.template, "outcome", key)
 					.register(SseStreamMetrics.this.registry))
 				.increment();
 		}
 
 		/**
-		 * Role changes come from the registry joining the stream and then from its election's
+		 * Role changes come from the registry joining the stream and then from a coordination
 		 * thread; registering a meter twice gives back the same meter, so a race costs nothing.
 		 */
-		void roleChanged(StreamRole.Role role) {
+		void roleChanged(SseStreamContainer container, StreamRole.Role role) {
 			Counter counter = this.takeovers;
 			if (counter == null) {
-				Gauge.builder("sse.client.cluster.active", this, (meters) -> meters.active ? 1 : 0)
-					.description("Whether this instance runs the stream (cluster mode)")
-					.tag("stream", this.stream)
+				Gauge.builder("sse.client.cluster.active", this.active, Set::size)
+					.description("Streams this instance runs (cluster mode): 0 or 1 for a stream")
+					.tags("stream", this.stream, "template", this.template)
 					.register(SseStreamMetrics.this.registry);
 				counter = Counter.builder("sse.client.cluster.takeovers")
 					.description("Times this instance took the stream's lock (cluster mode)")
-					.tag("stream", this.stream)
+					.tags("stream", this.stream, "template", this.template)
 					.register(SseStreamMetrics.this.registry);
 				this.takeovers = counter;
 			}
-			this.active = role == StreamRole.Role.ACTIVE;
-			if (this.active) {
+			if (role == StreamRole.Role.ACTIVE) {
+				this.active.add(container);
 				counter.increment();
 			}
-		}
-
-		private static double millisSinceLastEvent(SseStreamContainer container) {
-			Instant last = (container.getStream() != null) ? container.getStream().lastEventAt() : null;
-			return (last != null) ? Duration.between(last, Instant.now()).toMillis() : Double.NaN;
+			else {
+				this.active.remove(container);
+			}
 		}
 
 	}

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.sseclient.autoconfigure.SseClientAutoConfiguration;
@@ -91,10 +92,15 @@ class RuntimeStreamsTests {
 			for (int i = 0; i < 100; i++) {
 				assertThat(listener.received.get("device-" + i)).as("device %d", i).containsExactly(String.valueOf(i));
 			}
+			// streams registered from bare requests share one health component and one set of meters
 			SseHealthContributor health = context.getBean(SseHealthContributor.class);
-			assertThat(health.stream()).hasSize(100);
+			assertThat(health.stream().map((entry) -> entry.name())).containsExactly("registered");
+			assertThat(((HealthIndicator) health.getContributor("registered")).health().getDetails()).containsEntry("streams",
+					100);
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
-			assertThat(meters.find("sse.client.events.received").tag("stream", "device-7").counter()).isNotNull();
+			assertThat(meters.get("sse.client.events.received").tag("stream", "registered").tag("template", "none").counter()
+				.count()).isEqualTo(100);
+			assertThat(meters.find("sse.client.events.received").tag("stream", "device-7").counter()).isNull();
 			assertThat(registry.getContainer("device-7").getListenerIds()).containsExactly("DeviceListener.on");
 			assertThatIllegalArgumentException().isThrownBy(() -> registry.register("device-7", device(7)))
 				.withMessageContaining("already registered");
@@ -118,7 +124,8 @@ class RuntimeStreamsTests {
 			assertThat(registry.getContainer("device-1")).isNull();
 			assertThat(context.getBean(SseHealthContributor.class).getContributor("device-1")).isNull();
 			assertThat(meters.getMeters()).noneMatch((meter) -> "device-1".equals(meter.getId().getTag("stream")));
-			assertThat(meters.find("sse.client.events.received").tag("stream", "device-2").counter()).isNotNull();
+			assertThat(meters.get("sse.client.connections.open").tag("stream", "registered").gauge().value())
+				.as("device-2 alone left in the aggregate").isEqualTo(1);
 			registry.register("device-1", device(1));
 			await().until(() -> listener.count() == 3);
 			assertThat(this.server.takeRequest().header("Last-Event-ID")).as("resumed from its checkpoint").isEqualTo("1");
