@@ -1,5 +1,9 @@
 package dev.sseclient.container;
 
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
 import dev.sseclient.core.SseEvent;
 import dev.sseclient.core.SseSignal;
 
@@ -26,6 +30,20 @@ public interface SseStreamObserver {
 	 * thread.
 	 */
 	default void onEvent(SseStreamContainer container, SseEvent event) {
+	}
+
+	/**
+	 * A request made from the stream's settings ({@link SseStreamRequests}, one AI answer)
+	 * ended: what its users watch.
+	 * @param firstEvent from subscribing (the request going out) to its first event, or
+	 * {@code null} when none came
+	 * @param duration from subscribing to its end
+	 * @param events how many events it delivered
+	 * @param outcome {@code completed}, {@code incomplete} (its response ended before completing),
+	 * {@code failed} or {@code cancelled}
+	 */
+	default void onRequestEnded(SseStreamContainer container, @Nullable Duration firstEvent, Duration duration, int events,
+			String outcome) {
 	}
 
 	/** The stream was removed from the registry (registered at run time, then removed): forget it. */

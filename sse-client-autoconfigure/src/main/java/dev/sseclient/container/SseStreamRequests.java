@@ -1,5 +1,6 @@
 package dev.sseclient.container;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -10,6 +11,7 @@ import reactor.core.publisher.Flux;
 
 import dev.sseclient.core.ReconnectOptions;
 import dev.sseclient.core.SseEvent;
+import dev.sseclient.core.SseIncompleteResponseException;
 import dev.sseclient.core.SseRequest;
 import dev.sseclient.core.SseSignal;
 import dev.sseclient.core.SseStream;
@@ -56,13 +58,50 @@ public class SseStreamRequests {
 		List<SseStreamObserver> observers = this.registry.observers();
 		return Flux.defer(() -> {
 			SseStream opened = definition.client().stream(made);
+			RequestClock clock = new RequestClock();
 			// counted under the declared stream's name: its tag values stay the declared ones
 			opened.signals()
 				.ofType(SseSignal.Closed.class)
 				.subscribe((closed) -> observers.forEach((observer) -> observer.onSignal(container, closed)));
 			// events() fails when the request does, demand or not
-			return opened.events().doOnNext((event) -> observers.forEach((observer) -> observer.onEvent(container, event)));
+			return opened.events().doOnNext((event) -> {
+				clock.event();
+				observers.forEach((observer) -> observer.onEvent(container, event));
+			}).doFinally((signal) -> {
+				String outcome = switch (signal) {
+					case ON_COMPLETE -> "completed";
+					case ON_ERROR -> (opened.lastError() instanceof SseIncompleteResponseException) ? "incomplete" : "failed";
+					default -> "cancelled";
+				};
+				observers.forEach((observer) -> observer.onRequestEnded(container, clock.firstEvent(), clock.elapsed(),
+						clock.events, outcome));
+			});
 		});
+	}
+
+	/** When a request went out, when its first event came, and how many came; its events arrive one at a time. */
+	private static final class RequestClock {
+
+		private final long startedAt = System.nanoTime();
+
+		private long firstEventAt;
+
+		int events;
+
+		void event() {
+			if (this.events++ == 0) {
+				this.firstEventAt = System.nanoTime();
+			}
+		}
+
+		@Nullable Duration firstEvent() {
+			return (this.events > 0) ? Duration.ofNanos(this.firstEventAt - this.startedAt) : null;
+		}
+
+		Duration elapsed() {
+			return Duration.ofNanos(System.nanoTime() - this.startedAt);
+		}
+
 	}
 
 	/**

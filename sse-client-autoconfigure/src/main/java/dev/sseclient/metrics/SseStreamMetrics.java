@@ -9,10 +9,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.DoubleAdder;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.TimeGauge;
+import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
 
 import dev.sseclient.container.SseStreamContainer;
@@ -141,6 +144,36 @@ public class SseStreamMetrics implements SseStreamObserver, SseItemObserver {
 			.filter((meter) -> meter.getId().getName().startsWith("sse.client.")
 					&& meters.stream.equals(meter.getId().getTag("stream")))
 			.forEach(this.registry::remove);
+	}
+
+	/**
+	 * One request made from a declared stream's settings (one AI answer):
+	 * {@code sse.client.request.first.event} (time to first event, "time to first token"),
+	 * {@code sse.client.request.duration} and {@code sse.client.request.events} (events per
+	 * request), the last two by {@code outcome}; tagged with the declared stream.
+	 */
+	@Override
+	public void onRequestEnded(SseStreamContainer container, @Nullable Duration firstEvent, Duration duration, int events,
+			String outcome) {
+		StreamDefinition definition = container.getDefinition();
+		Tags tags = Tags.of("stream", definition.meterStream(), "template", definition.meterTemplate());
+		if (firstEvent != null) {
+			Timer.builder("sse.client.request.first.event")
+				.description("Time from a request going out to its first event")
+				.tags(tags)
+				.register(this.registry)
+				.record(firstEvent);
+		}
+		Timer.builder("sse.client.request.duration")
+			.description("Time from a request going out to its end")
+			.tags(tags.and("outcome", outcome))
+			.register(this.registry)
+			.record(duration);
+		DistributionSummary.builder("sse.client.request.events")
+			.description("Events a request delivered")
+			.tags(tags.and("outcome", outcome))
+			.register(this.registry)
+			.record(events);
 	}
 
 	@Override

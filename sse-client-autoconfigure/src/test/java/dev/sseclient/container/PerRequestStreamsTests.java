@@ -96,6 +96,12 @@ class PerRequestStreamsTests {
 				.isEqualTo(50);
 			assertThat(meters.getMeters()).allMatch((meter) -> meter.getId().getTag("stream") == null
 					|| meter.getId().getTag("stream").equals("chat"));
+			// what AI users watch: time to first token, the answer's duration, events per answer
+			assertThat(meters.get("sse.client.request.first.event").tag("stream", "chat").timer().count()).isEqualTo(50);
+			assertThat(meters.get("sse.client.request.duration").tags("stream", "chat", "outcome", "completed").timer()
+				.count()).isEqualTo(50);
+			assertThat(meters.get("sse.client.request.events").tags("stream", "chat", "outcome", "completed").summary()
+				.totalAmount()).isEqualTo(150);
 		});
 	}
 
