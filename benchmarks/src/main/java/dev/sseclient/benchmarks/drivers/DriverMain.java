@@ -61,6 +61,9 @@ public final class DriverMain {
 		}
 		String result = switch (scenario) {
 			case "scale" -> ScaleDriver.run(options.get("mode"), Integer.parseInt(options.get("streams")));
+			case "app-streams" -> AppStreamsDriver.run(url(options), options.getOrDefault("protocol", "http11"),
+					Integer.parseInt(options.get("streams")), Integer.parseInt(options.get("ticks")),
+					Boolean.parseBoolean(options.getOrDefault("per-stream-meters", "false")));
 			case "throughput" -> throughput(driver(driverName), url(options), Integer.parseInt(options.get("count")),
 					Integer.parseInt(options.getOrDefault("warmup-seconds", "5")),
 					Integer.parseInt(options.getOrDefault("passes", "3")));

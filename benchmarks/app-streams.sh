@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Many streams in the application users run: a Boot app with actuator and a Prometheus registry
+# registers 10,000 streams at run time from a template (shared meters, one health component:
+# the defaults), each receiving a numbered tick a second from the suite's loopback server, over
+# HTTP/1.1 and over h2c; and once more over HTTP/1.1 with per-stream meters asked for, to show
+# what sharing saves. Prints each run's figures and one TARGET line per goal. About 3 minutes.
+#   benchmarks/app-streams.sh [streams] [ticks]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+streams=${1:-10000}
+ticks=${2:-30}
+./mvnw -B -q -Pbenchmarks -pl benchmarks -am package -DskipTests
+cp="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
+results=$(mktemp)
+run() { # protocol per-stream-meters
+	coproc SERVER { java -Xmx1g -cp "$cp" dev.sseclient.benchmarks.server.BenchServer; }
+	read -r line <&"${SERVER[0]}"
+	port=$(echo "$line" | awk '{print $3}')
+	java -Xmx2g -cp "$cp" dev.sseclient.benchmarks.drivers.DriverMain ours app-streams \
+		"url=http://127.0.0.1:$port/ticks?count=$ticks&interval=1000" "streams=$streams" "ticks=$ticks" \
+		"protocol=$1" "per-stream-meters=$2" | grep '^RESULT' | tee -a "$results"
+	exec {SERVER[1]}>&-
+	wait
+}
+run http11 false
+run h2c false
+run http11 true
+awk '
+/^RESULT/ {
+	for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+	key = v["protocol"] "-" v["perStreamMeters"]
+	heap[key] = v["heapPerStreamKB"]; scrape[key] = v["scrapeKB"]; lost[key] = v["lost"]; threads[key] = v["threads"]
+	register[key] = v["registerSeconds"]; health[key] = v["healthKB"]; healthMs[key] = v["healthMillis"]
+}
+END {
+	for (p = 1; p <= 2; p++) {
+		k = (p == 1) ? "http11-false" : "h2c-false"
+		printf "TARGET %s: heap per stream in the application <= 10 KB (%.2f KB): %s\n", k, heap[k], (heap[k] <= 10) ? "PASS" : "FAIL"
+		printf "TARGET %s: Prometheus scrape <= 200 KB (%.1f KB): %s\n", k, scrape[k], (scrape[k] <= 200) ? "PASS" : "FAIL"
+		printf "TARGET %s: health answer small and quick (%.1f KB, %.0f ms): %s\n", k, health[k], healthMs[k], (health[k] <= 10 && healthMs[k] <= 1000) ? "PASS" : "FAIL"
+		printf "TARGET %s: registering the streams <= 3 s beyond an empty app (%.2f s): %s\n", k, register[k], (register[k] <= 3) ? "PASS" : "FAIL"
+		printf "TARGET %s: threads flat (%d): %s\n", k, threads[k], (threads[k] <= 64) ? "PASS" : "FAIL"
+		printf "TARGET %s: nothing lost (%d): %s\n", k, lost[k], (lost[k] == 0) ? "PASS" : "FAIL"
+	}
+	printf "per-stream meters for comparison (1,000 streams of them at most): %.2f KB a stream, a %.1f KB scrape\n", heap["http11-true"], scrape["http11-true"]
+}' "$results"
+rm -f "$results"
