@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,6 +38,7 @@ import dev.sseclient.jdbc.JdbcTables;
  */
 public class JdbcCheckpointStore implements SseCheckpointStore {
 
+	/** Streams named in one query. */
 	private static final int CLAIMS_PER_QUERY = 500;
 
 	private final JdbcTemplate jdbc;
@@ -92,13 +94,21 @@ public class JdbcCheckpointStore implements SseCheckpointStore {
 		save(ids, Map.of());
 	}
 
+	/**
+	 * Rows are locked in stream-name order, so that instances saving the same streams cannot
+	 * deadlock. When every row exists (the usual case), the batch is one batched update; when
+	 * some are new, each row is updated or inserted in turn, still in name order.
+	 */
 	@Override
 	public Set<String> save(Map<String, String> ids, Map<String, Long> claims) {
 		Timestamp now = Timestamp.from(Instant.now());
 		List<String> inLockOrder = new ArrayList<>(new TreeMap<>(ids).keySet());
 		Set<String> refused = new TreeSet<>();
 		this.transactions.executeWithoutResult((status) -> {
-			// one round trip for the whole batch; rows missing are inserted one by one after
+			if (existing(inLockOrder).size() < inLockOrder.size()) {
+				inLockOrder.forEach((stream) -> saveOne(stream, ids.get(stream), claims.getOrDefault(stream, 0L), now, refused));
+				return;
+			}
 			int[] updated = this.jdbc.batchUpdate("UPDATE " + this.table + " SET last_event_id = ?, updated_at = ? "
 					+ "WHERE stream = ? AND (? = 0 OR claim = ?)", inLockOrder, inLockOrder.size(), (statement, stream) -> {
 						long claim = claims.getOrDefault(stream, 0L);
@@ -109,19 +119,33 @@ public class JdbcCheckpointStore implements SseCheckpointStore {
 						statement.setLong(5, claim);
 					})[0];
 			for (int i = 0; i < inLockOrder.size(); i++) {
-				if (updated[i] != 0) {
-					continue;
-				}
-				String stream = inLockOrder.get(i);
-				if (claims.getOrDefault(stream, 0L) != 0) {
-					refused.add(stream);
-				}
-				else {
-					upsert(stream, ids.get(stream), now);
+				if (updated[i] == 0 && claims.getOrDefault(inLockOrder.get(i), 0L) != 0) {
+					refused.add(inLockOrder.get(i));
 				}
 			}
 		});
 		return refused;
+	}
+
+	private void saveOne(String stream, String id, long claim, Timestamp now, Set<String> refused) {
+		if (claim == 0) {
+			upsert(stream, id, now);
+		}
+		else if (this.jdbc.update("UPDATE " + this.table + " SET last_event_id = ?, updated_at = ? WHERE stream = ? AND claim = ?",
+				id, now, stream, claim) == 0) {
+			refused.add(stream);
+		}
+	}
+
+	/** Which of these streams have a row, read without locking any. */
+	private Set<String> existing(List<String> streams) {
+		Set<String> existing = new HashSet<>();
+		for (int from = 0; from < streams.size(); from += CLAIMS_PER_QUERY) {
+			List<String> some = streams.subList(from, Math.min(streams.size(), from + CLAIMS_PER_QUERY));
+			existing.addAll(this.jdbc.queryForList("SELECT stream FROM " + this.table + " WHERE stream IN ("
+					+ String.join(", ", Collections.nCopies(some.size(), "?")) + ")", String.class, some.toArray()));
+		}
+		return existing;
 	}
 
 	/** The stream's claim moves up by one; its row is made, holding {@code resumeFrom}, when it has none. */
