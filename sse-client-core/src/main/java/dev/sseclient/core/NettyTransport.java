@@ -173,11 +173,16 @@ final class NettyTransport implements StreamTransport {
 
 	}
 
+	/**
+	 * The observation of one attempt, stopped when its response arrives, as WebClient's is;
+	 * let go of then, as a stream's response may stay open for days and the request, the
+	 * response and the context would stay with it.
+	 */
 	private static final class AttemptObservation {
 
-		private final Observation observation;
+		private volatile @Nullable Observation observation;
 
-		private final ClientRequestObservationContext context;
+		private volatile @Nullable ClientRequestObservationContext context;
 
 		private final AtomicBoolean stopped = new AtomicBoolean();
 
@@ -187,21 +192,28 @@ final class NettyTransport implements StreamTransport {
 		}
 
 		void responded(NettyResponse response) {
-			this.context.setResponse(ClientResponse.create(HttpStatusCode.valueOf(response.status()))
-				.headers((h) -> h.addAll(response.headers()))
-				.build());
+			ClientRequestObservationContext current = this.context;
+			if (current != null) {
+				current.setResponse(ClientResponse.create(HttpStatusCode.valueOf(response.status()))
+					.headers((h) -> h.addAll(response.headers()))
+					.build());
+			}
 			stop();
 		}
 
 		void failed(Throwable error) {
-			if (!this.stopped.get()) {
-				this.observation.error(error);
+			Observation current = this.observation;
+			if (current != null && !this.stopped.get()) {
+				current.error(error);
 			}
 		}
 
 		void stop() {
-			if (this.stopped.compareAndSet(false, true)) {
-				this.observation.stop();
+			Observation current = this.observation;
+			if (current != null && this.stopped.compareAndSet(false, true)) {
+				current.stop();
+				this.observation = null;
+				this.context = null;
 			}
 		}
 
