@@ -2,6 +2,7 @@ package dev.sseclient.cluster;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -245,11 +246,9 @@ public final class LockRegistryStreamCoordinator implements SseStreamCoordinator
 		}
 		long deadline = System.nanoTime() + leaveTimeout().toNanos();
 		await(unit.remove(stream), deadline, "Stream '" + stream + "' did not stop");
-		if (unit.isEmpty()) {
+		if (unit.isEmpty() && unit.state != LockUnit.State.FREE) {
 			// released by the coordination thread, within a poll interval
-			while (unit.state != LockUnit.State.FREE && System.nanoTime() < deadline) {
-				sleep(Math.max(1, this.pollInterval.toMillis() / 4));
-			}
+			await(unit.released, deadline, "Lock '" + unit.key + "' was not released");
 		}
 	}
 
@@ -434,16 +433,22 @@ public final class LockRegistryStreamCoordinator implements SseStreamCoordinator
 			}
 			CompletableFuture<Void> stopped = unit.stopped;
 			if (unit.state == LockUnit.State.RELEASING && stopped != null && stopped.isDone()) {
-				unlockQuietly(this.registry.obtain(unit.key));
-				unit.state = LockUnit.State.FREE;
-				unit.stopped = null;
-				unit.fenced = false;
-				unit.lost = false;
-				unit.yieldRequested = false;
-				logger.info("Lock '" + unit.key + "': released");
-				this.eventPublisher.publishEvent(new OnRevokedEvent(this, context(unit), unit.key));
+				free(unit);
 			}
 		}
+	}
+
+	/** Lets the lock go, its streams stopped; on the coordination thread, which holds the lock. */
+	private void free(LockUnit unit) {
+		unlockQuietly(this.registry.obtain(unit.key));
+		unit.state = LockUnit.State.FREE;
+		unit.stopped = null;
+		unit.fenced = false;
+		unit.lost = false;
+		unit.yieldRequested = false;
+		unit.released.complete(null);
+		logger.info("Lock '" + unit.key + "': released");
+		this.eventPublisher.publishEvent(new OnRevokedEvent(this, context(unit), unit.key));
 	}
 
 	private static void unlockQuietly(Lock lock) {
@@ -472,15 +477,16 @@ public final class LockRegistryStreamCoordinator implements SseStreamCoordinator
 			}
 		}
 		Spread spread = new Spread(this.instanceId, read.instances(), loads, total);
-		List<LockUnit> free = known.stream()
-			.filter((unit) -> unit.state == LockUnit.State.FREE && read.holderOf(unit.key) == null)
-			.sorted(Comparator.comparingInt(LockUnit::weight).reversed().thenComparing((unit) -> unit.key))
-			.toList();
+		List<LockUnit> free = new ArrayList<>();
 		for (LockUnit unit : known) {
-			if (!free.contains(unit)) {
+			if (unit.state == LockUnit.State.FREE && read.holderOf(unit.key) == null) {
+				free.add(unit);
+			}
+			else {
 				unit.freeSince = 0;
 			}
 		}
+		free.sort(Comparator.comparingInt(LockUnit::weight).reversed().thenComparing((unit) -> unit.key));
 		for (LockUnit unit : free) {
 			if (unit.freeSince == 0) {
 				unit.freeSince = now;
@@ -535,6 +541,7 @@ public final class LockRegistryStreamCoordinator implements SseStreamCoordinator
 		unit.freeSince = 0;
 		unit.fenced = false;
 		unit.lost = false;
+		unit.released = new CompletableFuture<>();
 		unit.state = LockUnit.State.HELD;
 		logger.info("Lock '" + unit.key + "': taken by this instance (" + this.instanceId + "); connecting its "
 				+ unit.members().size() + " stream(s) from the shared checkpoints");
@@ -598,9 +605,7 @@ public final class LockRegistryStreamCoordinator implements SseStreamCoordinator
 				if (stopped != null) {
 					await(stopped, System.nanoTime() + leaveTimeout().toNanos(), "Lock '" + unit.key + "' streams did not stop");
 				}
-				unlockQuietly(this.registry.obtain(unit.key));
-				unit.state = LockUnit.State.FREE;
-				logger.info("Lock '" + unit.key + "': released");
+				free(unit);
 			}
 		}
 		if (this.presenceHeld) {
@@ -661,15 +666,6 @@ public final class LockRegistryStreamCoordinator implements SseStreamCoordinator
 		}
 		catch (ExecutionException ex) {
 			logger.debug(timeoutMessage, ex.getCause());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-	}
-
-	private static void sleep(long millis) {
-		try {
-			Thread.sleep(millis);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

@@ -70,6 +70,9 @@ final class LockUnit {
 	/** When it was first seen free while not held here, 0 when not; coordination thread only. */
 	long freeSince;
 
+	/** Completes when the lock, held here, is let go of; a new one each time it is taken. */
+	volatile CompletableFuture<Void> released = CompletableFuture.completedFuture(null);
+
 	/** Its streams stopping before it is released; set by the coordination thread, or the watchdog as it fences. */
 	volatile @Nullable CompletableFuture<Void> stopped;
 

@@ -130,20 +130,14 @@ class ClusterScaleTests {
 		this.nodes.forEach((node) -> statuses.put(node.name, node.status));
 
 		Node killed = this.nodes.get(1);
-		Set<String> killedStreams = killed.activeStreams();
-		long killedAt = System.currentTimeMillis();
-		killed.process.destroyForcibly();
-		killed.process.waitFor();
-		Map<String, Long> killTakeovers = awaitTakeovers(killedStreams, killed, killedAt);
-
+		StopOutcome kill = stop(killed, true);
 		Node stopped = this.nodes.get(2);
-		Set<String> stoppedStreams = stopped.activeStreams();
-		long stoppedAt = System.currentTimeMillis();
-		stopped.process.destroy();
-		stopped.process.waitFor();
-		Map<String, Long> gracefulTakeovers = awaitTakeovers(stoppedStreams, stopped, stoppedAt);
-		Thread.sleep(3 * EVENT_INTERVAL.toMillis());
+		StopOutcome graceful = stop(stopped, false);
 		this.nodes.forEach(Node::refresh);
+		Set<String> killedStreams = kill.streams();
+		Map<String, Long> killTakeovers = kill.takeovers();
+		Set<String> stoppedStreams = graceful.streams();
+		Map<String, Long> gracefulTakeovers = graceful.takeovers();
 
 		System.out.printf("Cluster at scale (%s locks, %d streams, 3 instances, lock-ttl %d ms, slots %d): spread %s after %.1f s; "
 				+ "lock-store statements %.1f/s per instance; per instance (threads, coordination threads, endpoint ms): %s%n",
@@ -180,6 +174,23 @@ class ClusterScaleTests {
 		assertThat(statementsPerSecondPerInstance).as("lock traffic bounded by the slots, not the streams").isLessThan(500);
 		assertThat(max(killTakeovers)).as("taken over within twice the lock's time to live").isLessThan(2 * LOCK_TTL.toMillis());
 		this.passed = true;
+	}
+
+	/** Stops the node, with SIGKILL or SIGTERM, and waits until its streams deliver elsewhere. */
+	private StopOutcome stop(Node node, boolean kill) throws InterruptedException {
+		Set<String> streams = node.activeStreams();
+		long at = System.currentTimeMillis();
+		if (kill) {
+			node.process.destroyForcibly();
+		}
+		else {
+			node.process.destroy();
+		}
+		node.process.waitFor();
+		return new StopOutcome(streams, awaitTakeovers(streams, node, at));
+	}
+
+	record StopOutcome(Set<String> streams, Map<String, Long> takeovers) {
 	}
 
 	private Map<String, Integer> activePerNode() {
