@@ -2,6 +2,7 @@ package dev.sseclient.container;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -63,19 +64,22 @@ public class SseStreamRequests {
 			opened.signals()
 				.ofType(SseSignal.Closed.class)
 				.subscribe((closed) -> observers.forEach((observer) -> observer.onSignal(container, closed)));
-			// events() fails when the request does, demand or not
+			// events() fails when the request does, demand or not; the request's meters are
+			// recorded before its end reaches the subscriber, so whoever sees the end sees them
+			Consumer<String> ended = (outcome) -> {
+				if (clock.end()) {
+					observers.forEach((observer) -> observer.onRequestEnded(container, clock.firstEvent(),
+							clock.elapsed(), clock.events, outcome));
+				}
+			};
 			return opened.events().doOnNext((event) -> {
 				clock.event();
 				observers.forEach((observer) -> observer.onEvent(container, event));
-			}).doFinally((signal) -> {
-				String outcome = switch (signal) {
-					case ON_COMPLETE -> "completed";
-					case ON_ERROR -> (opened.lastError() instanceof SseIncompleteResponseException) ? "incomplete" : "failed";
-					default -> "cancelled";
-				};
-				observers.forEach((observer) -> observer.onRequestEnded(container, clock.firstEvent(), clock.elapsed(),
-						clock.events, outcome));
-			});
+			})
+				.doOnComplete(() -> ended.accept("completed"))
+				.doOnError((failure) -> ended.accept(
+						(failure instanceof SseIncompleteResponseException) ? "incomplete" : "failed"))
+				.doOnCancel(() -> ended.accept("cancelled"));
 		});
 	}
 
@@ -88,6 +92,8 @@ public class SseStreamRequests {
 
 		int events;
 
+		private final AtomicBoolean ended = new AtomicBoolean();
+
 		void event() {
 			if (this.events++ == 0) {
 				this.firstEventAt = System.nanoTime();
@@ -96,6 +102,11 @@ public class SseStreamRequests {
 
 		@Nullable Duration firstEvent() {
 			return (this.events > 0) ? Duration.ofNanos(this.firstEventAt - this.startedAt) : null;
+		}
+
+		/** Whether this is the request's first end: a cancel may race a completion. */
+		boolean end() {
+			return this.ended.compareAndSet(false, true);
 		}
 
 		Duration elapsed() {
