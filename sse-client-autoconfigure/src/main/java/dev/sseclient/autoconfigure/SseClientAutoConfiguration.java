@@ -38,6 +38,7 @@ import dev.sseclient.checkpoint.InMemoryCheckpointStore;
 import dev.sseclient.checkpoint.JdbcCheckpointStore;
 import dev.sseclient.checkpoint.SseCheckpointStore;
 import dev.sseclient.container.InvalidSseConfigurationException;
+import dev.sseclient.container.SseStreamListenerFactory;
 import dev.sseclient.container.SseStreamObserver;
 import dev.sseclient.container.SseStreamCoordinator;
 import dev.sseclient.container.SseStreamRegistry;
@@ -145,7 +146,8 @@ public final class SseClientAutoConfiguration {
 			SseListenerErrorHandler errorHandler, ObjectProvider<SseStreamRequestCustomizer> customizers,
 			ObjectProvider<ClientRequestObservationConvention> connectionConvention, ObjectProvider<SslBundles> sslBundles,
 			SseListenerAnnotationBeanPostProcessor listenerProcessor, ApplicationEventPublisher eventPublisher,
-			ObjectProvider<SseStreamObserver> observers, ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<SseStreamObserver> observers, ObjectProvider<SseStreamListenerFactory> listenerFactories,
+			ObjectProvider<ObservationRegistry> observationRegistry,
 			ObjectProvider<SseListenerObservationConvention> observationConvention, SseCheckpointStore checkpointStore,
 			ObjectProvider<SseStreamCoordinator> coordinator, Http2Connections http2Connections, BeanFactory beanFactory) {
 		SseClientProperties.Checkpoint checkpoint = properties.getCheckpoint();
@@ -169,6 +171,7 @@ public final class SseClientAutoConfiguration {
 				properties.getListener().getMaxThreads(),
 				properties.getListener().getShutdownTimeout(), coordinator.getIfAvailable(),
 				StreamDefinitions.runtime(environment, properties, requestCustomizers, clients));
+		registry.setListenerFactories(() -> listenerFactories.orderedStream().toList());
 		registry.setListenerExecutor(listenerExecutor(properties.getListener().getExecutor(), beanFactory, environment));
 		return registry;
 	}

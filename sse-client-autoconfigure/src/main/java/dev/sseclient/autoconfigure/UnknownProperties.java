@@ -16,6 +16,7 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyN
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.util.ClassUtils;
 
 import dev.sseclient.container.InvalidSseConfigurationException;
 
@@ -36,6 +37,13 @@ final class UnknownProperties {
 
 	/** Keys below {@code sse.client} other than the streams and the defaults. */
 	private static final Set<String> OTHER_KEYS = otherKeys();
+
+	/** Settings read by sse-client-kafka, which checks them itself: keys under a stream, then under sse.client. */
+	private static final String KAFKA_STREAM_KEYS = "forward.kafka.";
+
+	private static final String KAFKA_KEYS = "kafka.";
+
+	private static final String KAFKA_MODULE = "dev.sseclient.kafka.KafkaForwardingAutoConfiguration";
 
 	private UnknownProperties() {
 	}
@@ -66,6 +74,9 @@ final class UnknownProperties {
 			String stream = rest.get(1);
 			String key = String.join(".", rest.subList(2, rest.size()));
 			String kind = rest.get(0).equals("streams") ? "stream" : "template";
+			if (isKafkaKey(full, key, KAFKA_STREAM_KEYS)) {
+				return;
+			}
 			if (!isKnown(STREAM_KEYS, key)) {
 				fail(full, "is not a setting of a stream (" + kind + " '" + stream + "')",
 						nearest(key, STREAM_KEYS, StreamDefinitions.PREFIX + "." + rest.get(0) + "." + stream + "."));
@@ -74,6 +85,9 @@ final class UnknownProperties {
 		}
 		if (rest.get(0).equals("defaults")) {
 			String key = String.join(".", rest.subList(1, rest.size()));
+			if (isKafkaKey(full, key, KAFKA_STREAM_KEYS)) {
+				return;
+			}
 			if (!isKnown(STREAM_KEYS, key)) {
 				fail(full, "is not a setting of a stream (in the defaults of every stream)",
 						nearest(key, STREAM_KEYS, StreamDefinitions.PREFIX + ".defaults."));
@@ -81,6 +95,9 @@ final class UnknownProperties {
 			return;
 		}
 		String key = String.join(".", rest);
+		if (isKafkaKey(full, key, KAFKA_KEYS)) {
+			return;
+		}
 		if (!isKnown(OTHER_KEYS, key)) {
 			Set<String> candidates = new TreeSet<>(OTHER_KEYS);
 			String stream = (rest.size() >= 2) ? rest.get(1) : "<name>";
@@ -90,6 +107,21 @@ final class UnknownProperties {
 			});
 			fail(full, "is not a property of sse-client", nearest(key, candidates, StreamDefinitions.PREFIX + "."));
 		}
+	}
+
+	/**
+	 * Whether the key is one of sse-client-kafka's, which binds and checks its own; fails when
+	 * that module is not on the class path, since nothing would forward.
+	 */
+	private static boolean isKafkaKey(String full, String key, String kafkaPrefix) {
+		if (!key.startsWith(kafkaPrefix)) {
+			return false;
+		}
+		if (!ClassUtils.isPresent(KAFKA_MODULE, UnknownProperties.class.getClassLoader())) {
+			throw new InvalidSseConfigurationException(full, "is a setting of forwarding to Kafka, and sse-client-kafka is "
+					+ "not on the class path", "Add the dependency dev.sseclient:sse-client-kafka, or remove " + full + ".");
+		}
+		return true;
 	}
 
 	private static boolean isKnown(Set<String> keys, String key) {

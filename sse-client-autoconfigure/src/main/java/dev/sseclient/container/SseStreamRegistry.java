@@ -1,6 +1,7 @@
 package dev.sseclient.container;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -119,6 +120,11 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 
 	private @Nullable Executor listenerExecutor;
 
+	private Supplier<List<SseStreamListenerFactory>> listenerFactories = List::of;
+
+	/** The factories' list, read once at start with the discovered listeners. */
+	private @Nullable List<SseStreamListenerFactory> streamListenerFactories;
+
 	private @Nullable ClassLoader classLoader;
 
 	private ApplicationStartup applicationStartup = ApplicationStartup.DEFAULT;
@@ -168,6 +174,11 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 	 */
 	public void setListenerExecutor(@Nullable Executor executor) {
 		this.listenerExecutor = executor;
+	}
+
+	/** Makers of listeners that belong to one stream, read once at start. */
+	public void setListenerFactories(Supplier<List<SseStreamListenerFactory>> listenerFactories) {
+		this.listenerFactories = listenerFactories;
 	}
 
 	/** Records the registry's startup steps (binding, containers, starting) beside Spring's own. */
@@ -464,6 +475,7 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 		if (this.listeners == null) {
 			this.listeners = List.copyOf(this.endpoints.get());
 			this.streamObservers = List.copyOf(this.observers.get());
+			this.streamListenerFactories = List.copyOf(this.listenerFactories.get());
 		}
 	}
 
@@ -475,9 +487,16 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 
 	private List<SseListenerEndpoint> listenersOf(StreamDefinition definition) {
 		List<SseListenerEndpoint> known = this.listeners;
-		return (known != null) ? known.stream()
+		List<SseListenerEndpoint> matching = (known != null) ? known.stream()
 			.filter((endpoint) -> endpoint.listensTo(definition.name(), definition.template()))
 			.toList() : List.of();
+		List<SseStreamListenerFactory> factories = this.streamListenerFactories;
+		if (factories == null || factories.isEmpty()) {
+			return matching;
+		}
+		List<SseListenerEndpoint> all = new ArrayList<>(matching);
+		factories.forEach((factory) -> all.addAll(factory.listenersOf(definition)));
+		return List.copyOf(all);
 	}
 
 	/** Must hold the lock. The listener pool is made with the first container. */

@@ -18,6 +18,7 @@ import org.springframework.util.Assert;
 import org.springframework.util.ReflectionUtils;
 import org.springframework.validation.annotation.ValidationAnnotationUtils;
 
+import dev.sseclient.container.SseEventBatchListener;
 import dev.sseclient.container.SseEventListener;
 import dev.sseclient.core.SseEvent;
 
@@ -135,6 +136,14 @@ public final class ListenerMethodAdapter {
 		Assert.state(onEvent != null, "SseEventListener.onEvent not found");
 		return new ListenerMethodAdapter(listener, onEvent, new ArgumentResolver[] { (event) -> event }, ResultKind.NONE,
 				null);
+	}
+
+	/** Calls a listener of batches, such as one made by a {@link dev.sseclient.container.SseStreamListenerFactory}. */
+	public static ListenerMethodAdapter ofBatch(SseEventBatchListener listener) {
+		Method onEvents = ReflectionUtils.findMethod(SseEventBatchListener.class, "onEvents", List.class);
+		Assert.state(onEvents != null, "SseEventBatchListener.onEvents not found");
+		return new ListenerMethodAdapter(listener, onEvents, new ArgumentResolver[0], ResultKind.NONE,
+				(event) -> event);
 	}
 
 	/** The hints of a {@code @Valid} or {@code @Validated} parameter, or {@code null}. */

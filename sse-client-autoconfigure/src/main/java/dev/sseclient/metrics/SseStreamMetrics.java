@@ -2,8 +2,10 @@ package dev.sseclient.metrics;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.DoubleAdder;
@@ -79,6 +81,9 @@ public class SseStreamMetrics implements SseStreamObserver, SseItemObserver {
 	/** By stream name: the meters each container counts into, found with one lookup per event. */
 	private final Map<String, Member> streams = new ConcurrentHashMap<>();
 
+	/** Streams removed: a signal of theirs still on its way must not make their meters anew. */
+	private final Set<SseStreamContainer> removed = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+
 	/** Named streams opened by hand through the auto-configured {@code SseClient}, by name. */
 	private final Map<String, Member> openedByHand = new ConcurrentHashMap<>();
 
@@ -89,7 +94,9 @@ public class SseStreamMetrics implements SseStreamObserver, SseItemObserver {
 	@Override
 	public void onSignal(SseStreamContainer container, SseSignal signal) {
 		Member member = member(container);
-		member.meters.signal(signal, member);
+		if (member != null) {
+			member.meters.signal(signal, member);
+		}
 	}
 
 	/**
@@ -119,12 +126,18 @@ public class SseStreamMetrics implements SseStreamObserver, SseItemObserver {
 
 	@Override
 	public void onDropped(SseStreamContainer container, SseEvent event, String reason) {
-		member(container).meters.dropped(reason);
+		Member member = member(container);
+		if (member != null) {
+			member.meters.dropped(reason);
+		}
 	}
 
 	@Override
 	public void onEvent(SseStreamContainer container, SseEvent event) {
-		member(container).meters.received(event.type());
+		Member member = member(container);
+		if (member != null) {
+			member.meters.received(event.type());
+		}
 	}
 
 	/**
@@ -133,6 +146,7 @@ public class SseStreamMetrics implements SseStreamObserver, SseItemObserver {
 	 */
 	@Override
 	public void onRemoved(SseStreamContainer container) {
+		this.removed.add(container);
 		Member member = this.streams.remove(container.getName());
 		if (member == null || !member.meters.leave(container)) {
 			return;
@@ -178,14 +192,21 @@ public class SseStreamMetrics implements SseStreamObserver, SseItemObserver {
 
 	@Override
 	public void onRoleChanged(SseStreamContainer container, StreamRole.Role role) {
-		member(container).meters.roleChanged(container, role);
+		Member member = member(container);
+		if (member != null) {
+			member.meters.roleChanged(container, role);
+		}
 	}
 
-	private Member member(SseStreamContainer container) {
+	/** The stream's place in its meters; {@code null} once it was removed. */
+	private @Nullable Member member(SseStreamContainer container) {
 		// looked up before computed: a capturing lambda per event would be garbage per event
 		Member member = this.streams.get(container.getName());
 		if (member != null) {
 			return member;
+		}
+		if (this.removed.contains(container)) {
+			return null;
 		}
 		return this.streams.computeIfAbsent(container.getName(), (name) -> join(container));
 	}

@@ -191,6 +191,23 @@ class StreamConfigurationTests {
 	}
 
 	@Test
+	void runWhenAStreamForwardsToKafkaWithoutTheKafkaModuleShouldSaySo() {
+		this.contextRunner
+			.withPropertyValues("sse.client.streams.ticks.url=http://localhost/t",
+					"sse.client.streams.ticks.forward.kafka.topic=ticks")
+			.run((context) -> assertFailure(context,
+					"sse.client.streams.ticks.forward.kafka.topic is a setting of forwarding to Kafka, and sse-client-kafka "
+							+ "is not on the class path.",
+					"Add the dependency dev.sseclient:sse-client-kafka, or remove sse.client.streams.ticks.forward.kafka.topic."));
+		this.contextRunner
+			.withPropertyValues("sse.client.streams.ticks.url=http://localhost/t", "sse.client.kafka.create-topics=true")
+			.run((context) -> assertFailure(context,
+					"sse.client.kafka.create-topics is a setting of forwarding to Kafka, and sse-client-kafka is not on the "
+							+ "class path.",
+					"Add the dependency dev.sseclient:sse-client-kafka, or remove sse.client.kafka.create-topics."));
+	}
+
+	@Test
 	void runWhenTheStreamsKeyIsMisspelledShouldNameTheNearestKey() {
 		this.contextRunner
 			.withPropertyValues("sse.client.streams.prices.url=http://localhost/p", "sse.client.stream.ticks.url=http://localhost/t")

@@ -1,0 +1,272 @@
+package dev.sseclient.kafka;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.jspecify.annotations.Nullable;
+
+import dev.sseclient.container.SseEventBatchListener;
+import dev.sseclient.core.SseEvent;
+
+/**
+ * Forwards one stream's events into its topic, a batch (the events waiting in a row) at a time.
+ * A batch is tried until Kafka takes it: meanwhile the stream reads nothing more, so the
+ * server's writes are held back by TCP rather than buffered here. It gives up only when the
+ * stream is stopping, or when Kafka says it never will (a fenced producer: another instance has
+ * the stream; no authorization), and then the stream's checkpoint has not moved past the batch.
+ *
+ * <p>With exactly-once, a batch whose commit went unanswered is looked up in the checkpoint
+ * topic before it is sent again: committed, it is not sent twice, and if the stream restarted
+ * meanwhile, the events the server sends again are passed over.
+ */
+final class StreamForwarder implements SseEventBatchListener {
+
+	private static final Log logger = LogFactory.getLog(StreamForwarder.class);
+
+	private final String stream;
+
+	private final ForwardSettings settings;
+
+	private final ForwardedRecords records;
+
+	private final Delivery delivery;
+
+	private final CheckpointTopic checkpoints;
+
+	private final ForwardingMeters meters;
+
+	private final Duration retryInterval;
+
+	private final Duration maxRetryInterval;
+
+	/** Whether the stream still runs: false once it is stopping. */
+	private final BooleanSupplier running;
+
+	private final AtomicLong forwarded = new AtomicLong();
+
+	private volatile State state = State.WAITING;
+
+	private volatile @Nullable Instant stateSince = Instant.now();
+
+	private volatile @Nullable String lastError;
+
+	/** A batch whose transaction may or may not have committed; the listener thread's. */
+	private @Nullable InDoubt inDoubt;
+
+	/** Ids of events already committed that the server is expected to send again, in order. */
+	private final Deque<String> alreadyCommitted = new ArrayDeque<>();
+
+	StreamForwarder(String stream, ForwardSettings settings, ForwardedRecords records, Delivery delivery,
+			CheckpointTopic checkpoints, ForwardingMeters meters, Duration retryInterval, Duration maxRetryInterval,
+			BooleanSupplier running) {
+		this.stream = stream;
+		this.settings = settings;
+		this.records = records;
+		this.delivery = delivery;
+		this.checkpoints = checkpoints;
+		this.meters = meters;
+		this.retryInterval = retryInterval;
+		this.maxRetryInterval = maxRetryInterval;
+		this.running = running;
+	}
+
+	@Override
+	public void onEvents(List<SseEvent> events) throws Exception {
+		String batch = UUID.randomUUID().toString();
+		long wait = this.retryInterval.toMillis();
+		while (true) {
+			long started = System.nanoTime();
+			try {
+				int sent = forward(events, batch);
+				this.meters.batchForwarded(sent, System.nanoTime() - started);
+				this.forwarded.addAndGet(sent);
+				if (this.state != State.FORWARDING) {
+					if (this.state == State.RETRYING) {
+						logger.info("Stream '" + this.stream + "': Kafka takes its events again");
+					}
+					changeState(State.FORWARDING, null);
+				}
+				return;
+			}
+			catch (Exception ex) {
+				Throwable cause = (ex instanceof ExecutionException && ex.getCause() != null) ? ex.getCause() : ex;
+				this.meters.batchFailed();
+				if (isFatal(cause)) {
+					changeState(State.STOPPED, cause.toString());
+					throw new KafkaForwardingException("Stream '" + this.stream + "' stops forwarding to '"
+							+ this.settings.topic() + "': " + cause, cause);
+				}
+				if (this.state != State.RETRYING) {
+					logger.warn("Stream '" + this.stream + "': Kafka did not take a batch of " + events.size()
+							+ " event(s) for '" + this.settings.topic() + "' (" + cause + "); reading pauses and the batch is "
+							+ "tried again until it does");
+					changeState(State.RETRYING, cause.toString());
+				}
+				else {
+					this.lastError = cause.toString();
+				}
+				if (!pause(wait)) {
+					throw new KafkaForwardingException("Stream '" + this.stream + "' stopped while Kafka did not take "
+							+ "a batch; it resumes from its last checkpoint", cause);
+				}
+				wait = Math.min(wait * 2, this.maxRetryInterval.toMillis());
+			}
+		}
+	}
+
+	/** Sends what of the batch is not in Kafka yet, with the checkpoint; the number of records sent. */
+	private int forward(List<SseEvent> events, String batch) throws Exception {
+		this.delivery.prepare();
+		if (this.delivery.isTransactional() && this.inDoubt != null) {
+			settleInDoubt();
+		}
+		List<SseEvent> rest = withoutCommitted(events);
+		if (rest.isEmpty()) {
+			return 0;
+		}
+		ForwardedRecords.Records made = this.records.of(rest);
+		for (ForwardedRecords.TooLarge event : made.tooLarge()) {
+			this.meters.tooLarge();
+			logger.error("Stream '" + this.stream + "': event " + event.id() + " is too large to forward (about "
+					+ event.size() + " bytes with its headers, past the producer's max.request.size); "
+					+ (this.records.hasDeadLetterTopic() ? "its headers go to the dead-letter topic, without its data"
+							: "counted and left out"));
+		}
+		ProducerRecord<byte[], byte[]> checkpoint = this.checkpoints.record(this.stream,
+				rest.get(rest.size() - 1).id(), batch);
+		try {
+			this.delivery.send(made.records(), checkpoint);
+		}
+		catch (Exception ex) {
+			if (this.delivery.isTransactional()) {
+				this.inDoubt = new InDoubt(batch, rest.stream().map(SseEvent::id).toList());
+			}
+			throw ex;
+		}
+		return made.records().size();
+	}
+
+	/** Finds out whether the batch in doubt committed: if it did, its events are not sent again. */
+	private void settleInDoubt() {
+		InDoubt doubt = this.inDoubt;
+		CheckpointTopic.Checkpoint committed = this.checkpoints.read(List.of(this.stream)).get(this.stream);
+		this.inDoubt = null;
+		if (doubt != null && committed != null && doubt.batch().equals(committed.batch())) {
+			logger.info("Stream '" + this.stream + "': a batch whose commit went unanswered had committed; "
+					+ "its " + doubt.ids().size() + " event(s) are not sent again");
+			this.alreadyCommitted.clear();
+			this.alreadyCommitted.addAll(doubt.ids());
+		}
+	}
+
+	/** The events less those at their head that were committed already, as the server sends them again. */
+	private List<SseEvent> withoutCommitted(List<SseEvent> events) {
+		int skip = 0;
+		while (!this.alreadyCommitted.isEmpty() && skip < events.size()) {
+			if (!this.alreadyCommitted.peekFirst().equals(events.get(skip).id())) {
+				logger.warn("Stream '" + this.stream + "': the server did not send again the events of a batch "
+						+ "that had committed; forwarding from event " + events.get(skip).id());
+				this.alreadyCommitted.clear();
+				break;
+			}
+			this.alreadyCommitted.removeFirst();
+			skip++;
+		}
+		return (skip == 0) ? events : events.subList(skip, events.size());
+	}
+
+	/** Waits before the next try; false when the stream is stopping. */
+	private boolean pause(long millis) throws InterruptedException {
+		long deadline = System.nanoTime() + millis * 1_000_000;
+		while (this.running.getAsBoolean()) {
+			long left = deadline - System.nanoTime();
+			if (left <= 0) {
+				return true;
+			}
+			Thread.sleep(Math.min(100, Math.max(1, left / 1_000_000)));
+		}
+		return false;
+	}
+
+	private static boolean isFatal(Throwable failure) {
+		return failure instanceof ProducerFencedException || failure instanceof InvalidProducerEpochException
+				|| failure instanceof AuthorizationException || failure instanceof UnsupportedVersionException
+				|| failure instanceof InvalidTopicException || failure instanceof InterruptedException;
+	}
+
+	private void changeState(State state, @Nullable String error) {
+		this.state = state;
+		this.stateSince = Instant.now();
+		this.lastError = error;
+	}
+
+	/** Exactly once: fences a former producer of the stream and settles what it left open. */
+	void takeOver() {
+		this.delivery.prepare();
+	}
+
+	void close() {
+		this.delivery.close();
+		changeState(State.STOPPED, this.lastError);
+	}
+
+	String stream() {
+		return this.stream;
+	}
+
+	ForwardSettings settings() {
+		return this.settings;
+	}
+
+	State state() {
+		return this.state;
+	}
+
+	@Nullable Instant stateSince() {
+		return this.stateSince;
+	}
+
+	@Nullable String lastError() {
+		return this.lastError;
+	}
+
+	long forwarded() {
+		return this.forwarded.get();
+	}
+
+	/** Where the forwarder is. */
+	enum State {
+
+		/** No batch yet. */
+		WAITING,
+
+		/** The last batch reached Kafka. */
+		FORWARDING,
+
+		/** Kafka failed the last try of a batch; the stream waits for it. */
+		RETRYING,
+
+		/** Forwarding ended: the stream was removed, or Kafka refused it for good. */
+		STOPPED
+
+	}
+
+	private record InDoubt(String batch, List<String> ids) {
+	}
+
+}

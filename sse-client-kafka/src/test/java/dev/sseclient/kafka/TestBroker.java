@@ -1,0 +1,133 @@
+package dev.sseclient.kafka;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+/**
+ * One real Kafka broker (KRaft, in this JVM) for the module's tests, started at first use and
+ * stopped when the JVM ends; each test works on topics of its own.
+ */
+final class TestBroker {
+
+	private static KafkaClusterTestKit broker;
+
+	private TestBroker() {
+	}
+
+	static synchronized String bootstrapServers() {
+		if (broker == null) {
+			try {
+				KafkaClusterTestKit started = new KafkaClusterTestKit.Builder(
+						new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+					.setConfigProp("offsets.topic.replication.factor", "1")
+					.setConfigProp("transaction.state.log.replication.factor", "1")
+					.setConfigProp("transaction.state.log.min.isr", "1")
+					.setConfigProp("group.initial.rebalance.delay.ms", "0")
+					.build();
+				started.format();
+				started.startup();
+				started.waitForReadyBrokers();
+				Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+					try {
+						started.close();
+					}
+					catch (Exception ex) {
+						// the JVM ends anyway
+					}
+				}));
+				broker = started;
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException("The test broker did not start", ex);
+			}
+		}
+		return broker.bootstrapServers();
+	}
+
+	/** A topic name no other test uses. */
+	static String uniqueTopic(String prefix) {
+		return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+	}
+
+	static void createTopic(String name, int partitions) {
+		try (Admin admin = admin()) {
+			admin.createTopics(List.of(new NewTopic(name, Optional.of(partitions), Optional.empty()))).all().get();
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	static boolean topicExists(String name) {
+		try (Admin admin = admin()) {
+			return admin.listTopics().names().get().contains(name);
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static Admin admin() {
+		return Admin.create(Map.of("bootstrap.servers", bootstrapServers()));
+	}
+
+	/** Every committed record of a topic, in offset order per partition, read until none came for a while. */
+	static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, int atLeast, Duration within) {
+		Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+				ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+				ByteArrayDeserializer.class, ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+		List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+		try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
+			List<TopicPartition> partitions = consumer.partitionsFor(topic)
+				.stream()
+				.map((info) -> new TopicPartition(topic, info.partition()))
+				.toList();
+			consumer.assign(partitions);
+			consumer.seekToBeginning(partitions);
+			long deadline = System.nanoTime() + within.toNanos();
+			long quietSince = System.nanoTime();
+			while (System.nanoTime() < deadline) {
+				int before = records.size();
+				consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+				if (records.size() != before) {
+					quietSince = System.nanoTime();
+				}
+				else if (records.size() >= atLeast && System.nanoTime() - quietSince > Duration.ofSeconds(1).toNanos()) {
+					break;
+				}
+			}
+		}
+		return records;
+	}
+
+	static String value(ConsumerRecord<byte[], byte[]> record) {
+		return (record.value() != null) ? new String(record.value(), StandardCharsets.UTF_8) : null;
+	}
+
+	static String key(ConsumerRecord<byte[], byte[]> record) {
+		return (record.key() != null) ? new String(record.key(), StandardCharsets.UTF_8) : null;
+	}
+
+	static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+		Header header = record.headers().lastHeader(name);
+		return (header != null) ? new String(header.value(), StandardCharsets.UTF_8) : null;
+	}
+
+}
