@@ -20,13 +20,19 @@ final class NumberedFeed implements AutoCloseable {
 	final List<String> lastEventIds = new CopyOnWriteArrayList<>();
 
 	NumberedFeed(int total, int step, Duration pause) {
+		this(total, step, pause, 0);
+	}
+
+	/** Each event's data padded with {@code padding} characters. */
+	NumberedFeed(int total, int step, Duration pause, int padding) {
+		String pad = "x".repeat(padding);
 		this.server.dispatcher((request) -> {
 			String last = request.header("Last-Event-ID");
 			this.lastEventIds.add((last != null) ? last : "");
 			int from = (last == null || last.isEmpty()) ? 1 : Integer.parseInt(last) + 1;
 			SseScript script = SseScript.stream();
 			for (int n = from; n <= total; n++) {
-				script.event(String.valueOf(n), "change", data(n));
+				script.event(String.valueOf(n), "change", data(n, pad));
 				if (n % step == 0) {
 					script.pause(pause);
 				}
@@ -36,7 +42,12 @@ final class NumberedFeed implements AutoCloseable {
 	}
 
 	static String data(int n) {
-		return "{\"n\":" + n + ",\"domain\":\"d" + (n % 3) + "\"}";
+		return data(n, "");
+	}
+
+	static String data(int n, String pad) {
+		return "{\"n\":" + n + ",\"domain\":\"d" + (n % 3) + "\"" + (pad.isEmpty() ? "" : ",\"pad\":\"" + pad + "\"")
+				+ "}";
 	}
 
 	String url() {

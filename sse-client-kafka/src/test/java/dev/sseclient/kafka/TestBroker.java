@@ -33,6 +33,16 @@ final class TestBroker {
 
 	static synchronized String bootstrapServers() {
 		if (broker == null) {
+			broker = start();
+		}
+		return broker.bootstrapServers();
+	}
+
+	/**
+	 * A broker of its own, for a test that stops it: its port stays across a restart
+	 * ({@code cluster.brokers().get(0).shutdown()}, then {@code startup()}).
+	 */
+	static KafkaClusterTestKit start() {
 			try {
 				KafkaClusterTestKit started = new KafkaClusterTestKit.Builder(
 						new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
@@ -52,13 +62,11 @@ final class TestBroker {
 						// the JVM ends anyway
 					}
 				}));
-				broker = started;
+				return started;
 			}
 			catch (Exception ex) {
 				throw new IllegalStateException("The test broker did not start", ex);
 			}
-		}
-		return broker.bootstrapServers();
 	}
 
 	/** A topic name no other test uses. */
@@ -67,7 +75,11 @@ final class TestBroker {
 	}
 
 	static void createTopic(String name, int partitions) {
-		try (Admin admin = admin()) {
+		createTopic(bootstrapServers(), name, partitions);
+	}
+
+	static void createTopic(String bootstrapServers, String name, int partitions) {
+		try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
 			admin.createTopics(List.of(new NewTopic(name, Optional.of(partitions), Optional.empty()))).all().get();
 		}
 		catch (Exception ex) {
@@ -90,7 +102,12 @@ final class TestBroker {
 
 	/** Every committed record of a topic, in offset order per partition, read until none came for a while. */
 	static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, int atLeast, Duration within) {
-		Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+		return readCommitted(bootstrapServers(), topic, atLeast, within);
+	}
+
+	static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrapServers, String topic, int atLeast,
+			Duration within) {
+		Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
 				ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
 				ByteArrayDeserializer.class, ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
 		List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
