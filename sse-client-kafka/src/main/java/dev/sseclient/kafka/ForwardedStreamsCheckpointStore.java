@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import dev.sseclient.checkpoint.SseCheckpointStore;
@@ -27,10 +28,11 @@ final class ForwardedStreamsCheckpointStore implements SseCheckpointStore {
 
 	private final Supplier<KafkaForwarders> forwarders;
 
-	private final boolean clusterMode;
+	/** Asked when a stream loads: the coordinator depends on the store, so it is not known when the store is made. */
+	private final BooleanSupplier clusterMode;
 
 	ForwardedStreamsCheckpointStore(SseCheckpointStore delegate, Supplier<KafkaForwarders> forwarders,
-			boolean clusterMode) {
+			BooleanSupplier clusterMode) {
 		this.delegate = delegate;
 		this.forwarders = forwarders;
 		this.clusterMode = clusterMode;
@@ -43,7 +45,7 @@ final class ForwardedStreamsCheckpointStore implements SseCheckpointStore {
 		if (forwarder == null) {
 			return this.delegate.load(stream);
 		}
-		if (!this.clusterMode) {
+		if (!this.clusterMode.getAsBoolean()) {
 			forwarder.takeOver();
 		}
 		CheckpointTopic.Checkpoint committed = read(known, List.of(stream)).get(stream);

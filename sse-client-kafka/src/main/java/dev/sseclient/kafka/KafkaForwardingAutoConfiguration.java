@@ -86,7 +86,7 @@ public final class KafkaForwardingAutoConfiguration {
 			public Object postProcessAfterInitialization(Object bean, String beanName) {
 				if (bean instanceof SseCheckpointStore store && !(bean instanceof ForwardedStreamsCheckpointStore)) {
 					return new ForwardedStreamsCheckpointStore(store, forwarders::getObject,
-							coordinator.getIfAvailable() != null);
+							() -> coordinator.getIfAvailable() != null);
 				}
 				return bean;
 			}
