@@ -21,6 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.DisposableBean;
 
+import dev.sseclient.container.InvalidSseConfigurationException;
 import dev.sseclient.container.SseStreamContainer;
 import dev.sseclient.container.SseStreamListenerFactory;
 import dev.sseclient.container.SseStreamObserver;
@@ -70,7 +71,7 @@ public class KafkaForwarders implements SseStreamListenerFactory, SseStreamObser
 			@Nullable JsonMapper jsonMapper, BiFunction<StreamDefinition, ForwardSettings, ForwardingMeters> meters,
 			Supplier<SseStreamRegistry> registry) {
 		if (properties.getMaxBatchSize() < 1) {
-			throw new dev.sseclient.container.InvalidSseConfigurationException("sse.client.kafka.max-batch-size",
+			throw new InvalidSseConfigurationException("sse.client.kafka.max-batch-size",
 					"is " + properties.getMaxBatchSize() + ", and a batch holds at least one event",
 					"Set it to 1 or more, such as 500.");
 		}

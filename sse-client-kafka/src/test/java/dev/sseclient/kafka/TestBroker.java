@@ -43,30 +43,30 @@ final class TestBroker {
 	 * ({@code cluster.brokers().get(0).shutdown()}, then {@code startup()}).
 	 */
 	static KafkaClusterTestKit start() {
-			try {
-				KafkaClusterTestKit started = new KafkaClusterTestKit.Builder(
-						new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-					.setConfigProp("offsets.topic.replication.factor", "1")
-					.setConfigProp("transaction.state.log.replication.factor", "1")
-					.setConfigProp("transaction.state.log.min.isr", "1")
-					.setConfigProp("group.initial.rebalance.delay.ms", "0")
-					.build();
-				started.format();
-				started.startup();
-				started.waitForReadyBrokers();
-				Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-					try {
-						started.close();
-					}
-					catch (Exception ex) {
-						// the JVM ends anyway
-					}
-				}));
-				return started;
-			}
-			catch (Exception ex) {
-				throw new IllegalStateException("The test broker did not start", ex);
-			}
+		try {
+			KafkaClusterTestKit started = new KafkaClusterTestKit.Builder(
+					new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+				.setConfigProp("offsets.topic.replication.factor", "1")
+				.setConfigProp("transaction.state.log.replication.factor", "1")
+				.setConfigProp("transaction.state.log.min.isr", "1")
+				.setConfigProp("group.initial.rebalance.delay.ms", "0")
+				.build();
+			started.format();
+			started.startup();
+			started.waitForReadyBrokers();
+			Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+				try {
+					started.close();
+				}
+				catch (Exception ex) {
+					// the JVM ends anyway
+				}
+			}));
+			return started;
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("The test broker did not start", ex);
+		}
 	}
 
 	/** A topic name no other test uses. */
