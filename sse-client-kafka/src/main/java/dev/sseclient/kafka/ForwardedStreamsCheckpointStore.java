@@ -46,7 +46,14 @@ final class ForwardedStreamsCheckpointStore implements SseCheckpointStore {
 			return this.delegate.load(stream);
 		}
 		if (!this.clusterMode.getAsBoolean()) {
-			forwarder.takeOver();
+			try {
+				forwarder.takeOver();
+			}
+			catch (RuntimeException ex) {
+				throw new IllegalStateException("Stream '" + stream + "' forwards to Kafka exactly once and could not "
+						+ "take its transactional id, so it does not know where it resumes (" + ex.getMessage()
+						+ "); is Kafka at spring.kafka.bootstrap-servers reachable?", ex);
+			}
 		}
 		CheckpointTopic.Checkpoint committed = read(known, List.of(stream)).get(stream);
 		return (committed != null) ? Optional.of(committed.lastEventId()) : this.delegate.load(stream);
@@ -90,7 +97,8 @@ final class ForwardedStreamsCheckpointStore implements SseCheckpointStore {
 		}
 		catch (RuntimeException ex) {
 			throw new IllegalStateException("Could not read where " + streams + " resume from the Kafka checkpoint topic '"
-					+ known.checkpoints().name() + "': " + ex.getMessage(), ex);
+					+ known.checkpoints().name() + "' (" + ex.getMessage()
+					+ "); is Kafka at spring.kafka.bootstrap-servers reachable?", ex);
 		}
 	}
 

@@ -41,6 +41,9 @@ final class Topics {
 
 	private final Set<String> checked = ConcurrentHashMap.newKeySet();
 
+	/** Until when checks are skipped after Kafka did not answer one: startup waits once, not once per topic. */
+	private volatile long unansweredUntil;
+
 	Topics(Map<String, Object> adminConfig, Duration timeout, boolean create) {
 		Map<String, Object> config = new HashMap<>(adminConfig);
 		// an unanswered call must not hold the admin's close beyond the timeout
@@ -93,6 +96,9 @@ final class Topics {
 	}
 
 	private void withAdmin(AdminWork work, String topic) {
+		if (System.nanoTime() - this.unansweredUntil < 0) {
+			return;
+		}
 		try (Admin admin = Admin.create(this.adminConfig)) {
 			work.run(admin);
 			this.checked.add(topic);
@@ -101,7 +107,9 @@ final class Topics {
 			throw ex;
 		}
 		catch (ExecutionException | java.util.concurrent.TimeoutException | org.apache.kafka.common.KafkaException ex) {
-			logger.warn("Could not check the Kafka topic '" + topic + "' (" + ex + "); checked again at the next start");
+			this.unansweredUntil = System.nanoTime() + this.timeout.toNanos();
+			logger.warn("Could not check the Kafka topic '" + topic + "' (" + ex + "); topics are checked again when "
+					+ "the next stream forwarding to them is made");
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
