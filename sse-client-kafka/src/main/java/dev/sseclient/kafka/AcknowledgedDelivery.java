@@ -39,10 +39,14 @@ final class AcknowledgedDelivery implements Delivery {
 		for (ProducerRecord<byte[], byte[]> record : records) {
 			sent.add(shared.send(record));
 		}
+		// waited for at once: the producer's linger.ms would hold the batch's last records back
+		shared.flush();
 		for (Future<RecordMetadata> acknowledged : sent) {
 			acknowledged.get();
 		}
-		shared.send(checkpoint).get();
+		Future<RecordMetadata> checkpointed = shared.send(checkpoint);
+		shared.flush();
+		checkpointed.get();
 	}
 
 	@Override

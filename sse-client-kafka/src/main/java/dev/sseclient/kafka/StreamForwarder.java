@@ -68,6 +68,9 @@ final class StreamForwarder implements SseEventBatchListener {
 	/** A batch whose transaction may or may not have committed; the listener thread's. */
 	private @Nullable InDoubt inDoubt;
 
+	/** What of the batch being tried is not known to be in Kafka; the listener thread's. */
+	private List<SseEvent> pending = List.of();
+
 	/** Ids of events already committed that the server is expected to send again, in order. */
 	private final Deque<String> alreadyCommitted = new ArrayDeque<>();
 
@@ -88,54 +91,69 @@ final class StreamForwarder implements SseEventBatchListener {
 	@Override
 	public void onEvents(List<SseEvent> events) throws Exception {
 		String batch = UUID.randomUUID().toString();
-		long wait = this.retryInterval.toMillis();
-		while (true) {
-			long started = System.nanoTime();
-			try {
-				int sent = forward(events, batch);
-				this.meters.batchForwarded(sent, System.nanoTime() - started);
-				this.forwarded.addAndGet(sent);
-				if (this.state != State.FORWARDING) {
-					if (this.state == State.RETRYING) {
-						logger.info("Stream '" + this.stream + "': Kafka takes its events again");
+		this.pending = events;
+		try {
+			long wait = this.retryInterval.toMillis();
+			while (true) {
+				long started = System.nanoTime();
+				try {
+					int sent = forward(batch);
+					this.meters.batchForwarded(sent, System.nanoTime() - started);
+					this.forwarded.addAndGet(sent);
+					if (this.state != State.FORWARDING) {
+						if (this.state == State.RETRYING) {
+							logger.info("Stream '" + this.stream + "': Kafka takes its events again");
+						}
+						changeState(State.FORWARDING, null);
 					}
-					changeState(State.FORWARDING, null);
+					return;
 				}
-				return;
+				catch (Exception ex) {
+					Throwable cause = (ex instanceof ExecutionException && ex.getCause() != null) ? ex.getCause() : ex;
+					failed(cause, events.size());
+					if (!pause(wait)) {
+						throw new KafkaForwardingException("Stream '" + this.stream + "' stopped while Kafka did not take "
+								+ "a batch; it resumes from its last checkpoint", cause);
+					}
+					wait = Math.min(wait * 2, this.maxRetryInterval.toMillis());
+				}
 			}
-			catch (Exception ex) {
-				Throwable cause = (ex instanceof ExecutionException && ex.getCause() != null) ? ex.getCause() : ex;
-				this.meters.batchFailed();
-				if (isFatal(cause)) {
-					changeState(State.STOPPED, cause.toString());
-					throw new KafkaForwardingException("Stream '" + this.stream + "' stops forwarding to '"
-							+ this.settings.topic() + "': " + cause, cause);
-				}
-				if (this.state != State.RETRYING) {
-					logger.warn("Stream '" + this.stream + "': Kafka did not take a batch of " + events.size()
-							+ " event(s) for '" + this.settings.topic() + "' (" + cause + "); reading pauses and the batch is "
-							+ "tried again until it does");
-					changeState(State.RETRYING, cause.toString());
-				}
-				else {
-					this.lastError = cause.toString();
-				}
-				if (!pause(wait)) {
-					throw new KafkaForwardingException("Stream '" + this.stream + "' stopped while Kafka did not take "
-							+ "a batch; it resumes from its last checkpoint", cause);
-				}
-				wait = Math.min(wait * 2, this.maxRetryInterval.toMillis());
-			}
+		}
+		finally {
+			this.pending = List.of();
 		}
 	}
 
-	/** Sends what of the batch is not in Kafka yet, with the checkpoint; the number of records sent. */
-	private int forward(List<SseEvent> events, String batch) throws Exception {
+	/** Counts and shows a failed try; a failure Kafka will not get over ends the batch's tries. */
+	private void failed(Throwable cause, int events) {
+		this.meters.batchFailed();
+		if (isFatal(cause)) {
+			changeState(State.STOPPED, cause.toString());
+			throw new KafkaForwardingException("Stream '" + this.stream + "' stops forwarding to '" + this.settings.topic()
+					+ "': " + cause, cause);
+		}
+		if (this.state != State.RETRYING) {
+			logger.warn("Stream '" + this.stream + "': Kafka did not take a batch of " + events + " event(s) for '"
+					+ this.settings.topic() + "' (" + cause + "); reading pauses and the batch is tried again until it does");
+			changeState(State.RETRYING, cause.toString());
+		}
+		else {
+			this.lastError = cause.toString();
+		}
+	}
+
+	/**
+	 * Sends what of the batch is not in Kafka yet, with the checkpoint; the number of records
+	 * sent. Events found committed are taken off {@link #pending} for good, so that a later try of
+	 * the same batch does not send them either.
+	 */
+	private int forward(String batch) throws Exception {
 		this.delivery.prepare();
 		if (this.delivery.isTransactional() && this.inDoubt != null) {
 			settleInDoubt();
 		}
-		List<SseEvent> rest = withoutCommitted(events);
+		List<SseEvent> rest = withoutCommitted(this.pending);
+		this.pending = rest;
 		if (rest.isEmpty()) {
 			return 0;
 		}

@@ -12,10 +12,13 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
 
 import dev.sseclient.autoconfigure.SseClientAutoConfiguration;
@@ -32,6 +35,7 @@ import static org.awaitility.Awaitility.await;
  * Forwarding declared and template streams into a real broker, through a real application
  * context: records, keys, headers, checkpoints, resuming, and startup checks.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class KafkaForwardingTests {
 
 	private final String topic = TestBroker.uniqueTopic("changes");
@@ -219,6 +223,20 @@ class KafkaForwardingTests {
 				assertThat(context.getBean(MeterRegistry.class).get("sse.client.kafka.records.too.large").counter().count())
 					.isEqualTo(1);
 			});
+	}
+
+	@Test
+	void aCheckpointTopicThatIsNotCompactedGetsOneWarning(CapturedOutput output) {
+		TestBroker.createTopic(this.topic, 1);
+		TestBroker.createTopic(this.checkpoints, 1);
+		this.feed = new NumberedFeed(5, 5, Duration.ZERO);
+		runner("sse.client.streams.changes.url=" + this.feed.url(),
+				"sse.client.streams.changes.forward.kafka.topic=" + this.topic,
+				"sse.client.streams.changes.forward.kafka.exactly-once=true").run((context) -> {
+					assertThat(TestBroker.readCommitted(this.topic, 5, Duration.ofSeconds(30))).hasSize(5);
+					assertThat(output.getOut().split("The checkpoint topic '" + this.checkpoints + "' is not compacted", -1))
+						.hasSize(2);
+				});
 	}
 
 	private static ConsumerRecord<byte[], byte[]> last(List<ConsumerRecord<byte[], byte[]>> records) {
