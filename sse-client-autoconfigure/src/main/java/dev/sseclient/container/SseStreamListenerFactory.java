@@ -8,8 +8,7 @@ import dev.sseclient.listener.SseListenerEndpoint;
  * Makes the listeners that belong to one stream, when its container is made: declared streams
  * at start, streams registered at run time at registration. For what keeps state per stream
  * beside the {@code @SseListener} methods, such as a forwarder of the stream into a broker.
- * Declare beans of this type; each stream gets the listeners of every factory. A factory that
- * keeps state per stream lets go of it in {@link SseStreamObserver#onRemoved}.
+ * Declare beans of this type; each stream gets the listeners of every factory.
  */
 @FunctionalInterface
 public interface SseStreamListenerFactory {
@@ -20,5 +19,9 @@ public interface SseStreamListenerFactory {
 	 * stream, say). An exception fails the registration, at startup the application's start.
 	 */
 	List<SseListenerEndpoint> listenersOf(StreamDefinition definition);
+
+	/** The stream was removed from the registry (it had stopped): let go of what was kept for it. */
+	default void removed(StreamDefinition definition) {
+	}
 
 }

@@ -439,6 +439,10 @@ public class SseStreamRegistry implements SmartLifecycle, DisposableBean, BeanCl
 		for (SseStreamObserver observer : observers()) {
 			observer.onRemoved(container);
 		}
+		List<SseStreamListenerFactory> factories = this.streamListenerFactories;
+		if (factories != null) {
+			factories.forEach((factory) -> factory.removed(container.getDefinition()));
+		}
 	}
 
 	private SseStreamContainer container(String name) {

@@ -1,5 +1,9 @@
 package dev.sseclient.kafka;
 
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -24,14 +28,26 @@ final class ForwardSettingsBinder {
 
 	private final Binder binder;
 
+	/** A template's settings, read at its first stream: thousands of streams of a template bind once. */
+	private final Map<String, Optional<ForwardSettings>> templates = new ConcurrentHashMap<>();
+
 	ForwardSettingsBinder(Environment environment) {
 		this.binder = Binder.get(environment);
 	}
 
 	/** The stream's forwarding, or {@code null} when no topic is set for it. */
 	@Nullable ForwardSettings settingsOf(StreamDefinition definition) {
-		String own = ((definition.template() != null) ? prefix("templates", definition.template())
-				: prefix("streams", definition.name())) + ".forward.kafka";
+		String template = definition.template();
+		if (template != null) {
+			return this.templates
+				.computeIfAbsent(template, (name) -> Optional.ofNullable(settingsUnder(prefix("templates", name))))
+				.orElse(null);
+		}
+		return settingsUnder(prefix("streams", definition.name()));
+	}
+
+	private @Nullable ForwardSettings settingsUnder(String streamOrTemplate) {
+		String own = streamOrTemplate + ".forward.kafka";
 		Forward stream = bind(own);
 		Forward defaults = bind(DEFAULTS);
 		String topic = (stream.topic != null) ? stream.topic : defaults.topic;

@@ -24,7 +24,6 @@ import org.springframework.beans.factory.DisposableBean;
 import dev.sseclient.container.InvalidSseConfigurationException;
 import dev.sseclient.container.SseStreamContainer;
 import dev.sseclient.container.SseStreamListenerFactory;
-import dev.sseclient.container.SseStreamObserver;
 import dev.sseclient.container.SseStreamRegistry;
 import dev.sseclient.container.StreamDefinition;
 import dev.sseclient.listener.ErrorAction;
@@ -39,7 +38,7 @@ import dev.sseclient.listener.SseListenerErrorHandler;
  * forwarding to it is made. Keeps the forwarders for health and for the checkpoint store, and
  * lets go of a stream's producer when the stream is removed.
  */
-public class KafkaForwarders implements SseStreamListenerFactory, SseStreamObserver, DisposableBean {
+public class KafkaForwarders implements SseStreamListenerFactory, DisposableBean {
 
 	/** The id of every forwarder: the {@code listener} tag of listener meters stays one value. */
 	public static final String LISTENER_ID = "kafka-forwarder";
@@ -160,8 +159,8 @@ public class KafkaForwarders implements SseStreamListenerFactory, SseStreamObser
 	}
 
 	@Override
-	public void onRemoved(SseStreamContainer container) {
-		StreamForwarder forwarder = this.forwarders.remove(container.getName());
+	public void removed(StreamDefinition definition) {
+		StreamForwarder forwarder = this.forwarders.remove(definition.name());
 		if (forwarder != null) {
 			forwarder.close();
 		}

@@ -15,12 +15,14 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
 import dev.sseclient.container.SseStreamRegistry;
 import dev.sseclient.core.SseEvent;
+import dev.sseclient.kafka.KafkaForwardingAutoConfiguration;
 import dev.sseclient.listener.SseListener;
 
 /**
@@ -88,7 +90,8 @@ final class AppStreamsDriver {
 	}
 
 	@SpringBootConfiguration
-	@EnableAutoConfiguration
+	// the regimes measured here have no Kafka: forwarding has a benchmark of its own (kafka.sh)
+	@EnableAutoConfiguration(exclude = { KafkaAutoConfiguration.class, KafkaForwardingAutoConfiguration.class })
 	static class AppStreamsApplication {
 
 		@Bean

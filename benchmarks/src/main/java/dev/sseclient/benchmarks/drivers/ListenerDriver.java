@@ -14,10 +14,12 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.support.GenericApplicationContext;
 
 import dev.sseclient.container.SseStreamRegistry;
+import dev.sseclient.kafka.KafkaForwardingAutoConfiguration;
 import dev.sseclient.listener.SseListener;
 
 /**
@@ -238,7 +240,8 @@ final class ListenerDriver implements Driver {
 	}
 
 	@SpringBootConfiguration
-	@EnableAutoConfiguration
+	// the regimes measured here have no Kafka: forwarding has a benchmark of its own (kafka.sh)
+	@EnableAutoConfiguration(exclude = { KafkaAutoConfiguration.class, KafkaForwardingAutoConfiguration.class })
 	static class ListenerApplication {
 
 	}

@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.context.metrics.buffering.BufferingApplicationStartup;
 import org.springframework.boot.context.metrics.buffering.StartupTimeline;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -20,6 +21,7 @@ import org.springframework.core.metrics.StartupStep;
 
 import dev.sseclient.container.SseStreamRegistry;
 import dev.sseclient.core.SseEvent;
+import dev.sseclient.kafka.KafkaForwardingAutoConfiguration;
 import dev.sseclient.listener.SseListener;
 
 /**
@@ -124,7 +126,8 @@ final class ScaleDriver {
 	}
 
 	@SpringBootConfiguration
-	@EnableAutoConfiguration
+	// the regimes measured here have no Kafka: forwarding has a benchmark of its own (kafka.sh)
+	@EnableAutoConfiguration(exclude = { KafkaAutoConfiguration.class, KafkaForwardingAutoConfiguration.class })
 	static class ScaleApplication {
 
 		@SseListener(stream = "device-*")
