@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -128,6 +129,9 @@ public final class StreamDefinitions {
 		/** Read when first asked for: when the registry starts. */
 		private final SingletonSupplier<StreamProperties> templates;
 
+		/** Each template bound and checked once, at its first stream or at validation. */
+		private final Map<String, Prototype> prototypes = new ConcurrentHashMap<>();
+
 		Templates(Environment environment, SseClientProperties.Stream defaults, SseRequestCustomizers customizers,
 				StreamClients clients) {
 			this.defaults = defaults;
@@ -152,12 +156,26 @@ public final class StreamDefinitions {
 		@Override
 		public void validate() {
 			for (String template : templateNames()) {
-				Paths paths = new Paths(TEMPLATES, template, templates());
-				SseClientProperties.Stream settings = templates().bind(prefix(TEMPLATES, template));
-				fill(settings, template,
-						parametersOf(settings).stream().collect(Collectors.toMap(Function.identity(), (name) -> "x")));
-				definition(template, settings, paths, this.customizers, this.clients, template);
+				Prototype prototype = prototype(template);
+				this.clients.forStream(prototype.request().url(), prototype.settings(), prototype.paths()::of);
 			}
+		}
+
+		/**
+		 * The template's settings, bound once, and a request made from them with every parameter
+		 * set to {@code x}: binding is most of what registering a stream took, and its streams
+		 * share what the parameters do not change.
+		 */
+		private Prototype prototype(String template) {
+			return this.prototypes.computeIfAbsent(template, (name) -> {
+				Paths paths = new Paths(TEMPLATES, name, templates());
+				SseClientProperties.Stream settings = templates().bind(prefix(TEMPLATES, name));
+				Set<String> parameters = parametersOf(settings);
+				SseClientProperties.Stream filled = templates().bind(prefix(TEMPLATES, name));
+				fill(filled, name, parameters.stream().collect(Collectors.toMap(Function.identity(), (parameter) -> "x")));
+				positive(filled.getBufferSize(), paths.of("buffer-size"));
+				return new Prototype(settings, paths, parameters, request(name, filled, paths, null));
+			});
 		}
 
 		@Override
@@ -178,17 +196,53 @@ public final class StreamDefinitions {
 				throw new IllegalArgumentException("No stream template named '" + template + "'; declared under "
 						+ PREFIX + ".templates: " + names);
 			}
-			Paths paths = new Paths(TEMPLATES, template, templates());
-			SseClientProperties.Stream settings = templates().bind(prefix(TEMPLATES, template));
-			fill(settings, template, parameters);
-			return definition(name, settings, paths, this.customizers, this.clients, template);
+			Prototype prototype = prototype(template);
+			SseClientProperties.Stream settings = prototype.settings();
+			checkParameters(template, prototype.parameters(), parameters);
+			URI url = url(replace(settings.getUrl(), parameters, true), prototype.paths().of("url"));
+			SseRequest.Builder request = prototype.request()
+				.mutate(url)
+				.name(name)
+				.customizer(this.customizers.forStream(name));
+			settings.getHeaders().forEach((header, value) -> {
+				if (PARAMETER.matcher(value).find()) {
+					request.header(header, replace(value, parameters, false));
+				}
+			});
+			if (settings.getBody() != null && PARAMETER.matcher(settings.getBody()).find()) {
+				request.body(replace(settings.getBody(), parameters, false));
+			}
+			SseClient client = this.clients.forStream(url, settings, prototype.paths()::of);
+			// a template's streams share meters unless it asks for them per stream
+			String meterGroup = settings.isPerStreamMeters() ? null : template;
+			return new StreamDefinition(name, request.build(), client, settings.getBufferSize(), settings.getOverflow(),
+					settings.isAutoStartup(), template, meterGroup);
 		}
 
 	}
 
+	/**
+	 * A template bound once: its settings as written, where its properties are, its parameters,
+	 * and a checked request with each parameter set to {@code x}.
+	 */
+	private record Prototype(SseClientProperties.Stream settings, Paths paths, Set<String> parameters,
+			SseRequest request) {
+	}
+
 	/** Puts the parameters into the template's url (URL-encoded), headers and body. */
 	private static void fill(SseClientProperties.Stream settings, String template, Map<String, String> parameters) {
-		Set<String> wanted = parametersOf(settings);
+		checkParameters(template, parametersOf(settings), parameters);
+		if (settings.getUrl() != null) {
+			settings.setUrl(replace(settings.getUrl(), parameters, true));
+		}
+		settings.getHeaders().replaceAll((header, value) -> replace(value, parameters, false));
+		if (settings.getBody() != null) {
+			settings.setBody(replace(settings.getBody(), parameters, false));
+		}
+	}
+
+	/** Fails naming what is missing or unknown when the parameters are not the template's. */
+	private static void checkParameters(String template, Set<String> wanted, Map<String, String> parameters) {
 		for (String parameter : wanted) {
 			if (!parameters.containsKey(parameter)) {
 				throw new IllegalArgumentException("Stream template '" + template + "' needs the parameter '" + parameter
@@ -200,13 +254,6 @@ public final class StreamDefinitions {
 				throw new IllegalArgumentException("Stream template '" + template + "' has no parameter '" + given
 						+ "'; its parameters: " + wanted);
 			}
-		}
-		if (settings.getUrl() != null) {
-			settings.setUrl(replace(settings.getUrl(), parameters, true));
-		}
-		settings.getHeaders().replaceAll((header, value) -> replace(value, parameters, false));
-		if (settings.getBody() != null) {
-			settings.setBody(replace(settings.getBody(), parameters, false));
 		}
 	}
 

@@ -63,7 +63,8 @@ final class DispatchLoop implements CoreSubscriber<List<SseItem>>, Disposable, R
 
 	private final Runnable onComplete;
 
-	private final Queue<List<SseItem>> queue = Queues.<List<SseItem>>unbounded(16).get();
+	/** Reads waiting: one is asked for at a time, so a few at most; the smallest link keeps an idle stream light. */
+	private final Queue<List<SseItem>> queue = Queues.<List<SseItem>>unbounded(8).get();
 
 	/** Instead of the queue and its bounded demand, with a dropping overflow policy. */
 	private final @Nullable DroppingBuffer dropping;
@@ -124,6 +125,11 @@ final class DispatchLoop implements CoreSubscriber<List<SseItem>>, Disposable, R
 		this.onComplete = onComplete;
 	}
 
+	/** Items that arrived so far, dropped ones included. */
+	long received() {
+		return this.received.get();
+	}
+
 	/** Items taken out to be dispatched so far. */
 	long taken() {
 		return this.taken.get();
@@ -147,13 +153,13 @@ final class DispatchLoop implements CoreSubscriber<List<SseItem>>, Disposable, R
 
 	@Override
 	public void onNext(List<SseItem> items) {
+		add(this.received, items.size());
 		DroppingBuffer buffer = this.dropping;
 		if (buffer != null) {
 			buffer.offer(items);
 			schedule();
 			return;
 		}
-		add(this.received, items.size());
 		this.queue.offer(items);
 		// cleared first, then the count read: the loop, after a list, does the reverse
 		this.listRequested.set(false);

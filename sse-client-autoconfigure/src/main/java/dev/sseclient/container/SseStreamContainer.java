@@ -88,11 +88,10 @@ public final class SseStreamContainer {
 	private final CheckpointWriter.Slot checkpoint;
 
 	/*
-	 * Buffered events = arrived - dropped - taken (by the dispatch loop). Each count has one
-	 * writer at a time and is written with an ordered store: no atomic instruction per event.
+	 * Buffered events = arrived - dropped - taken, the first and last counted by the dispatch
+	 * loop. Each count has one writer at a time and is written with an ordered store: no atomic
+	 * instruction per event.
 	 */
-	private final AtomicLong arrived = new AtomicLong();
-
 	private final AtomicLong dropped = new AtomicLong();
 
 	private volatile long bytesOfEarlierStreams;
@@ -212,14 +211,13 @@ public final class SseStreamContainer {
 			this.stopWaiting = false;
 			this.stoppedByOperator = false;
 			this.stream = started;
-			this.arrived.set(0);
 			this.dropped.set(0);
 			AtomicBoolean ended = new AtomicBoolean();
 			this.endPublished = ended;
 			DispatchLoop loop = new DispatchLoop(getName(), this.pool, this.definition.bufferSize(), droppingBuffer(),
 					(item) -> dispatch(item, ended), this.batchListeners.isEmpty() ? null : this::dispatch,
 					this.batchSize, this::completed);
-			started.itemBatches().doOnNext((items) -> DispatchLoop.add(this.arrived, items.size())).subscribe(loop);
+			started.itemBatches().subscribe(loop);
 			this.loop = loop;
 		}
 	}
@@ -253,8 +251,10 @@ public final class SseStreamContainer {
 	/** Events received but not yet handed to the listeners. */
 	public int getBufferedEvents() {
 		DispatchLoop current = this.loop;
-		long taken = (current != null) ? current.taken() : 0;
-		return (int) Math.max(0, this.arrived.get() - this.dropped.get() - taken);
+		if (current == null) {
+			return 0;
+		}
+		return (int) Math.max(0, current.received() - this.dropped.get() - current.taken());
 	}
 
 	/** What health and the endpoint show about this stream now. */

@@ -27,7 +27,8 @@ final class ListenerTimers {
 
 	private volatile @Nullable Timer success;
 
-	private final Map<Class<?>, Timer> failures = new ConcurrentHashMap<>();
+	/** Made at the first failure: thousands of streams mostly have none. */
+	private volatile @Nullable Map<Class<?>, Timer> failures;
 
 	ListenerTimers(MeterRegistry registry, String stream, String template, String listener) {
 		this.registry = registry;
@@ -43,8 +44,7 @@ final class ListenerTimers {
 
 	private Timer timer(@Nullable Throwable failure) {
 		if (failure != null) {
-			return this.failures.computeIfAbsent(failure.getClass(),
-					(type) -> register("error", type.getSimpleName()));
+			return failures().computeIfAbsent(failure.getClass(), (type) -> register("error", type.getSimpleName()));
 		}
 		Timer timer = this.success;
 		if (timer == null) {
@@ -53,6 +53,20 @@ final class ListenerTimers {
 			this.success = timer;
 		}
 		return timer;
+	}
+
+	private Map<Class<?>, Timer> failures() {
+		Map<Class<?>, Timer> known = this.failures;
+		if (known == null) {
+			synchronized (this) {
+				known = this.failures;
+				if (known == null) {
+					known = new ConcurrentHashMap<>();
+					this.failures = known;
+				}
+			}
+		}
+		return known;
 	}
 
 	private Timer register(String outcome, String exception) {

@@ -92,7 +92,9 @@ public final class SseRequest {
 		this.maxEventSize = builder.maxEventSize;
 		this.maxLineSize = (builder.maxLineSize > 0) ? builder.maxLineSize : builder.maxEventSize;
 		this.maxRedirects = builder.maxRedirects;
-		this.sensitiveHeaders = Set.copyOf(builder.sensitiveHeaders);
+		Set<String> sensitive = Set.copyOf(builder.sensitiveHeaders);
+		// the usual set is shared: thousands of streams need not hold a copy each
+		this.sensitiveHeaders = sensitive.equals(DEFAULT_SENSITIVE_HEADERS) ? DEFAULT_SENSITIVE_HEADERS : sensitive;
 		this.customizer = builder.customizer;
 	}
 
@@ -223,7 +225,15 @@ public final class SseRequest {
 
 	/** A builder starting from this request. */
 	public Builder mutate() {
-		Builder builder = new Builder(this.url).method(this.method)
+		return mutate(this.url);
+	}
+
+	/**
+	 * A builder starting from this request, for another URL: many streams that differ only in
+	 * their URL (a template's) share its settings rather than each holding copies.
+	 */
+	public Builder mutate(URI url) {
+		Builder builder = new Builder(url).method(this.method)
 			.lastEventId(this.lastEventId)
 			.completeOn(this.completeOn)
 			.completeOnEvent(this.completeOnEvent)
