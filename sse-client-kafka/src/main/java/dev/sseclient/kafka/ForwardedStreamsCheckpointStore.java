@@ -56,6 +56,7 @@ final class ForwardedStreamsCheckpointStore implements SseCheckpointStore {
 			}
 		}
 		CheckpointTopic.Checkpoint committed = read(known, List.of(stream)).get(stream);
+		forwarder.resumedFrom(committed);
 		return (committed != null) ? Optional.of(committed.lastEventId()) : this.delegate.load(stream);
 	}
 
@@ -80,6 +81,7 @@ final class ForwardedStreamsCheckpointStore implements SseCheckpointStore {
 		taken.forEach(StreamForwarder::takeOver);
 		Map<String, CheckpointTopic.Checkpoint> committed = taken.isEmpty() ? Map.of()
 				: read(known, taken.stream().map(StreamForwarder::stream).toList());
+		taken.forEach((forwarder) -> forwarder.resumedFrom(committed.get(forwarder.stream())));
 		Map<String, Claim> claims = new HashMap<>(this.delegate.claim(resumeFromIfNone));
 		committed.forEach((stream, checkpoint) -> claims.computeIfPresent(stream,
 				(name, claim) -> new Claim(checkpoint.lastEventId(), claim.claim())));

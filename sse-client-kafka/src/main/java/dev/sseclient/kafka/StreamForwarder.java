@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,9 +31,10 @@ import dev.sseclient.core.SseEvent;
  * stream is stopping, or when Kafka says it never will (a fenced producer: another instance has
  * the stream; no authorization), and then the stream's checkpoint has not moved past the batch.
  *
- * <p>With exactly-once, a batch whose commit went unanswered is looked up in the checkpoint
- * topic before it is sent again: committed, it is not sent twice, and if the stream restarted
- * meanwhile, the events the server sends again are passed over.
+ * <p>With exactly-once, after a failed try the checkpoint topic is looked at before the next:
+ * a batch whose commit went unanswered and did commit is not sent twice (and if the stream
+ * restarted meanwhile, the events the server sends again are passed over); a checkpoint that
+ * another producer moved (the stream run by a second instance) stops this one.
  */
 final class StreamForwarder implements SseEventBatchListener {
 
@@ -68,6 +70,12 @@ final class StreamForwarder implements SseEventBatchListener {
 	/** A batch whose transaction may or may not have committed; the listener thread's. */
 	private @Nullable InDoubt inDoubt;
 
+	/** Exactly once: the batch of the checkpoint this forwarder last committed, or resumed from. */
+	private volatile @Nullable String lastCommitted;
+
+	/** Exactly once: whether a try failed, so the checkpoint is looked at before the next one. */
+	private boolean verify;
+
 	/** What of the batch being tried is not known to be in Kafka; the listener thread's. */
 	private List<SseEvent> pending = List.of();
 
@@ -98,6 +106,7 @@ final class StreamForwarder implements SseEventBatchListener {
 				long started = System.nanoTime();
 				try {
 					int sent = forward(batch);
+					this.lastCommitted = batch;
 					this.meters.batchForwarded(sent, System.nanoTime() - started);
 					this.forwarded.addAndGet(sent);
 					if (this.state != State.FORWARDING) {
@@ -108,8 +117,13 @@ final class StreamForwarder implements SseEventBatchListener {
 					}
 					return;
 				}
+				catch (KafkaForwardingException ex) {
+					changeState(State.STOPPED, ex.getMessage());
+					throw ex;
+				}
 				catch (Exception ex) {
 					Throwable cause = (ex instanceof ExecutionException && ex.getCause() != null) ? ex.getCause() : ex;
+					this.verify = this.delivery.isTransactional();
 					failed(cause, events.size());
 					if (!pause(wait)) {
 						throw new KafkaForwardingException("Stream '" + this.stream + "' stopped while Kafka did not take "
@@ -148,9 +162,11 @@ final class StreamForwarder implements SseEventBatchListener {
 	 * the same batch does not send them either.
 	 */
 	private int forward(String batch) throws Exception {
-		this.delivery.prepare();
-		if (this.delivery.isTransactional() && this.inDoubt != null) {
-			settleInDoubt();
+		if (this.verify) {
+			takeBackAfterFailure();
+		}
+		else {
+			this.delivery.prepare();
 		}
 		List<SseEvent> rest = withoutCommitted(this.pending);
 		this.pending = rest;
@@ -179,17 +195,55 @@ final class StreamForwarder implements SseEventBatchListener {
 		return made.records().size();
 	}
 
-	/** Finds out whether the batch in doubt committed: if it did, its events are not sent again. */
-	private void settleInDoubt() {
+	/**
+	 * After a failed try, before the next: the checkpoint must still be this forwarder's (its last
+	 * commit, or the batch in doubt); else another producer forwarded the stream meanwhile (an
+	 * instance started beside this one), and this one stops rather than fence it and send what it
+	 * may have sent. Then a new producer (fencing a former one, settling what the failed one left
+	 * open), and a second look: the batch in doubt committed, or nothing moved.
+	 */
+	private void takeBackAfterFailure() {
 		InDoubt doubt = this.inDoubt;
-		CheckpointTopic.Checkpoint committed = this.checkpoints.read(List.of(this.stream)).get(this.stream);
+		String before = committedBatch();
+		if (!Objects.equals(before, this.lastCommitted) && (doubt == null || !doubt.batch().equals(before))) {
+			throw forwardedElsewhere();
+		}
+		this.delivery.prepare();
+		String after = committedBatch();
 		this.inDoubt = null;
-		if (doubt != null && committed != null && doubt.batch().equals(committed.batch())) {
+		if (doubt != null && doubt.batch().equals(after)) {
 			logger.info("Stream '" + this.stream + "': a batch whose commit went unanswered had committed; "
 					+ "its " + doubt.ids().size() + " event(s) are not sent again");
 			this.alreadyCommitted.clear();
 			this.alreadyCommitted.addAll(doubt.ids());
+			this.lastCommitted = after;
 		}
+		else if (!Objects.equals(after, this.lastCommitted)) {
+			throw forwardedElsewhere();
+		}
+		this.verify = false;
+	}
+
+	private @Nullable String committedBatch() {
+		CheckpointTopic.Checkpoint committed = this.checkpoints.read(List.of(this.stream)).get(this.stream);
+		return (committed != null) ? committed.batch() : null;
+	}
+
+	private KafkaForwardingException forwardedElsewhere() {
+		return new KafkaForwardingException("Stream '" + this.stream + "': another producer committed to its "
+				+ "checkpoint while this one was failing (is it run by another instance without cluster mode?); it stops "
+				+ "here and resumes from Kafka's checkpoint when it starts again", null);
+	}
+
+	/**
+	 * The stream starts (again) from this checkpoint, read once its producer was readied: what
+	 * this forwarder knows of Kafka starts over.
+	 */
+	void resumedFrom(CheckpointTopic.@Nullable Checkpoint checkpoint) {
+		this.lastCommitted = (checkpoint != null) ? checkpoint.batch() : null;
+		this.inDoubt = null;
+		this.verify = false;
+		this.alreadyCommitted.clear();
 	}
 
 	/** The events less those at their head that were committed already, as the server sends them again. */
