@@ -6,8 +6,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.boot.context.properties.bind.handler.IgnoreTopLevelConverterNotFoundBindHandler;
 import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
 import org.springframework.core.env.Environment;
@@ -67,10 +69,22 @@ final class ForwardSettingsBinder {
 	}
 
 	private Forward bind(String name) {
-		return this.binder
-			.bind(name, Bindable.of(Forward.class),
-					new NoUnboundElementsBindHandler(new IgnoreTopLevelConverterNotFoundBindHandler()))
-			.orElseGet(Forward::new);
+		try {
+			return this.binder
+				.bind(name, Bindable.of(Forward.class),
+						new NoUnboundElementsBindHandler(new IgnoreTopLevelConverterNotFoundBindHandler()))
+				.orElseGet(Forward::new);
+		}
+		catch (BindException ex) {
+			if (ex.getCause() instanceof UnboundConfigurationPropertiesException unbound
+					&& !unbound.getUnboundProperties().isEmpty()) {
+				String key = unbound.getUnboundProperties().iterator().next().getName().toString();
+				throw new InvalidSseConfigurationException(key, "is not a setting of forwarding to Kafka",
+						"Use " + name + ".topic, " + name + ".key or " + name + ".exactly-once; correct or remove " + key
+								+ ".");
+			}
+			throw ex;
+		}
 	}
 
 	private static String prefix(String section, String name) {

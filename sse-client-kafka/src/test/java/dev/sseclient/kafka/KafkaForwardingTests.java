@@ -184,7 +184,9 @@ class KafkaForwardingTests {
 				"sse.client.streams.changes.forward.kafka.exactly-one=true").run((context) -> {
 					assertThat(context).hasFailed();
 					assertThat(context.getStartupFailure()).rootCause()
-						.hasMessageContaining("sse.client.streams.changes.forward.kafka.exactly-one");
+						.isInstanceOf(InvalidSseConfigurationException.class)
+						.hasMessageContaining("sse.client.streams.changes.forward.kafka.exactly-one")
+						.hasMessageContaining("is not a setting of forwarding to Kafka");
 				});
 		runner("sse.client.streams.changes.url=" + this.feed.url(),
 				"sse.client.streams.changes.forward.kafka.topic=" + this.topic,
