@@ -4,8 +4,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,6 +43,9 @@ final class StreamForwarder implements SseEventBatchListener {
 
 	private static final Log logger = LogFactory.getLog(StreamForwarder.class);
 
+	/** Lately committed batches kept to recognise a checkpoint as this forwarder's own. */
+	private static final int KNOWN_BATCHES = 256;
+
 	private final String stream;
 
 	private final ForwardSettings settings;
@@ -70,8 +76,12 @@ final class StreamForwarder implements SseEventBatchListener {
 	/** A batch whose transaction may or may not have committed; the listener thread's. */
 	private @Nullable InDoubt inDoubt;
 
-	/** Exactly once: the batch of the checkpoint this forwarder last committed, or resumed from. */
-	private volatile @Nullable String lastCommitted;
+	/**
+	 * Exactly once: the batches of the checkpoints this forwarder committed lately, and the one it
+	 * resumed from. A read may show an older one of these (a broker just back): only a batch
+	 * that is none of them says that another producer wrote.
+	 */
+	private final Set<String> known = Collections.synchronizedSet(new LinkedHashSet<>());
 
 	/** Exactly once: whether a try failed, so the checkpoint is looked at before the next one. */
 	private boolean verify;
@@ -106,7 +116,7 @@ final class StreamForwarder implements SseEventBatchListener {
 				long started = System.nanoTime();
 				try {
 					int sent = forward(batch);
-					this.lastCommitted = batch;
+					committed(batch);
 					this.meters.batchForwarded(sent, System.nanoTime() - started);
 					this.forwarded.addAndGet(sent);
 					if (this.state != State.FORWARDING) {
@@ -196,32 +206,44 @@ final class StreamForwarder implements SseEventBatchListener {
 	}
 
 	/**
-	 * After a failed try, before the next: the checkpoint must still be this forwarder's (its last
-	 * commit, or the batch in doubt); else another producer forwarded the stream meanwhile (an
-	 * instance started beside this one), and this one stops rather than fence it and send what it
-	 * may have sent. Then a new producer (fencing a former one, settling what the failed one left
-	 * open), and a second look: the batch in doubt committed, or nothing moved.
+	 * After a failed try, before the next: a checkpoint written by another producer meanwhile (an
+	 * instance started beside this one) stops this one rather than let it fence that one and send
+	 * what it may have sent. Else a new producer (fencing a former one, settling what the failed
+	 * one left open), and a second look: the batch in doubt committed, or not.
 	 */
 	private void takeBackAfterFailure() {
 		InDoubt doubt = this.inDoubt;
-		String before = committedBatch();
-		if (!Objects.equals(before, this.lastCommitted) && (doubt == null || !doubt.batch().equals(before))) {
+		if (writtenElsewhere(committedBatch(), doubt)) {
 			throw forwardedElsewhere();
 		}
 		this.delivery.prepare();
 		String after = committedBatch();
+		if (writtenElsewhere(after, doubt)) {
+			throw forwardedElsewhere();
+		}
 		this.inDoubt = null;
 		if (doubt != null && doubt.batch().equals(after)) {
 			logger.info("Stream '" + this.stream + "': a batch whose commit went unanswered had committed; "
 					+ "its " + doubt.ids().size() + " event(s) are not sent again");
 			this.alreadyCommitted.clear();
 			this.alreadyCommitted.addAll(doubt.ids());
-			this.lastCommitted = after;
-		}
-		else if (!Objects.equals(after, this.lastCommitted)) {
-			throw forwardedElsewhere();
 		}
 		this.verify = false;
+	}
+
+	private boolean writtenElsewhere(@Nullable String batch, @Nullable InDoubt doubt) {
+		return batch != null && !this.known.contains(batch) && (doubt == null || !doubt.batch().equals(batch));
+	}
+
+	private void committed(String batch) {
+		synchronized (this.known) {
+			this.known.add(batch);
+			if (this.known.size() > KNOWN_BATCHES) {
+				Iterator<String> oldest = this.known.iterator();
+				oldest.next();
+				oldest.remove();
+			}
+		}
 	}
 
 	private @Nullable String committedBatch() {
@@ -240,7 +262,10 @@ final class StreamForwarder implements SseEventBatchListener {
 	 * this forwarder knows of Kafka starts over.
 	 */
 	void resumedFrom(CheckpointTopic.@Nullable Checkpoint checkpoint) {
-		this.lastCommitted = (checkpoint != null) ? checkpoint.batch() : null;
+		this.known.clear();
+		if (checkpoint != null && checkpoint.batch() != null) {
+			committed(checkpoint.batch());
+		}
 		this.inDoubt = null;
 		this.verify = false;
 		this.alreadyCommitted.clear();
