@@ -40,8 +40,12 @@ final class ForwardedRecords {
 
 	private final @Nullable String deadLetterTopic;
 
-	ForwardedRecords(String topic, Function<SseEvent, byte @Nullable []> key, int maxRecordSize,
+	/** The stream's name as a header value, made once rather than per event. */
+	private final byte[] stream;
+
+	ForwardedRecords(String stream, String topic, Function<SseEvent, byte @Nullable []> key, int maxRecordSize,
 			@Nullable String deadLetterTopic) {
+		this.stream = bytes(stream);
 		this.topic = topic;
 		this.key = key;
 		this.maxRecordSize = maxRecordSize;
@@ -63,7 +67,7 @@ final class ForwardedRecords {
 			byte[] value = event.data().getBytes(StandardCharsets.UTF_8);
 			byte[] recordKey = this.key.apply(event);
 			int size = value.length + ((recordKey != null) ? recordKey.length : 0) + event.id().length()
-					+ event.type().length() + event.stream().length() + RECORD_OVERHEAD;
+					+ event.type().length() + this.stream.length + RECORD_OVERHEAD;
 			if (size > this.maxRecordSize) {
 				tooLarge.add(new TooLarge(event.id(), size));
 				if (this.deadLetterTopic != null) {
@@ -80,10 +84,10 @@ final class ForwardedRecords {
 		return new Records(records, tooLarge);
 	}
 
-	private static Headers headers(Headers headers, SseEvent event) {
+	private Headers headers(Headers headers, SseEvent event) {
 		return headers.add(ID_HEADER, bytes(event.id()))
 			.add(TYPE_HEADER, bytes(event.type()))
-			.add(STREAM_HEADER, bytes(event.stream()))
+			.add(STREAM_HEADER, this.stream)
 			.add(RECEIVED_AT_HEADER, bytes(event.receivedAt().toString()));
 	}
 

@@ -3,6 +3,7 @@ package dev.sseclient.kafka;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -76,7 +77,7 @@ final class ForwardedStreamsCheckpointStore implements SseCheckpointStore {
 		List<StreamForwarder> taken = resumeFromIfNone.keySet()
 			.stream()
 			.map(known::forwarderOf)
-			.filter((forwarder) -> forwarder != null)
+			.filter(Objects::nonNull)
 			.toList();
 		taken.forEach(StreamForwarder::takeOver);
 		Map<String, CheckpointTopic.Checkpoint> committed = taken.isEmpty() ? Map.of()

@@ -103,7 +103,7 @@ public class KafkaForwarders implements SseStreamListenerFactory, DisposableBean
 		Delivery delivery = forward.exactlyOnce()
 				? new TransactionalDelivery(this.producerConfig, this.properties.getTransactionIdPrefix() + name)
 				: new AcknowledgedDelivery(this::sharedProducer);
-		ForwardedRecords records = new ForwardedRecords(forward.topic(), RecordKeys.of(forward.key(), name, this.jsonMapper),
+		ForwardedRecords records = new ForwardedRecords(name, forward.topic(), RecordKeys.of(forward.key(), name, this.jsonMapper),
 				maxRecordSize(), this.properties.getDeadLetterTopic());
 		StreamForwarder forwarder = new StreamForwarder(name, forward, records, delivery, this.checkpoints,
 				this.meters.apply(definition, forward), this.properties.getRetryInterval(),
