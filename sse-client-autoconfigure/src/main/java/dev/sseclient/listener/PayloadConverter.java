@@ -37,6 +37,9 @@ import org.springframework.validation.Validator;
  */
 public final class PayloadConverter {
 
+	/** Parsers kept per listener parameter: as many as its reads that may run at once, within reason. */
+	private static final int KEPT_PARSERS = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
+
 	private final @Nullable JsonMapper jsonMapper;
 
 	private final Supplier<ConversionService> conversionService;
@@ -147,10 +150,9 @@ public final class PayloadConverter {
 			throw new IllegalStateException("Cannot read event data as " + type + " without a Jackson JsonMapper");
 		}
 		Type generic = type.getType();
-		// a reader made once: no root deserializer lookup per event. From the string, not the
-		// bytes: Jackson 3.1's byte parser allocates 96 B more per read (see docs/benchmarks.md)
+		// a reader made once (no root deserializer lookup per event), with parsers kept between events
 		ObjectReader reader = mapper.readerFor(mapper.getTypeFactory().constructType(generic));
-		return (data) -> reader.readValue(data);
+		return KeptParserJsonReader.of(reader, KEPT_PARSERS);
 	}
 
 	/**
