@@ -516,8 +516,9 @@ public final class SseStreamContainer {
 	}
 
 	private void observed(SseEvent event) {
-		for (SseStreamObserver observer : this.observers) {
-			observer.onEvent(this, event);
+		// by index: an iterator per event was not always optimized away
+		for (int i = 0; i < this.observers.size(); i++) {
+			this.observers.get(i).onEvent(this, event);
 		}
 	}
 
