@@ -199,7 +199,8 @@ public final class StreamDefinitions {
 			Prototype prototype = prototype(template);
 			SseClientProperties.Stream settings = prototype.settings();
 			checkParameters(template, prototype.parameters(), parameters);
-			URI url = url(replace(settings.getUrl(), parameters, true), prototype.paths().of("url"));
+			URI url = sharingOrigin(prototype.request().url(),
+					url(replace(settings.getUrl(), parameters, true), prototype.paths().of("url")));
 			SseRequest.Builder request = prototype.request()
 				.mutate(url)
 				.name(name)
@@ -219,6 +220,23 @@ public final class StreamDefinitions {
 					settings.isAutoStartup(), template, meterGroup);
 		}
 
+	}
+
+	/**
+	 * {@code url} as the template's url resolved against its path and query when that is the
+	 * same URL: it then shares the template's scheme, authority and host instead of holding
+	 * strings of its own (thousands of streams of one origin add up), else {@code url}.
+	 */
+	private static URI sharingOrigin(URI template, URI url) {
+		String path = url.getRawPath();
+		if (url.getRawAuthority() == null || path == null || !path.startsWith("/")
+				|| !url.getRawAuthority().equals(template.getRawAuthority())) {
+			return url;
+		}
+		String reference = path + ((url.getRawQuery() != null) ? "?" + url.getRawQuery() : "")
+				+ ((url.getRawFragment() != null) ? "#" + url.getRawFragment() : "");
+		URI shared = template.resolve(URI.create(reference));
+		return (shared.equals(url) && shared.toString().equals(url.toString())) ? shared : url;
 	}
 
 	/**

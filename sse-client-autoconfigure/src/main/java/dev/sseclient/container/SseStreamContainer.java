@@ -201,7 +201,10 @@ public final class SseStreamContainer {
 			if (isRunning()) {
 				return;
 			}
-			SseRequest request = this.definition.request().mutate().lastEventId(this.lastProcessedId).build();
+			SseRequest declared = this.definition.request();
+			// the declared request itself when the id is its own: one request less per stream
+			SseRequest request = declared.lastEventId().equals(this.lastProcessedId) ? declared
+					: declared.mutate().lastEventId(this.lastProcessedId).build();
 			SseStream previous = this.stream;
 			if (previous != null) {
 				this.bytesOfEarlierStreams += previous.bytesReceived();

@@ -2,6 +2,7 @@ package dev.sseclient.core;
 
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -61,7 +62,7 @@ final class NettyTransport implements StreamTransport {
 	public <T> Flux<T> exchange(URI url, HttpMethod method, byte @Nullable [] body, HttpHeaders headers,
 			Function<Response, Publisher<T>> handler) {
 		if (this.observations.isNoop()) {
-			return send(url, method, body, headers, handler, null);
+			return send(url, method, body, pairs(headers), handler, null);
 		}
 		// as pairs: this lives as long as the connection, and a header map costs ten times more
 		String[] headerPairs = pairs(headers);
@@ -79,15 +80,17 @@ final class NettyTransport implements StreamTransport {
 			ClientRequest request = carrier.build();
 			context.setRequest(request);
 			AttemptObservation attempt = new AttemptObservation(observation, context);
-			return send(url, method, body, request.headers(), handler, attempt).doOnError(attempt::failed)
+			// the pairs already kept, unless the observation's handlers changed the headers (trace context)
+			String[] sent = pairs(request.headers());
+			String[] sentPairs = Arrays.equals(sent, headerPairs) ? headerPairs : sent;
+			return send(url, method, body, sentPairs, handler, attempt).doOnError(attempt::failed)
 				.doFinally((signal) -> attempt.stop());
 		});
 	}
 
-	private <T> Flux<T> send(URI url, HttpMethod method, byte @Nullable [] body, HttpHeaders headers,
+	/** @param headerPairs names and values in turn: the handler below lives as long as the connection */
+	private <T> Flux<T> send(URI url, HttpMethod method, byte @Nullable [] body, String[] headerPairs,
 			Function<Response, Publisher<T>> handler, @Nullable AttemptObservation attempt) {
-		// as name and value pairs: the handler below lives as long as the connection
-		String[] headerPairs = pairs(headers);
 		return this.httpClient.request(io.netty.handler.codec.http.HttpMethod.valueOf(method.name()))
 			.uri(url)
 			.send((request, outbound) -> write(request, outbound, headerPairs, body))

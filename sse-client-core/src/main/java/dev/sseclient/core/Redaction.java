@@ -41,7 +41,9 @@ public final class Redaction {
 		if (url.getRawQuery() != null) {
 			masked.append('?').append(query(url.getRawQuery()));
 		}
-		return masked.toString();
+		// nothing masked: the URL's own string, which it keeps anyway (a stream holds its masked URL)
+		String whole = url.toString();
+		return whole.contentEquals(masked) ? whole : masked.toString();
 	}
 
 	/**
