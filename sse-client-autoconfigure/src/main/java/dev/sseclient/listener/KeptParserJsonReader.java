@@ -24,12 +24,17 @@ import tools.jackson.databind.ObjectReader;
  * is an ASCII JSON object or array (Jackson's own UTF-8 decoding of strings is slower than the
  * JDK's), read to its closing bracket with nothing after it. Anything else, and anything the
  * kept parser fails on, is read again with the configured reader, whose value or exception is
- * then the answer: what a listener gets, and how a payload fails, do not change.
+ * then the answer: what a listener gets, and how a payload fails, do not change. Data that the
+ * configured reader reads and a kept parser cannot (a read feature such as single quotes or
+ * comments, which the non-blocking parser lacks) is read twice; after a few such events the
+ * kept parsers are left for good.
  */
 final class KeptParserJsonReader implements PayloadConverter.Reader {
 
 	/** Root values a parser reads before it is replaced: its line and offset counts stay small. */
 	private static final int VALUES_PER_PARSER = 1 << 20;
+
+	private static final int MISREADS_BEFORE_LEAVING = 8;
 
 	private final ObjectReader reader;
 
@@ -41,6 +46,12 @@ final class KeptParserJsonReader implements PayloadConverter.Reader {
 
 	/** Parsers that exist, free or in use: never more than there are slots. */
 	private final AtomicInteger made = new AtomicInteger();
+
+	/**
+	 * Events the kept parsers failed on and the configured reader read: a feature the
+	 * non-blocking parser lacks (single quotes, comments...). Past a few, the route is left.
+	 */
+	private final AtomicInteger misread = new AtomicInteger();
 
 	private KeptParserJsonReader(ObjectReader reader, int parsers) {
 		this.reader = reader;
@@ -63,7 +74,7 @@ final class KeptParserJsonReader implements PayloadConverter.Reader {
 
 	@Override
 	public @Nullable Object read(String data) {
-		if (!startsAContainer(data)) {
+		if (this.misread.get() >= MISREADS_BEFORE_LEAVING || !startsAContainer(data)) {
 			return this.reader.readValue(data);
 		}
 		byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
@@ -78,6 +89,10 @@ final class KeptParserJsonReader implements PayloadConverter.Reader {
 				return value;
 			}
 			discard(kept);
+			Object read = this.reader.readValue(data);
+			// read where a kept parser could not: the data needs what only the configured reader has
+			this.misread.incrementAndGet();
+			return read;
 		}
 		return this.reader.readValue(data);
 	}

@@ -8,9 +8,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import org.junit.jupiter.api.Test;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonReadFeature;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -82,6 +85,41 @@ class JsonPayloadReadingTests {
 		assertThat(converter(this.mapper).reader(Quote[].class).apply("[{\"symbol\":\"A\",\"price\":1,\"size\":1}]"))
 			.containsExactly(new Quote("A", 1, 1));
 		assertThat(converter(this.mapper).reader(Map.class).apply("  {\"a\": [1, 2]}")).isEqualTo(Map.of("a", List.of(1, 2)));
+	}
+
+	@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
+	@JsonSubTypes({ @JsonSubTypes.Type(value = Trade.class, name = "trade"), @JsonSubTypes.Type(value = Halt.class, name = "halt") })
+	sealed interface Market permits Trade, Halt {
+	}
+
+	record Trade(String symbol, int size) implements Market {
+	}
+
+	record Halt(String symbol) implements Market {
+	}
+
+	@Test
+	void polymorphicPayloadsWhoseTypeComesLastAndLargeEventsRead() {
+		Function<String, Market> markets = converter(this.mapper).reader(Market.class);
+		for (int i = 0; i < 100; i++) {
+			assertThat(markets.apply("{\"symbol\":\"AC\",\"size\":" + i + ",\"kind\":\"trade\"}")).isEqualTo(new Trade("AC", i));
+			assertThat(markets.apply("{\"kind\":\"halt\",\"symbol\":\"AC\"}")).isEqualTo(new Halt("AC"));
+		}
+		String large = "x".repeat(300_000);
+		assertThat(this.quotes.apply("{\"symbol\":\"" + large + "\",\"price\":1,\"size\":1}").symbol()).isEqualTo(large);
+		assertThat(this.quotes.apply("{\"symbol\":\"AC\",\"price\":1,\"size\":2}")).isEqualTo(new Quote("AC", 1, 2));
+	}
+
+	@Test
+	void readsWhatOnlyTheMappersOwnParserAcceptsForAsLongAsItComes() {
+		JsonMapper singleQuotes = JsonMapper.builder().enable(JsonReadFeature.ALLOW_SINGLE_QUOTES)
+			.enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
+			.build();
+		Function<String, Quote> quotes = converter(singleQuotes).reader(Quote.class);
+		for (int i = 0; i < 50; i++) {
+			assertThat(quotes.apply("{'symbol':'AC', /* a comment */ 'price':1.5,'size':" + i + "}")).isEqualTo(new Quote("AC", 1.5, i));
+			assertThat(quotes.apply("{\"symbol\":\"AB\",\"price\":2.5,\"size\":" + i + "}")).isEqualTo(new Quote("AB", 2.5, i));
+		}
 	}
 
 	@Test
