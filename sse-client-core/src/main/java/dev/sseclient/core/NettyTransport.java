@@ -95,6 +95,9 @@ final class NettyTransport implements StreamTransport {
 			.uri(url)
 			.send((request, outbound) -> write(request, outbound, headerPairs, body))
 			.response((response, content) -> {
+				// sent, and answered: the request's headers are of no more use, and the
+				// connection would keep them as long as it lives
+				response.requestHeaders().clear();
 				NettyResponse adapted = new NettyResponse(response, content);
 				if (attempt != null) {
 					attempt.responded(adapted);
