@@ -168,6 +168,24 @@ final class NettyTransport implements StreamTransport {
 			return (parent != null) ? new NettySharedConnection(parent) : null;
 		}
 
+		/**
+		 * Over HTTP/1.x, drops the response's headers but {@code Connection}, which Reactor Netty
+		 * reads again when the response ends (whether the connection may be kept): its response
+		 * object lives as long as the stream. HTTP/2's are left as they are.
+		 */
+		@Override
+		public void headersRead() {
+			if (this.response.version().majorVersion() != 1) {
+				return;
+			}
+			io.netty.handler.codec.http.HttpHeaders headers = this.response.responseHeaders();
+			String connection = headers.get(HttpHeaderNames.CONNECTION);
+			headers.clear();
+			if (connection != null) {
+				headers.set(HttpHeaderNames.CONNECTION, connection);
+			}
+		}
+
 	}
 
 	/** One attempt's observation: stopped once, when the response head arrived or the attempt ended without one. */

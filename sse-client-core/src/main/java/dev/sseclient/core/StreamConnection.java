@@ -260,7 +260,9 @@ final class StreamConnection implements EventStreamHandler {
 				this.hop = null;
 				this.headers = null;
 				this.sharedConnection = response.sharedConnection();
-				yield Flux.<Object>just(open(maskedUrl, response.protocol())).concatWith(parse(response));
+				SseSignal.Opened opened = open(maskedUrl, response.protocol());
+				response.headersRead();
+				yield Flux.<Object>just(opened).concatWith(parse(response));
 			}
 			case NO_CONTENT -> {
 				this.noContent = true;

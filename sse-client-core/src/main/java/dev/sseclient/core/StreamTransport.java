@@ -48,6 +48,13 @@ interface StreamTransport {
 			return null;
 		}
 
+		/**
+		 * The stream opened and its headers were read: what the connection keeps of them for
+		 * itself alone may go, since it lives as long as the stream.
+		 */
+		default void headersRead() {
+		}
+
 	}
 
 }
