@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.SpringApplication;
@@ -63,8 +65,13 @@ final class AppStreamsDriver {
 			registry.register("device-" + i, "device", Map.of("device", Integer.toString(i)));
 		}
 		double registerSeconds = (System.nanoTime() - registering) / 1e9;
+		// latency of the bursts (every stream's tick in the same moment), once all are open and
+		// before the heap probe's full collections
+		Thread.sleep(3000);
+		ticksReceived.latency.reset();
+		Thread.sleep(Math.max(1000, ticks * 1000L / 2 - 3000));
+		Histogram burst = ticksReceived.latency.getIntervalHistogram();
 		// the middle of the run: every stream open and receiving
-		Thread.sleep(ticks * 1000L / 2);
 		int threads = ManagementFactory.getThreadMXBean().getThreadCount();
 		long heapDuring = ManyStreams.usedHeapAfterGc();
 		long rss = ManyStreams.residentSetBytes();
@@ -83,10 +90,13 @@ final class AppStreamsDriver {
 		Files.delete(config);
 		return String.format(Locale.ROOT,
 				"protocol=%s perStreamMeters=%s streams=%d startSeconds=%.2f registerSeconds=%.2f threadsBefore=%d threads=%d"
-						+ " heapPerStreamKB=%.2f rssMB=%.0f scrapeKB=%.1f healthKB=%.1f healthMillis=%.1f received=%d lost=%d",
+						+ " heapPerStreamKB=%.2f rssMB=%.0f scrapeKB=%.1f healthKB=%.1f healthMillis=%.1f received=%d lost=%d"
+						+ " burstEvents=%d burstP50Millis=%.2f burstP99Millis=%.2f burstMaxMillis=%.2f",
 				protocol, perStreamMeters, streams, startSeconds, registerSeconds, threadsBefore, threads,
 				(heapDuring - heapBefore) / 1024.0 / streams, rss / 1048576.0, scrapeBytes / 1024.0,
-				healthJson.length() / 1024.0, healthMillis, received, Math.max(0, expected - received));
+				healthJson.length() / 1024.0, healthMillis, received, Math.max(0, expected - received),
+				burst.getTotalCount(), burst.getValueAtPercentile(50) / 1000.0, burst.getValueAtPercentile(99) / 1000.0,
+				burst.getMaxValue() / 1000.0);
 	}
 
 	@SpringBootConfiguration
@@ -105,9 +115,18 @@ final class AppStreamsDriver {
 
 		final AtomicLong count = new AtomicLong();
 
+		/** From the server's write to the listener call, in microseconds. */
+		final Recorder latency = new Recorder(3);
+
 		@SseListener(template = "device")
 		void onTick(SseEvent event) {
+			long now = System.nanoTime();
 			this.count.incrementAndGet();
+			String data = event.data();
+			int stamp = data.lastIndexOf(' ');
+			if (stamp > 5) {
+				this.latency.recordValue(Math.max(0, (now - Long.parseLong(data, stamp + 1, data.length(), 10)) / 1000));
+			}
 		}
 
 	}

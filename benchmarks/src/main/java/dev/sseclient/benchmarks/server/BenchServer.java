@@ -2,11 +2,14 @@ package dev.sseclient.benchmarks.server;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.HttpProtocol;
@@ -58,9 +61,16 @@ public final class BenchServer {
 		QueryStringDecoder query = new QueryStringDecoder(request.uri());
 		int count = intParam(query, "count", 10);
 		int interval = intParam(query, "interval", 1000);
-		Flux<ByteBuf> body = Flux.interval(Duration.ofMillis(interval), Schedulers.parallel())
+		// stamped: every connection ticks at the same moments (whole intervals of the wall clock),
+		// so all streams get their event in one burst, each stamped with System.nanoTime() as written
+		boolean stamped = intParam(query, "stamped", 0) == 1;
+		long first = stamped ? interval - System.currentTimeMillis() % interval : interval;
+		// stamped ticks are made on the connection's own event loop: stamped, then written, no hop between
+		Scheduler ticking = stamped ? connectionLoop(response) : Schedulers.parallel();
+		Flux<ByteBuf> body = Flux.interval(Duration.ofMillis(first), Duration.ofMillis(interval), ticking)
 			.take(count)
-			.map((i) -> Unpooled.wrappedBuffer(("id: " + (i + 1) + "\ndata: tick " + (i + 1) + "\n\n")
+			.map((i) -> Unpooled.wrappedBuffer(("id: " + (i + 1) + "\ndata: tick " + (i + 1)
+					+ (stamped ? " " + System.nanoTime() : "") + "\n\n")
 				.getBytes(StandardCharsets.US_ASCII)));
 		return eventStream(response).send(body, (buffer) -> true);
 	}
@@ -75,6 +85,12 @@ public final class BenchServer {
 		byte[] event = ("data: " + "x".repeat(intParam(query, "size", 64)) + "\n\n").getBytes(StandardCharsets.US_ASCII);
 		Flux<ByteBuf> body = Flux.range(0, count).map((i) -> Unpooled.wrappedBuffer(event));
 		return eventStream(response).send(body, (buffer) -> true);
+	}
+
+	private static Scheduler connectionLoop(HttpServerResponse response) {
+		AtomicReference<EventLoop> loop = new AtomicReference<>();
+		response.withConnection((connection) -> loop.set(connection.channel().eventLoop()));
+		return Schedulers.fromExecutorService(loop.get());
 	}
 
 	private static HttpServerResponse eventStream(HttpServerResponse response) {
