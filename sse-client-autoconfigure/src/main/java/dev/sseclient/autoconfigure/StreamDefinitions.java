@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -200,7 +201,7 @@ public final class StreamDefinitions {
 			SseClientProperties.Stream settings = prototype.settings();
 			checkParameters(template, prototype.parameters(), parameters);
 			URI url = sharingOrigin(prototype.request().url(),
-					url(replace(settings.getUrl(), parameters, true), prototype.paths().of("url")));
+					url(replace(settings.getUrl(), parameters, true), () -> prototype.paths().of("url")));
 			SseRequest.Builder request = prototype.request()
 				.mutate(url)
 				.name(name)
@@ -330,6 +331,26 @@ public final class StreamDefinitions {
 					"Set " + path + " to the event type that ends the stream, such as message_stop, or remove it.");
 		}
 		return value;
+	}
+
+	/**
+	 * As {@link #url(String, String)}, finding where the url is set only when it is not usable:
+	 * that takes a look through the property sources, once per stream registered at run time.
+	 */
+	private static URI url(String url, Supplier<String> path) {
+		if (url != null && url.contains("://")) {
+			try {
+				URI uri = new URI(url.trim());
+				String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : "";
+				if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+					return uri;
+				}
+			}
+			catch (URISyntaxException ex) {
+				// told below, with where it is set
+			}
+		}
+		return url(url, path.get());
 	}
 
 	private static URI url(String url, String path) {
