@@ -1,13 +1,12 @@
 package dev.sseclient.container;
 
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -48,6 +47,28 @@ final class DispatchLoop implements CoreSubscriber<List<SseItem>>, Disposable, R
 
 	private static final Log logger = LogFactory.getLog(DispatchLoop.class);
 
+	// fields with handles rather than Atomic* objects: 10,000 streams hold 10,000 loops
+	private static final VarHandle RUNS_REQUESTED;
+
+	private static final VarHandle RECEIVED;
+
+	private static final VarHandle TAKEN;
+
+	private static final VarHandle LIST_REQUESTED;
+
+	static {
+		try {
+			MethodHandles.Lookup lookup = MethodHandles.lookup();
+			RUNS_REQUESTED = lookup.findVarHandle(DispatchLoop.class, "runsRequested", int.class);
+			RECEIVED = lookup.findVarHandle(DispatchLoop.class, "received", long.class);
+			TAKEN = lookup.findVarHandle(DispatchLoop.class, "taken", long.class);
+			LIST_REQUESTED = lookup.findVarHandle(DispatchLoop.class, "listRequested", boolean.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
 	private final String streamName;
 
 	private final Executor pool;
@@ -70,18 +91,18 @@ final class DispatchLoop implements CoreSubscriber<List<SseItem>>, Disposable, R
 	private final @Nullable DroppingBuffer dropping;
 
 	/** Runs of the loop asked for: the one that moves it from 0 submits the loop to the pool. */
-	private final AtomicInteger runsRequested = new AtomicInteger();
+	private volatile int runsRequested;
 
 	/*
 	 * Waiting events = received - taken. Each count has one writer (the connection's thread,
 	 * the loop) and is written with an ordered store: no atomic instruction per event.
 	 */
-	private final AtomicLong received = new AtomicLong();
+	private volatile long received;
 
-	private final AtomicLong taken = new AtomicLong();
+	private volatile long taken;
 
 	/** Whether a list is asked for and not yet delivered. */
-	private final AtomicBoolean listRequested = new AtomicBoolean();
+	private volatile boolean listRequested;
 
 	private volatile @Nullable Subscription upstream;
 
@@ -127,17 +148,17 @@ final class DispatchLoop implements CoreSubscriber<List<SseItem>>, Disposable, R
 
 	/** Items that arrived so far, dropped ones included. */
 	long received() {
-		return this.received.get();
+		return this.received;
 	}
 
 	/** Items taken out to be dispatched so far. */
 	long taken() {
-		return this.taken.get();
+		return this.taken;
 	}
 
 	/** Items received and not yet taken out. */
 	private long waiting() {
-		return this.received.get() - this.taken.get();
+		return this.received - this.taken;
 	}
 
 	@Override
@@ -153,7 +174,7 @@ final class DispatchLoop implements CoreSubscriber<List<SseItem>>, Disposable, R
 
 	@Override
 	public void onNext(List<SseItem> items) {
-		add(this.received, items.size());
+		RECEIVED.setRelease(this, this.received + items.size());
 		DroppingBuffer buffer = this.dropping;
 		if (buffer != null) {
 			buffer.offer(items);
@@ -162,7 +183,7 @@ final class DispatchLoop implements CoreSubscriber<List<SseItem>>, Disposable, R
 		}
 		this.queue.offer(items);
 		// cleared first, then the count read: the loop, after a list, does the reverse
-		this.listRequested.set(false);
+		this.listRequested = false;
 		schedule();
 		if (waiting() < this.capacity) {
 			requestList();
@@ -206,13 +227,13 @@ final class DispatchLoop implements CoreSubscriber<List<SseItem>>, Disposable, R
 
 	private void requestList() {
 		Subscription subscription = this.upstream;
-		if (subscription != null && this.listRequested.compareAndSet(false, true)) {
+		if (subscription != null && LIST_REQUESTED.compareAndSet(this, false, true)) {
 			subscription.request(1);
 		}
 	}
 
 	private void schedule() {
-		if (this.runsRequested.getAndIncrement() != 0) {
+		if ((int) RUNS_REQUESTED.getAndAdd(this, 1) != 0) {
 			return;
 		}
 		try {
@@ -230,7 +251,7 @@ final class DispatchLoop implements CoreSubscriber<List<SseItem>>, Disposable, R
 		int missed = 1;
 		do {
 			drain();
-			missed = this.runsRequested.addAndGet(-missed);
+			missed = (int) RUNS_REQUESTED.getAndAdd(this, -missed) - missed;
 		}
 		while (missed != 0);
 	}
@@ -246,7 +267,7 @@ final class DispatchLoop implements CoreSubscriber<List<SseItem>>, Disposable, R
 				}
 				return;
 			}
-			add(this.taken, 1);
+			addTaken(1);
 			Mono<Void> rest = (this.batchDispatcher != null && item instanceof SseEvent event)
 					? dispatch(this.batchDispatcher, inARow(event)) : dispatch(this.dispatcher, item);
 			if (rest != null) {
@@ -306,7 +327,7 @@ final class DispatchLoop implements CoreSubscriber<List<SseItem>>, Disposable, R
 		List<SseEvent> events = new ArrayList<>(Math.min(this.batchSize, 64));
 		events.add(first);
 		do {
-			add(this.taken, 1);
+			addTaken(1);
 			events.add(event);
 		}
 		while (events.size() < this.batchSize && (event = takeIfEvent()) != null);
@@ -329,7 +350,7 @@ final class DispatchLoop implements CoreSubscriber<List<SseItem>>, Disposable, R
 	 */
 	private void requestMoreIfRoom() {
 		VarHandle.fullFence();
-		if (!this.listRequested.get() && waiting() < this.capacity) {
+		if (!this.listRequested && waiting() < this.capacity) {
 			requestList();
 		}
 	}
@@ -374,9 +395,14 @@ final class DispatchLoop implements CoreSubscriber<List<SseItem>>, Disposable, R
 		rest.subscribe(resume);
 	}
 
+	/** Counts items taken out: only the loop writes it, with an ordered store, no atomic instruction. */
+	private void addTaken(long n) {
+		TAKEN.setRelease(this, this.taken + n);
+	}
+
 	/**
 	 * Adds to a count that only one thread at a time writes: an ordered store, no atomic
-	 * instruction. The container's counts of arrived and dropped events are kept the same way.
+	 * instruction. The container's count of dropped events is kept so.
 	 */
 	static void add(AtomicLong count, long n) {
 		count.lazySet(count.get() + n);

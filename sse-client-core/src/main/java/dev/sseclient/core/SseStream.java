@@ -1,14 +1,13 @@
 package dev.sseclient.core;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.commons.logging.Log;
@@ -46,6 +45,30 @@ public final class SseStream implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(SseStream.class);
 
+	private static final VarHandle RESTART_GENERATION;
+
+	private static final VarHandle SUBSCRIBED;
+
+	private static final VarHandle FINISHED;
+
+	private static final VarHandle CLOSED_MIRRORED;
+
+	private static final VarHandle STATE;
+
+	static {
+		try {
+			MethodHandles.Lookup lookup = MethodHandles.lookup();
+			RESTART_GENERATION = lookup.findVarHandle(SseStream.class, "restartGeneration", long.class);
+			SUBSCRIBED = lookup.findVarHandle(SseStream.class, "subscribed", boolean.class);
+			FINISHED = lookup.findVarHandle(SseStream.class, "finished", boolean.class);
+			CLOSED_MIRRORED = lookup.findVarHandle(SseStream.class, "closedMirrored", boolean.class);
+			STATE = lookup.findVarHandle(SseStream.class, "state", StreamState.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
 	/** Failures in a row logged in full before warnings are rate-limited. */
 	private static final int FAILURES_LOGGED_IN_FULL = 3;
 
@@ -64,17 +87,18 @@ public final class SseStream implements AutoCloseable {
 
 	private final Sinks.Many<SseSignal> signals = Sinks.many().multicast().directBestEffort();
 
-	private final AtomicLong restartGeneration = new AtomicLong();
+	// fields with handles rather than Atomic* objects: an application may hold thousands of streams
+	private volatile long restartGeneration;
 
-	private final AtomicBoolean subscribed = new AtomicBoolean();
+	private volatile boolean subscribed;
 
-	private final AtomicBoolean finished = new AtomicBoolean();
+	private volatile boolean finished;
 
-	private final AtomicBoolean closedMirrored = new AtomicBoolean();
+	private volatile boolean closedMirrored;
 
 	private final StreamConnection.Listener connectionListener = new ConnectionListener();
 
-	private final AtomicReference<StreamState> state = new AtomicReference<>(StreamState.NEW);
+	private volatile StreamState state = StreamState.NEW;
 
 	private volatile String lastEventId;
 
@@ -139,7 +163,7 @@ public final class SseStream implements AutoCloseable {
 
 	/** Where the stream is now. */
 	public StreamState state() {
-		return this.state.get();
+		return this.state;
 	}
 
 	/**
@@ -147,7 +171,11 @@ public final class SseStream implements AutoCloseable {
 	 * have ended it while the connection's thread was still handling a failure.
 	 */
 	private void moveTo(StreamState next) {
-		this.state.getAndUpdate((current) -> current.isFinal() ? current : next);
+		StreamState current;
+		do {
+			current = this.state;
+		}
+		while (!current.isFinal() && !STATE.compareAndSet(this, current, next));
 	}
 
 	/** The last-event-ID the next connection would resume from; empty for none. */
@@ -303,7 +331,7 @@ public final class SseStream implements AutoCloseable {
 			if (this.closeRequested) {
 				return Flux.empty();
 			}
-			if (!this.subscribed.compareAndSet(false, true)) {
+			if (!SUBSCRIBED.compareAndSet(this, false, true)) {
 				return Flux.error(new IllegalStateException(
 						"The events of stream '" + this.request.name() + "' can be subscribed only once"));
 			}
@@ -324,9 +352,9 @@ public final class SseStream implements AutoCloseable {
 	 * failure; events already received are still delivered.
 	 */
 	public void restart() {
-		if (!this.state.get().isFinal()) {
+		if (!this.state.isFinal()) {
 			logger.debug("Restarting stream '" + this.request.name() + "'");
-			this.restartGeneration.incrementAndGet();
+			RESTART_GENERATION.getAndAdd(this, 1L);
 			StreamConnection connection = this.current;
 			if (connection != null) {
 				connection.restart();
@@ -344,7 +372,7 @@ public final class SseStream implements AutoCloseable {
 			connection.close();
 		}
 		cutWait();
-		if (this.subscribed.compareAndSet(false, true)) {
+		if (SUBSCRIBED.compareAndSet(this, false, true)) {
 			finish(SignalType.CANCEL);
 		}
 	}
@@ -365,7 +393,7 @@ public final class SseStream implements AutoCloseable {
 		if (headers == null) {
 			headers = prepareHeaders(new SseAttempt(this.attemptNumber, this.lastEventId, this.lastFailure));
 		}
-		long generation = this.restartGeneration.get();
+		long generation = this.restartGeneration;
 		StreamConnection connection = new StreamConnection(this.transport, this.request, headers, this.lastEventId,
 				this.connectionListener);
 		this.current = connection;
@@ -373,7 +401,7 @@ public final class SseStream implements AutoCloseable {
 		if (this.closeRequested) {
 			return Flux.empty();
 		}
-		if (this.restartGeneration.get() != generation) {
+		if (this.restartGeneration != generation) {
 			connection.restart();
 		}
 		this.deliveredOnConnection = false;
@@ -437,12 +465,12 @@ public final class SseStream implements AutoCloseable {
 				ThreadLocalRandom.current().nextDouble());
 		moveTo(StreamState.RECONNECTING);
 		logAttempt(failure, delay);
-		long generation = this.restartGeneration.get();
+		long generation = this.restartGeneration;
 		Mono<Object> wait = Mono.defer(() -> {
 			Sinks.One<Boolean> cut = Sinks.one();
 			this.waitCut = cut;
 			// a restart or close that looked before the wait began
-			if (this.restartGeneration.get() != generation || this.closeRequested) {
+			if (this.restartGeneration != generation || this.closeRequested) {
 				return Mono.empty();
 			}
 			return Mono.delay(delay).or(cut.asMono().map((restart) -> 0L)).then(Mono.empty());
@@ -613,10 +641,10 @@ public final class SseStream implements AutoCloseable {
 
 	/** Ends the stream once: its final state and the {@code Closed} signal; {@code null} if it had ended. */
 	private SseSignal.@Nullable Closed end(StreamState end, @Nullable SseException cause) {
-		if (!this.finished.compareAndSet(false, true)) {
+		if (!FINISHED.compareAndSet(this, false, true)) {
 			return null;
 		}
-		this.state.set(end);
+		this.state = end;
 		this.current = null;
 		this.connectedSince = null;
 		this.disconnectedSince = null;
@@ -637,7 +665,7 @@ public final class SseStream implements AutoCloseable {
 		if (!(signal instanceof SseSignal.Closed)) {
 			this.signals.emitNext(signal, retryWhenConcurrent());
 		}
-		else if (this.closedMirrored.compareAndSet(false, true)) {
+		else if (CLOSED_MIRRORED.compareAndSet(this, false, true)) {
 			this.signals.emitNext(signal, retryWhenConcurrent());
 			this.signals.emitComplete(retryWhenConcurrent());
 		}
