@@ -1,5 +1,7 @@
 package dev.sseclient.checkpoint;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -7,7 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.apache.commons.logging.Log;
@@ -27,6 +28,18 @@ import reactor.core.scheduler.Schedulers;
 public final class CheckpointWriter implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(CheckpointWriter.class);
+
+	/** A slot's latest id: a field with a handle rather than an object of its own per stream. */
+	private static final VarHandle LATEST;
+
+	static {
+		try {
+			LATEST = MethodHandles.lookup().findVarHandle(Slot.class, "latest", String.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
 
 	private final SseCheckpointStore store;
 
@@ -70,7 +83,7 @@ public final class CheckpointWriter implements AutoCloseable {
 			Map<String, String> resumeFrom = new HashMap<>();
 			claims.forEach((stream, claim) -> {
 				Slot slot = slot(stream);
-				slot.latest.set(null);
+				slot.latest = null;
 				slot.saved = null;
 				slot.claim = claim.claim();
 				resumeFrom.put(stream, claim.resumeFrom());
@@ -180,7 +193,8 @@ public final class CheckpointWriter implements AutoCloseable {
 
 		private final String stream;
 
-		private final AtomicReference<String> latest = new AtomicReference<>();
+		/** Written with an ordered store by the recording thread (see {@link #LATEST}). */
+		private volatile @Nullable String latest;
 
 		/** Written under the save lock, read there too. */
 		private @Nullable String saved;
@@ -198,7 +212,7 @@ public final class CheckpointWriter implements AutoCloseable {
 		/** Every listener got through event {@code id}. */
 		public void record(String id) {
 			// an ordered store is enough: the next save reads it, and the id is immutable
-			this.latest.lazySet(id);
+			LATEST.setRelease(this, id);
 			if (++this.sinceSave >= CheckpointWriter.this.batchSize) {
 				this.sinceSave = 0;
 				flushIfIdle(this);
@@ -207,7 +221,7 @@ public final class CheckpointWriter implements AutoCloseable {
 
 		/** The id recorded since the last save, or {@code null}; under the save lock. */
 		private @Nullable String unsaved() {
-			String latest = this.latest.get();
+			String latest = this.latest;
 			return (latest != null && !latest.equals(this.saved)) ? latest : null;
 		}
 

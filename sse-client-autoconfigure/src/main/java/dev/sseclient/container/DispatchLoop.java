@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import org.apache.commons.logging.Log;
@@ -398,14 +397,6 @@ final class DispatchLoop implements CoreSubscriber<List<SseItem>>, Disposable, R
 	/** Counts items taken out: only the loop writes it, with an ordered store, no atomic instruction. */
 	private void addTaken(long n) {
 		TAKEN.setRelease(this, this.taken + n);
-	}
-
-	/**
-	 * Adds to a count that only one thread at a time writes: an ordered store, no atomic
-	 * instruction. The container's count of dropped events is kept so.
-	 */
-	static void add(AtomicLong count, long n) {
-		count.lazySet(count.get() + n);
 	}
 
 }

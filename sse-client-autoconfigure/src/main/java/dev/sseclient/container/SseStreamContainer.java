@@ -1,11 +1,12 @@
 package dev.sseclient.container;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -54,6 +55,17 @@ public final class SseStreamContainer {
 
 	private static final Log logger = LogFactory.getLog(SseStreamContainer.class);
 
+	private static final VarHandle DROPPED;
+
+	static {
+		try {
+			DROPPED = MethodHandles.lookup().findVarHandle(SseStreamContainer.class, "dropped", long.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
 	private final StreamDefinition definition;
 
 	private final List<SseListenerEndpoint> listeners;
@@ -92,7 +104,7 @@ public final class SseStreamContainer {
 	 * loop. Each count has one writer at a time and is written with an ordered store: no atomic
 	 * instruction per event.
 	 */
-	private final AtomicLong dropped = new AtomicLong();
+	private volatile long dropped;
 
 	private volatile long bytesOfEarlierStreams;
 
@@ -214,7 +226,7 @@ public final class SseStreamContainer {
 			this.stopWaiting = false;
 			this.stoppedByOperator = false;
 			this.stream = started;
-			this.dropped.set(0);
+			this.dropped = 0;
 			AtomicBoolean ended = new AtomicBoolean();
 			this.endPublished = ended;
 			DispatchLoop loop = new DispatchLoop(getName(), this.pool, this.definition.bufferSize(), droppingBuffer(),
@@ -257,7 +269,7 @@ public final class SseStreamContainer {
 		if (current == null) {
 			return 0;
 		}
-		return (int) Math.max(0, current.received() - this.dropped.get() - current.taken());
+		return (int) Math.max(0, current.received() - this.dropped - current.taken());
 	}
 
 	/** What health and the endpoint show about this stream now. */
@@ -341,7 +353,7 @@ public final class SseStreamContainer {
 	}
 
 	private void droppedOnOverflow(SseEvent event) {
-		DispatchLoop.add(this.dropped, 1);
+		DROPPED.setRelease(this, this.dropped + 1);
 		for (SseStreamObserver observer : this.observers) {
 			observer.onDropped(this, event, "overflow");
 		}

@@ -1,6 +1,8 @@
 package dev.sseclient.core;
 
 import java.io.ByteArrayOutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -10,7 +12,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.netty.buffer.ByteBuf;
 import org.apache.commons.logging.Log;
@@ -45,6 +46,18 @@ import dev.sseclient.core.parse.EventStreamParser;
 final class StreamConnection implements EventStreamHandler {
 
 	private static final Log logger = LogFactory.getLog(StreamConnection.class);
+
+	/** The demand not yet met: a field with a handle rather than an object of its own per stream. */
+	private static final VarHandle OUTSTANDING_DEMAND;
+
+	static {
+		try {
+			OUTSTANDING_DEMAND = MethodHandles.lookup().findVarHandle(StreamConnection.class, "outstandingDemand", long.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
 
 	/** The server ended the response normally. */
 	static final class EndOfStream extends SseConnectionException {
@@ -93,7 +106,7 @@ final class StreamConnection implements EventStreamHandler {
 
 	private final long idleTimeoutNanos;
 
-	private final AtomicLong outstandingDemand = new AtomicLong();
+	private volatile long outstandingDemand;
 
 	/** Ends the exchange: a timeout, a restart or the stream's close. */
 	private final Sinks.One<Boolean> stop = Sinks.one();
@@ -348,8 +361,11 @@ final class StreamConnection implements EventStreamHandler {
 	}
 
 	private void demanded(long n) {
-		long before = this.outstandingDemand.getAndAccumulate(n,
-				(current, added) -> (current + added < 0) ? Long.MAX_VALUE : current + added);
+		long before;
+		do {
+			before = this.outstandingDemand;
+		}
+		while (!OUTSTANDING_DEMAND.compareAndSet(this, before, (before + n < 0) ? Long.MAX_VALUE : before + n));
 		if (before == 0) {
 			this.lastActivityNanos = System.nanoTime();
 		}
@@ -357,7 +373,11 @@ final class StreamConnection implements EventStreamHandler {
 
 	/** The items the read completed, as {@link ReadItems} describes. */
 	private Object parseChunk(ByteBuf buffer) {
-		this.outstandingDemand.getAndUpdate((current) -> (current == Long.MAX_VALUE) ? current : current - 1);
+		long demand;
+		do {
+			demand = this.outstandingDemand;
+		}
+		while (demand != Long.MAX_VALUE && !OUTSTANDING_DEMAND.compareAndSet(this, demand, demand - 1));
 		this.lastActivityNanos = System.nanoTime();
 		this.chunkReceivedAt = null;
 		this.idAtEndOfRead = null;
@@ -544,7 +564,7 @@ final class StreamConnection implements EventStreamHandler {
 			return;
 		}
 		long silentFor = System.nanoTime() - this.lastActivityNanos;
-		if (this.outstandingDemand.get() > 0 && silentFor >= this.idleTimeoutNanos) {
+		if (this.outstandingDemand > 0 && silentFor >= this.idleTimeoutNanos) {
 			this.timedOut = new SseTimeoutException("The server at " + Redaction.url(this.url) + " sent nothing for "
 					+ this.request.idleTimeout().toMillis() + " ms (idle timeout)", true);
 			this.stop.tryEmitValue(Boolean.TRUE);
