@@ -301,7 +301,7 @@ public final class StreamDefinitions {
 
 	private static SseRequest request(String name, SseClientProperties.Stream stream, Paths paths,
 			SseRequestCustomizer customizer) {
-		SseRequest.Builder builder = SseRequest.builder(url(stream.getUrl(), paths.of("url")))
+		SseRequest.Builder builder = SseRequest.builder(url(stream.getUrl(), () -> paths.of("url")))
 			.name(name)
 			.method(method(stream.getMethod(), paths.of("method")))
 			.body(stream.getBody())
@@ -334,27 +334,12 @@ public final class StreamDefinitions {
 	}
 
 	/**
-	 * As {@link #url(String, String)}, finding where the url is set only when it is not usable:
-	 * that takes a look through the property sources, once per stream registered at run time.
+	 * The url, checked. {@code where} names the property, asked only when the url is not usable:
+	 * finding it takes a look through the property sources, once per stream registered at run time.
 	 */
-	private static URI url(String url, Supplier<String> path) {
-		if (url != null && url.contains("://")) {
-			try {
-				URI uri = new URI(url.trim());
-				String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : "";
-				if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
-					return uri;
-				}
-			}
-			catch (URISyntaxException ex) {
-				// told below, with where it is set
-			}
-		}
-		return url(url, path.get());
-	}
-
-	private static URI url(String url, String path) {
+	private static URI url(String url, Supplier<String> where) {
 		if (url == null || url.isBlank()) {
+			String path = where.get();
 			throw new InvalidSseConfigurationException(path, "is missing",
 					"Set " + path + " to the http or https URL of the event stream.");
 		}
@@ -363,23 +348,27 @@ public final class StreamDefinitions {
 			uri = new URI(url.trim());
 		}
 		catch (URISyntaxException ex) {
+			String path = where.get();
 			throw new InvalidSseConfigurationException(path, "is not a valid URL: " + ex.getReason(),
 					"Set " + path + " to an http or https URL such as https://feed.example.com/events.");
 		}
 		String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : null;
 		if (!url.contains("://") && (scheme == null || !(scheme.equals("http") || scheme.equals("https")))) {
 			// localhost:8080/ticks reads as scheme 'localhost'; feed.example.com/x as a bare path
+			String path = where.get();
 			String shown = withoutScheme(url.trim());
 			throw new InvalidSseConfigurationException(path, "('" + shown + "') has no http:// or https:// in front",
 					"Set " + path + " to http://" + shown + " or https://" + shown + ".");
 		}
 		if (scheme == null || !(scheme.equals("http") || scheme.equals("https"))) {
+			String path = where.get();
 			throw new InvalidSseConfigurationException(path,
 					(scheme == null) ? "'" + Redaction.url(uri) + "' is not an absolute URL"
 							: "has the unsupported scheme '" + scheme + "'",
 					"Set " + path + " to an http or https URL such as https://feed.example.com/events.");
 		}
 		if (uri.getHost() == null) {
+			String path = where.get();
 			throw new InvalidSseConfigurationException(path, "'" + Redaction.url(uri) + "' has no host",
 					"Set " + path + " to an http or https URL with a host.");
 		}
