@@ -637,9 +637,9 @@ public final class SseStreamContainer {
 				read.add(event);
 			}
 			catch (PayloadConversionException ex) {
-				if (decide(endpoint, new ListenerFailure(endpoint.id(), event, ex, 1)) instanceof ErrorAction.StopStream) {
-					stop(Duration.ZERO);
-					return Mono.never();
+				ErrorAction action = decide(endpoint, new ListenerFailure(endpoint.id(), event, ex, 1));
+				if (action instanceof ErrorAction.StopStream || action instanceof ErrorAction.RestartFrom) {
+					return act(action, Mono::empty);
 				}
 			}
 		}
@@ -721,6 +721,14 @@ public final class SseStreamContainer {
 		}
 		if (action instanceof ErrorAction.StopStream) {
 			stop(Duration.ZERO);
+			return Mono.never();
+		}
+		if (action instanceof ErrorAction.RestartFrom restart) {
+			stop(Duration.ZERO);
+			// this run's dispatch is given up, not awaited: the next run's loop dispatches from here on
+			dispatchEnded();
+			this.checkpoint.record(restart.lastEventId());
+			startAt(restart.lastEventId());
 			return Mono.never();
 		}
 		return Mono.empty();

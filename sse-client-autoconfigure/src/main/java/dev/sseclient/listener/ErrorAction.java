@@ -2,6 +2,8 @@ package dev.sseclient.listener;
 
 import java.time.Duration;
 
+import org.springframework.util.Assert;
+
 /**
  * What an {@link SseListenerErrorHandler} decides after a listener failed.
  */
@@ -22,6 +24,18 @@ public sealed interface ErrorAction {
 		return StopStream.INSTANCE;
 	}
 
+	/**
+	 * Stop the stream and start it again at once, asking the server for what follows
+	 * {@code lastEventId} instead of what follows the last event processed here; the checkpoint
+	 * moves there too. For a listener that learned elsewhere where the stream stands, such as a
+	 * forwarder that finds a newer position committed in Kafka. The failed call's events and
+	 * those buffered are not processed here.
+	 */
+	static ErrorAction restartFrom(String lastEventId) {
+		Assert.notNull(lastEventId, "lastEventId must not be null");
+		return new RestartFrom(lastEventId);
+	}
+
 	/** See {@link ErrorAction#proceed()}. */
 	enum Proceed implements ErrorAction {
 
@@ -38,6 +52,10 @@ public sealed interface ErrorAction {
 
 		INSTANCE
 
+	}
+
+	/** See {@link ErrorAction#restartFrom(String)}. */
+	record RestartFrom(String lastEventId) implements ErrorAction {
 	}
 
 }

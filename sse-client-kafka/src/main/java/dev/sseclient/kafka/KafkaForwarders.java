@@ -113,12 +113,19 @@ public class KafkaForwarders implements SseStreamListenerFactory, DisposableBean
 			previous.close();
 		}
 		return List.of(new SseListenerEndpoint(LISTENER_ID, name, Set.of(), ListenerMethodAdapter.ofBatch(forwarder),
-				null, stopTheStream(name), this.properties.getMaxBatchSize(), false));
+				null, onFailure(name), this.properties.getMaxBatchSize(), false));
 	}
 
-	/** A batch that could not be forwarded stops its stream: going on would skip it. */
-	private SseListenerErrorHandler stopTheStream(String stream) {
+	/**
+	 * A batch that could not be forwarded stops its stream: going on would skip it. A checkpoint
+	 * that moved on in Kafka restarts the stream from there.
+	 */
+	private SseListenerErrorHandler onFailure(String stream) {
 		return (failure) -> {
+			if (failure.cause() instanceof CheckpointMovedException moved) {
+				logger.warn(moved.getMessage());
+				return ErrorAction.restartFrom(moved.lastEventId());
+			}
 			if (isRunning(stream)) {
 				logger.error(failure.describe() + "; stopping the stream", failure.cause());
 			}

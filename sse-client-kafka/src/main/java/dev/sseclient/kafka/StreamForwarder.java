@@ -37,7 +37,9 @@ import dev.sseclient.core.SseEvent;
  * <p>With exactly-once, after a failed try the checkpoint topic is looked at before the next:
  * a batch whose commit went unanswered and did commit is not sent twice (and if the stream
  * restarted meanwhile, the events the server sends again are passed over); a checkpoint that
- * another producer moved (the stream run by a second instance) stops this one.
+ * another producer moved (the stream run by a second instance) stops this one, unless this one
+ * took the transactional id back in the meantime: then the other is fenced, and the stream
+ * restarts from that checkpoint.
  */
 final class StreamForwarder implements SseEventBatchListener {
 
@@ -131,6 +133,10 @@ final class StreamForwarder implements SseEventBatchListener {
 					changeState(State.STOPPED, ex.getMessage());
 					throw ex;
 				}
+				catch (CheckpointMovedException ex) {
+					changeState(State.WAITING, ex.getMessage());
+					throw ex;
+				}
 				catch (Exception ex) {
 					Throwable cause = (ex instanceof ExecutionException && ex.getCause() != null) ? ex.getCause() : ex;
 					this.verify = this.delivery.isTransactional();
@@ -209,18 +215,21 @@ final class StreamForwarder implements SseEventBatchListener {
 	 * After a failed try, before the next: a checkpoint written by another producer meanwhile (an
 	 * instance started beside this one) stops this one rather than let it fence that one and send
 	 * what it may have sent. Else a new producer (fencing a former one, settling what the failed
-	 * one left open), and a second look: the batch in doubt committed, or not.
+	 * one left open), and a second look: the batch in doubt committed, or not. Should another
+	 * producer have committed in between, this one, holding the id now, goes on from there.
 	 */
 	private void takeBackAfterFailure() {
 		InDoubt doubt = this.inDoubt;
-		if (writtenElsewhere(committedBatch(), doubt)) {
+		if (writtenElsewhere(committed(), doubt)) {
 			throw forwardedElsewhere();
 		}
 		this.delivery.prepare();
-		String after = committedBatch();
-		if (writtenElsewhere(after, doubt)) {
-			throw forwardedElsewhere();
+		CheckpointTopic.@Nullable Checkpoint committed = committed();
+		if (committed != null && writtenElsewhere(committed, doubt)) {
+			resumedFrom(committed);
+			throw new CheckpointMovedException(this.stream, committed.lastEventId());
 		}
+		String after = (committed != null) ? committed.batch() : null;
 		this.inDoubt = null;
 		if (doubt != null && doubt.batch().equals(after)) {
 			logger.info("Stream '" + this.stream + "': a batch whose commit went unanswered had committed; "
@@ -231,7 +240,8 @@ final class StreamForwarder implements SseEventBatchListener {
 		this.verify = false;
 	}
 
-	private boolean writtenElsewhere(@Nullable String batch, @Nullable InDoubt doubt) {
+	private boolean writtenElsewhere(CheckpointTopic.@Nullable Checkpoint checkpoint, @Nullable InDoubt doubt) {
+		String batch = (checkpoint != null) ? checkpoint.batch() : null;
 		return batch != null && !this.known.contains(batch) && (doubt == null || !doubt.batch().equals(batch));
 	}
 
@@ -246,9 +256,8 @@ final class StreamForwarder implements SseEventBatchListener {
 		}
 	}
 
-	private @Nullable String committedBatch() {
-		CheckpointTopic.Checkpoint committed = this.checkpoints.read(List.of(this.stream)).get(this.stream);
-		return (committed != null) ? committed.batch() : null;
+	private CheckpointTopic.@Nullable Checkpoint committed() {
+		return this.checkpoints.read(List.of(this.stream)).get(this.stream);
 	}
 
 	private KafkaForwardingException forwardedElsewhere() {
