@@ -2,6 +2,8 @@ package dev.sseclient.benchmarks.kafka;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -115,11 +117,19 @@ public class ForwardBench {
 	}
 
 	private static void bridge(String bootstrap, String url, int count, String topic) throws InterruptedException {
-		Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+		Map<String, Object> config = new HashMap<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
 				ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
 				ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class, ProducerConfig.ACKS_CONFIG, "all",
-				ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+				ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true));
+		// the producer batch size both clients get when the script passes -Dproducer.batch-size
+		String batchSize = System.getProperty("producer.batch-size");
+		if (batchSize != null) {
+			config.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.parseInt(batchSize));
+		}
 		byte[] key = "bench".getBytes(StandardCharsets.UTF_8);
+		// the records ours writes: the same four headers
+		boolean withHeaders = Boolean.getBoolean("headers");
+		byte[] stream = "bench".getBytes(StandardCharsets.UTF_8);
 		AtomicLong acknowledged = new AtomicLong();
 		AtomicLong first = new AtomicLong();
 		CountDownLatch done = new CountDownLatch(1);
@@ -130,7 +140,16 @@ public class ForwardBench {
 
 					@Override
 					public void onEvent(EventSource eventSource, String id, String type, String data) {
-						producer.send(new ProducerRecord<>(topic, key, data.getBytes(StandardCharsets.UTF_8)),
+						ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, key,
+								data.getBytes(StandardCharsets.UTF_8));
+						if (withHeaders) {
+							record.headers()
+								.add("sse-id", ((id != null) ? id : "").getBytes(StandardCharsets.UTF_8))
+								.add("sse-event", ((type != null) ? type : "message").getBytes(StandardCharsets.UTF_8))
+								.add("sse-stream", stream)
+								.add("sse-received-at", Instant.now().toString().getBytes(StandardCharsets.UTF_8));
+						}
+						producer.send(record,
 								(metadata, failure) -> {
 									if (failure == null && acknowledged.incrementAndGet() == 1) {
 										first.set(System.nanoTime());
@@ -153,7 +172,7 @@ public class ForwardBench {
 			long elapsed = System.nanoTime() - first.get();
 			source.cancel();
 			client.dispatcher().executorService().shutdown();
-			result("okhttp-sse-bridge", count, acknowledged.get(), elapsed);
+			result(withHeaders ? "okhttp-sse-bridge-headers" : "okhttp-sse-bridge", count, acknowledged.get(), elapsed);
 		}
 	}
 
