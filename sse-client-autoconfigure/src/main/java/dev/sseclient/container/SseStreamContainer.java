@@ -376,6 +376,11 @@ public final class SseStreamContainer {
 	 * them again.
 	 */
 	public void stop(Duration timeout) {
+		stopRun(timeout);
+	}
+
+	/** See {@link #stop(Duration)}; {@code false} when the run was stopped, or stopping, already. */
+	private boolean stopRun(Duration timeout) {
 		SseStream current;
 		Disposable active;
 		AtomicBoolean ended;
@@ -384,7 +389,7 @@ public final class SseStreamContainer {
 			active = this.loop;
 			ended = this.endPublished;
 			if (current == null || this.stopping) {
-				return;
+				return false;
 			}
 			this.stopping = true;
 		}
@@ -402,6 +407,7 @@ public final class SseStreamContainer {
 			case FAILED -> new SseSignal.Closed(StreamState.FAILED, cause);
 			default -> new SseSignal.Closed(StreamState.CLOSED, null);
 		});
+		return true;
 	}
 
 	private void awaitInFlight(Duration timeout) {
@@ -724,11 +730,16 @@ public final class SseStreamContainer {
 			return Mono.never();
 		}
 		if (action instanceof ErrorAction.RestartFrom restart) {
-			stop(Duration.ZERO);
-			// this run's dispatch is given up, not awaited: the next run's loop dispatches from here on
-			dispatchEnded();
-			this.checkpoint.record(restart.lastEventId());
-			startAt(restart.lastEventId());
+			// one step under the lock: a stop asked for meanwhile stops the next run; one asked for before wins
+			synchronized (this.lock) {
+				boolean stopped = stopRun(Duration.ZERO);
+				// this run's dispatch is given up, not awaited: the next run's loop dispatches from here on
+				dispatchEnded();
+				if (stopped) {
+					this.checkpoint.record(restart.lastEventId());
+					startAt(restart.lastEventId());
+				}
+			}
 			return Mono.never();
 		}
 		return Mono.empty();

@@ -3,10 +3,14 @@ package dev.sseclient.listener;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.jspecify.annotations.Nullable;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -15,6 +19,7 @@ import org.springframework.context.annotation.Configuration;
 import dev.sseclient.autoconfigure.SseClientAutoConfiguration;
 import dev.sseclient.checkpoint.InMemoryCheckpointStore;
 import dev.sseclient.checkpoint.SseCheckpointStore;
+import dev.sseclient.container.SseStreamContainer;
 import dev.sseclient.container.SseStreamRegistry;
 import dev.sseclient.test.RecordedRequest;
 import dev.sseclient.test.SseScript;
@@ -87,6 +92,26 @@ class RestartFromTests {
 
 	}
 
+	@Configuration(proxyBeanMethods = false)
+	static class StoppedMeanwhile {
+
+		final AtomicReference<@Nullable Thread> stopper = new AtomicReference<>();
+
+		/** Stops the stream from another thread while the listener call is in flight, then asks for a restart. */
+		@Bean(defaultCandidate = false)
+		SseListenerErrorHandler jumping(ObjectProvider<SseStreamRegistry> registry) {
+			return (failure) -> {
+				SseStreamContainer container = registry.getObject().getContainer("orders");
+				Thread stopper = new Thread(() -> container.stop(Duration.ofSeconds(30)));
+				this.stopper.set(stopper);
+				stopper.start();
+				await().atMost(Duration.ofSeconds(30)).until(() -> !container.isRunning());
+				return ErrorAction.restartFrom("7");
+			};
+		}
+
+	}
+
 	static class Jump extends RuntimeException {
 
 		final String to;
@@ -117,6 +142,21 @@ class RestartFromTests {
 			assertThat(context.getBean(SseStreamRegistry.class).getContainer("orders").getLastEventId()).isEqualTo("8");
 			await().atMost(Duration.ofSeconds(30))
 				.until(() -> context.getBean(SseCheckpointStore.class).load("orders").orElse(""), "8"::equals);
+		});
+	}
+
+	@Test
+	void aStopAskedForBeforeTheRestartWins() {
+		this.server.enqueue(SseScript.stream().event("2", null, "jump to 7").hold());
+		this.server.enqueue(SseScript.stream().event("8", null, "h").hold());
+		this.contextRunner.withUserConfiguration(StoppedMeanwhile.class).withBean(Listeners.class).run((context) -> {
+			StoppedMeanwhile handlers = context.getBean(StoppedMeanwhile.class);
+			await().atMost(Duration.ofSeconds(30)).until(() -> handlers.stopper.get() != null);
+			handlers.stopper.get().join(Duration.ofSeconds(30).toMillis());
+			assertThat(handlers.stopper.get().isAlive()).isFalse();
+			assertThat(context.getBean(SseStreamRegistry.class).getContainer("orders").isRunning()).isFalse();
+			assertThat(this.server.requestCount()).isEqualTo(1);
+			assertThat(context.getBean(Listeners.class).handled).isEmpty();
 		});
 	}
 
