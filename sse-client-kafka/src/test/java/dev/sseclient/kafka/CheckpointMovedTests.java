@@ -53,13 +53,8 @@ class CheckpointMovedTests {
 
 	@Test
 	void aForwarderThatTookTheIdBackAfterAnotherProducerCommittedGoesOnFromThatCheckpoint() throws Exception {
-		TestBroker.createTopic(this.topic, 1);
-		TestBroker.createTopic(this.checkpoints.name(), 1);
 		InterleavingDelivery delivery = new InterleavingDelivery();
-		StreamForwarder forwarder = new StreamForwarder(STREAM,
-				new ForwardSettings(this.topic, "stream", true, "forward.kafka.topic"),
-				new ForwardedRecords(STREAM, this.topic, (event) -> null, 1024 * 1024, null), delivery, this.checkpoints,
-				ForwardingMeters.NONE, Duration.ofMillis(10), Duration.ofMillis(50), () -> true);
+		StreamForwarder forwarder = forwarder(delivery);
 		forwarder.takeOver();
 		forwarder.resumedFrom(this.checkpoints.read(List.of(STREAM)).get(STREAM));
 		forwarder.onEvents(events(1, 2));
@@ -88,13 +83,8 @@ class CheckpointMovedTests {
 
 	@Test
 	void aForwarderThatFindsAnotherProducersCheckpointBeforeTakingTheIdBackStops() throws Exception {
-		TestBroker.createTopic(this.topic, 1);
-		TestBroker.createTopic(this.checkpoints.name(), 1);
 		InterleavingDelivery delivery = new InterleavingDelivery();
-		StreamForwarder forwarder = new StreamForwarder(STREAM,
-				new ForwardSettings(this.topic, "stream", true, "forward.kafka.topic"),
-				new ForwardedRecords(STREAM, this.topic, (event) -> null, 1024 * 1024, null), delivery, this.checkpoints,
-				ForwardingMeters.NONE, Duration.ofMillis(10), Duration.ofMillis(50), () -> true);
+		StreamForwarder forwarder = forwarder(delivery);
 		forwarder.takeOver();
 		forwarder.resumedFrom(null);
 		forwarder.onEvents(events(1, 2));
@@ -111,6 +101,15 @@ class CheckpointMovedTests {
 		assertThat(TestBroker.readCommitted(this.topic, 7, Duration.ofSeconds(60))).hasSize(7);
 	}
 
+	/** A forwarder of the stream to its new topic, as the module makes one, over {@code delivery}. */
+	private StreamForwarder forwarder(Delivery delivery) {
+		TestBroker.createTopic(this.topic, 1);
+		TestBroker.createTopic(this.checkpoints.name(), 1);
+		return new StreamForwarder(STREAM, new ForwardSettings(this.topic, "stream", true, "forward.kafka.topic"),
+				new ForwardedRecords(STREAM, this.topic, (event) -> null, 1024 * 1024, null), delivery, this.checkpoints,
+				ForwardingMeters.NONE, Duration.ofMillis(10), Duration.ofMillis(50), () -> true);
+	}
+
 	private static List<SseEvent> events(int from, int to) {
 		return IntStream.rangeClosed(from, to)
 			.mapToObj((id) -> new SseEvent(STREAM, Integer.toString(id), "message", "event " + id, Instant.now()))
@@ -118,8 +117,7 @@ class CheckpointMovedTests {
 	}
 
 	private List<ProducerRecord<byte[], byte[]>> records(int from, int to) {
-		return new ForwardedRecords(STREAM, this.topic, (event) -> null, 1024 * 1024, null).of(events(from, to))
-			.records();
+		return new ForwardedRecords(STREAM, this.topic, (event) -> null, 1024 * 1024, null).of(events(from, to)).records();
 	}
 
 	private static Map<String, Object> producerConfig() {
