@@ -725,17 +725,13 @@ public final class SseStreamContainer {
 			// the listener pool cannot time tasks: wait on Reactor's timer, then come back
 			return Mono.delay(retry.delay()).publishOn(this.scheduler).then(Mono.defer(again));
 		}
-		if (action instanceof ErrorAction.StopStream) {
-			stop(Duration.ZERO);
-			return Mono.never();
-		}
-		if (action instanceof ErrorAction.RestartFrom restart) {
-			// one step under the lock: a stop asked for meanwhile stops the next run; one asked for before wins
+		if (action instanceof ErrorAction.StopStream || action instanceof ErrorAction.RestartFrom) {
+			// one step under the lock: a start or stop asked for meanwhile comes after it; a stop asked for before wins
 			synchronized (this.lock) {
 				boolean stopped = stopRun(Duration.ZERO);
-				// this run's dispatch is given up, not awaited: the next run's loop dispatches from here on
+				// this run's dispatch is given up, not awaited: a later stop must not wait for it
 				dispatchEnded();
-				if (stopped) {
+				if (stopped && action instanceof ErrorAction.RestartFrom restart) {
 					this.checkpoint.record(restart.lastEventId());
 					startAt(restart.lastEventId());
 				}
