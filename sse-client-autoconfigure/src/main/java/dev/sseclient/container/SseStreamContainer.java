@@ -644,7 +644,7 @@ public final class SseStreamContainer {
 			}
 			catch (PayloadConversionException ex) {
 				ErrorAction action = decide(endpoint, new ListenerFailure(endpoint.id(), event, ex, 1));
-				if (action instanceof ErrorAction.StopStream || action instanceof ErrorAction.RestartFrom) {
+				if (endsTheRun(action)) {
 					return act(action, Mono::empty);
 				}
 			}
@@ -725,7 +725,7 @@ public final class SseStreamContainer {
 			// the listener pool cannot time tasks: wait on Reactor's timer, then come back
 			return Mono.delay(retry.delay()).publishOn(this.scheduler).then(Mono.defer(again));
 		}
-		if (action instanceof ErrorAction.StopStream || action instanceof ErrorAction.RestartFrom) {
+		if (endsTheRun(action)) {
 			// one step under the lock: a start or stop asked for meanwhile comes after it; a stop asked for before wins
 			synchronized (this.lock) {
 				boolean stopped = stopRun(Duration.ZERO);
@@ -739,6 +739,11 @@ public final class SseStreamContainer {
 			return Mono.never();
 		}
 		return Mono.empty();
+	}
+
+	/** Whether the action stops this run (and perhaps starts the next): what is left of the call is given up. */
+	private static boolean endsTheRun(ErrorAction action) {
+		return action instanceof ErrorAction.StopStream || action instanceof ErrorAction.RestartFrom;
 	}
 
 	@Override

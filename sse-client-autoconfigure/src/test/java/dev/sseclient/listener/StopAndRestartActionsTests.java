@@ -9,10 +9,13 @@ import org.jspecify.annotations.Nullable;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -29,17 +32,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@link ErrorAction#restartFrom(String)}: an error handler that knows where the stream stands
- * better than the last event processed here moves the stream (and its checkpoint) there.
+ * The error actions that end a run. {@link ErrorAction#restartFrom(String)}: an error handler
+ * that knows where the stream stands better than the last event processed here moves the stream
+ * (and its checkpoint) there. {@link ErrorAction#stopStream()}: the stream stops, and once started
+ * again it stops again without waiting for the call that stopped it, which is over.
  */
-class RestartFromTests {
+@ExtendWith(OutputCaptureExtension.class)
+class StopAndRestartActionsTests {
 
 	private final SseTestServer server = SseTestServer.start();
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(SseClientAutoConfiguration.class))
 		.withPropertyValues("sse.client.streams.orders.url=" + this.server.url("/orders"),
-				"sse.client.streams.orders.reconnect.initial-delay=50ms");
+				"sse.client.listener.shutdown-timeout=20s");
 
 	@AfterEach
 	void stopServer() {
@@ -112,6 +118,17 @@ class RestartFromTests {
 
 	}
 
+	@Configuration(proxyBeanMethods = false)
+	static class Stopping {
+
+		/** Under the name the listener gives: this time the handler stops the stream. */
+		@Bean(defaultCandidate = false)
+		SseListenerErrorHandler jumping() {
+			return (failure) -> ErrorAction.stopStream();
+		}
+
+	}
+
 	static class Jump extends RuntimeException {
 
 		final String to;
@@ -170,6 +187,22 @@ class RestartFromTests {
 			assertThat(listeners.handled).containsExactly("h");
 			this.server.takeRequest();
 			assertThat(this.server.takeRequest().header("Last-Event-ID")).isEqualTo("7");
+		});
+	}
+
+	@Test
+	void aStreamStoppedByItsListenerAndStartedAgainStopsWithoutWaitingForThatCall(CapturedOutput output) {
+		this.server.enqueue(SseScript.stream().event("1", null, "jump to 7").hold());
+		this.server.enqueue(SseScript.stream().hold());
+		this.contextRunner.withUserConfiguration(Stopping.class).withBean(Listeners.class).run((context) -> {
+			SseStreamRegistry registry = context.getBean(SseStreamRegistry.class);
+			SseStreamContainer container = registry.getContainer("orders");
+			await().atMost(Duration.ofSeconds(30)).until(() -> !container.isRunning());
+			registry.start("orders");
+			await().atMost(Duration.ofSeconds(30)).until(() -> this.server.requestCount() == 2);
+			registry.stop("orders");
+			assertThat(container.isRunning()).isFalse();
+			assertThat(output).doesNotContain("was still running");
 		});
 	}
 
