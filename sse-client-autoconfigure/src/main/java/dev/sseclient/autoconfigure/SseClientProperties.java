@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
+import dev.sseclient.container.ListenerThread;
 import dev.sseclient.container.OverflowPolicy;
 
 /**
@@ -178,6 +179,14 @@ public class SseClientProperties {
 		 * pauses), drop-oldest, drop-latest, or fail (reconnect from the last processed event).
 		 */
 		private OverflowPolicy overflow = OverflowPolicy.BLOCK;
+
+		/**
+		 * Which thread calls the stream's listeners: pool (the listener pool; a listener may
+		 * block) or connection (the thread that reads the stream: no hand-off and the lowest
+		 * latency, for listeners that never block; a blocking one holds up every stream read by
+		 * that thread).
+		 */
+		private ListenerThread listenerThread = ListenerThread.POOL;
 
 		/**
 		 * Name of a Spring Boot SSL bundle (spring.ssl.bundle.*) whose trust material and keys
@@ -353,6 +362,14 @@ public class SseClientProperties {
 
 		public OverflowPolicy getOverflow() {
 			return this.overflow;
+		}
+
+		public ListenerThread getListenerThread() {
+			return this.listenerThread;
+		}
+
+		public void setListenerThread(ListenerThread listenerThread) {
+			this.listenerThread = listenerThread;
 		}
 
 		public void setOverflow(OverflowPolicy overflow) {

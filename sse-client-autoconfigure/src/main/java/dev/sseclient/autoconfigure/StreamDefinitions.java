@@ -105,7 +105,7 @@ public final class StreamDefinitions {
 		// a template's streams share meters unless it asks for them per stream
 		String meterGroup = (template != null && !stream.isPerStreamMeters()) ? template : null;
 		return new StreamDefinition(name, request, client, positive(stream.getBufferSize(), paths.of("buffer-size")),
-				stream.getOverflow(), stream.isAutoStartup(), template, meterGroup);
+				stream.getOverflow(), stream.isAutoStartup(), template, meterGroup, stream.getListenerThread());
 	}
 
 	/**
@@ -187,7 +187,7 @@ public final class StreamDefinitions {
 			}
 			return new StreamDefinition(name, named.build(), this.clients.forRequest(request.url(), this.defaults),
 					Math.max(1, this.defaults.getBufferSize()), this.defaults.getOverflow(), true, null,
-					this.defaults.isPerStreamMeters() ? null : StreamDefinition.REGISTERED);
+					this.defaults.isPerStreamMeters() ? null : StreamDefinition.REGISTERED, this.defaults.getListenerThread());
 		}
 
 		@Override
@@ -218,7 +218,7 @@ public final class StreamDefinitions {
 			// a template's streams share meters unless it asks for them per stream
 			String meterGroup = settings.isPerStreamMeters() ? null : template;
 			return new StreamDefinition(name, request.build(), client, settings.getBufferSize(), settings.getOverflow(),
-					settings.isAutoStartup(), template, meterGroup);
+					settings.isAutoStartup(), template, meterGroup, settings.getListenerThread());
 		}
 
 	}

@@ -229,7 +229,7 @@ public final class SseStreamContainer {
 			this.dropped = 0;
 			AtomicBoolean ended = new AtomicBoolean();
 			this.endPublished = ended;
-			DispatchLoop loop = new DispatchLoop(getName(), this.pool, this.definition.bufferSize(), droppingBuffer(),
+			DispatchLoop loop = new DispatchLoop(getName(), dispatchExecutor(), this.definition.bufferSize(), droppingBuffer(),
 					(item) -> dispatch(item, ended), this.batchListeners.isEmpty() ? null : this::dispatch,
 					this.batchSize, this::completed);
 			started.itemBatches().subscribe(loop);
@@ -431,6 +431,11 @@ public final class SseStreamContainer {
 				}
 			}
 		}
+	}
+
+	/** Where the dispatch loop runs: on the listener pool, or inline on the thread that delivers a read. */
+	private Executor dispatchExecutor() {
+		return (this.definition.listenerThread() == ListenerThread.CONNECTION) ? Runnable::run : this.pool;
 	}
 
 	/** Hands an item on: an event to the listeners, a signal to observers and as an application event. */
@@ -690,8 +695,10 @@ public final class SseStreamContainer {
 	}
 
 	private Mono<Void> asyncCall(InstrumentedListener listener, Mono<Void> call) {
-		// an async result may complete on a foreign thread: come back to the listener pool
-		return listener.endpoint().method().isAsync() ? call.publishOn(this.scheduler) : call;
+		// an async result may complete on a foreign thread: come back to the listener pool, unless
+		// the listeners run where the events arrive (a result already there goes on at once)
+		return (listener.endpoint().method().isAsync() && this.definition.listenerThread() == ListenerThread.POOL)
+				? call.publishOn(this.scheduler) : call;
 	}
 
 	private Mono<Void> handleFailure(InstrumentedListener listener, SseEvent event, int attempt, Throwable error) {

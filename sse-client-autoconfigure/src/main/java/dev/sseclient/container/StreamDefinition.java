@@ -19,9 +19,11 @@ import dev.sseclient.core.SseRequest;
  * @param meterGroup for a stream registered at run time whose meters are shared: the value of
  * their {@code stream} tag (the template's name, or {@value #REGISTERED} for bare requests);
  * {@code null} for meters of its own
+ * @param listenerThread which thread calls the stream's listeners
  */
 public record StreamDefinition(String name, SseRequest request, SseClient client, int bufferSize,
-		OverflowPolicy overflow, boolean autoStartup, @Nullable String template, @Nullable String meterGroup) {
+		OverflowPolicy overflow, boolean autoStartup, @Nullable String template, @Nullable String meterGroup,
+		ListenerThread listenerThread) {
 
 	/** The {@code stream} tag of the shared meters of streams registered from bare requests. */
 	public static final String REGISTERED = "registered";
@@ -32,13 +34,19 @@ public record StreamDefinition(String name, SseRequest request, SseClient client
 	/** A stream made from no template. */
 	public StreamDefinition(String name, SseRequest request, SseClient client, int bufferSize, OverflowPolicy overflow,
 			boolean autoStartup) {
-		this(name, request, client, bufferSize, overflow, autoStartup, null, null);
+		this(name, request, client, bufferSize, overflow, autoStartup, null, null, ListenerThread.POOL);
 	}
 
 	/** A stream with meters of its own. */
 	public StreamDefinition(String name, SseRequest request, SseClient client, int bufferSize, OverflowPolicy overflow,
 			boolean autoStartup, @Nullable String template) {
-		this(name, request, client, bufferSize, overflow, autoStartup, template, null);
+		this(name, request, client, bufferSize, overflow, autoStartup, template, null, ListenerThread.POOL);
+	}
+
+	/** A stream whose listeners are called on the listener pool. */
+	public StreamDefinition(String name, SseRequest request, SseClient client, int bufferSize, OverflowPolicy overflow,
+			boolean autoStartup, @Nullable String template, @Nullable String meterGroup) {
+		this(name, request, client, bufferSize, overflow, autoStartup, template, meterGroup, ListenerThread.POOL);
 	}
 
 	/** The value of the {@code stream} tag of this stream's meters. */
@@ -54,7 +62,7 @@ public record StreamDefinition(String name, SseRequest request, SseClient client
 	/** The same stream, its meters shared under {@code group}. */
 	public StreamDefinition withMeterGroup(String group) {
 		return new StreamDefinition(this.name, this.request, this.client, this.bufferSize, this.overflow, this.autoStartup,
-				this.template, group);
+				this.template, group, this.listenerThread);
 	}
 
 }

@@ -44,12 +44,15 @@ final class AppStreamsDriver {
 	/**
 	 * @param perStreamMeters whether the template asks for meters per stream (the figure before
 	 * shared meters, for comparison)
+	 * @param listenerThread the template's {@code listener-thread} setting
 	 */
-	static String run(URI url, String protocol, int streams, int ticks, boolean perStreamMeters) throws Exception {
+	static String run(URI url, String protocol, int streams, int ticks, boolean perStreamMeters, String listenerThread)
+			throws Exception {
 		Path config = Files.createTempFile("sse-app-streams", ".yml");
 		Files.writeString(config, "sse:\n  client:\n    templates:\n      device:\n        url: " + url
 				+ "&device={device}\n" + (protocol.equals("h2c") ? "        protocols: h2c\n" : "")
 				+ "        per-stream-meters: " + perStreamMeters
+				+ "\n        listener-thread: " + listenerThread
 				+ "\nmanagement.endpoints.web.exposure.include: health,prometheus\n", StandardCharsets.UTF_8);
 		long start = System.nanoTime();
 		ConfigurableApplicationContext context = new SpringApplication(AppStreamsApplication.class).run(
@@ -61,15 +64,23 @@ final class AppStreamsDriver {
 		Ticks ticksReceived = context.getBean(Ticks.class);
 		SseStreamRegistry registry = context.getBean(SseStreamRegistry.class);
 		long registering = System.nanoTime();
+		long registeringCpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+		long registeringProcessCpu = processCpuNanos();
 		for (int i = 0; i < streams; i++) {
 			registry.register("device-" + i, "device", Map.of("device", Integer.toString(i)));
 		}
 		double registerSeconds = (System.nanoTime() - registering) / 1e9;
+		double registerCpuSeconds = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - registeringCpu) / 1e9;
+		double registerProcessCpuSeconds = (processCpuNanos() - registeringProcessCpu) / 1e9;
 		// latency of the bursts (every stream's tick in the same moment), once all are open and
 		// before the heap probe's full collections
 		Thread.sleep(3000);
 		ticksReceived.latency.reset();
+		long burstCpu = processCpuNanos();
+		long burstCount = ticksReceived.count.get();
 		Thread.sleep(Math.max(1000, ticks * 1000L / 2 - 3000));
+		double burstCpuMicrosPerEvent = (processCpuNanos() - burstCpu) / 1e3
+				/ Math.max(1, ticksReceived.count.get() - burstCount);
 		Histogram burst = ticksReceived.latency.getIntervalHistogram();
 		// the middle of the run: every stream open and receiving
 		int threads = ManagementFactory.getThreadMXBean().getThreadCount();
@@ -89,14 +100,21 @@ final class AppStreamsDriver {
 		context.close();
 		Files.delete(config);
 		return String.format(Locale.ROOT,
-				"protocol=%s perStreamMeters=%s streams=%d startSeconds=%.2f registerSeconds=%.2f threadsBefore=%d threads=%d"
+				"protocol=%s perStreamMeters=%s listenerThread=%s streams=%d startSeconds=%.2f registerSeconds=%.2f"
+						+ " registerCpuSeconds=%.2f registerProcessCpuSeconds=%.2f threadsBefore=%d threads=%d"
 						+ " heapPerStreamKB=%.2f rssMB=%.0f scrapeKB=%.1f healthKB=%.1f healthMillis=%.1f received=%d lost=%d"
-						+ " burstEvents=%d burstP50Millis=%.2f burstP99Millis=%.2f burstMaxMillis=%.2f",
-				protocol, perStreamMeters, streams, startSeconds, registerSeconds, threadsBefore, threads,
+						+ " burstEvents=%d burstP50Millis=%.2f burstP99Millis=%.2f burstMaxMillis=%.2f burstCpuMicrosPerEvent=%.1f",
+				protocol, perStreamMeters, listenerThread, streams, startSeconds, registerSeconds, registerCpuSeconds,
+				registerProcessCpuSeconds, threadsBefore, threads,
 				(heapDuring - heapBefore) / 1024.0 / streams, rss / 1048576.0, scrapeBytes / 1024.0,
 				healthJson.length() / 1024.0, healthMillis, received, Math.max(0, expected - received),
 				burst.getTotalCount(), burst.getValueAtPercentile(50) / 1000.0, burst.getValueAtPercentile(99) / 1000.0,
-				burst.getMaxValue() / 1000.0);
+				burst.getMaxValue() / 1000.0, burstCpuMicrosPerEvent);
+	}
+
+	/** CPU time of the whole JVM: collector and compiler threads as well as ours. */
+	private static long processCpuNanos() {
+		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
 	}
 
 	@SpringBootConfiguration

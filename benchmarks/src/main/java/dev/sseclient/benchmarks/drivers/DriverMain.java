@@ -37,6 +37,8 @@ public final class DriverMain {
 			Map.entry("ours-listener-actuator", new ListenerDriver(false, ListenerDriver.Payload.STRING, true)),
 			Map.entry("ours-app-bare", new ListenerDriver(false, ListenerDriver.Payload.QUOTE, false)),
 			Map.entry("ours-app", new ListenerDriver(false, ListenerDriver.Payload.QUOTE, true)),
+			Map.entry("ours-app-connection-thread",
+					new ListenerDriver(false, ListenerDriver.Payload.QUOTE, true, false, "connection")),
 			// the same with the opt-in: an Observation per listener call
 			Map.entry("ours-app-observed", new ListenerDriver(false, ListenerDriver.Payload.QUOTE, true, true)),
 			Map.entry("okhttp-sse-app", JsonDriver.quotes(new OkHttpSseDriver())),
@@ -63,7 +65,8 @@ public final class DriverMain {
 			case "scale" -> ScaleDriver.run(options.get("mode"), Integer.parseInt(options.get("streams")));
 			case "app-streams" -> AppStreamsDriver.run(url(options), options.getOrDefault("protocol", "http11"),
 					Integer.parseInt(options.get("streams")), Integer.parseInt(options.get("ticks")),
-					Boolean.parseBoolean(options.getOrDefault("per-stream-meters", "false")));
+					Boolean.parseBoolean(options.getOrDefault("per-stream-meters", "false")),
+					options.getOrDefault("listener-thread", "pool"));
 			case "throughput" -> throughput(driver(driverName), url(options), Integer.parseInt(options.get("count")),
 					Integer.parseInt(options.getOrDefault("warmup-seconds", "5")),
 					Integer.parseInt(options.getOrDefault("passes", "3")));

@@ -62,6 +62,8 @@ final class ListenerDriver implements Driver {
 
 	private final boolean observed;
 
+	private final String listenerThread;
+
 	/**
 	 * @param virtualThreads listener calls on virtual threads (Boot's switch; Java 21 or later)
 	 * @param payload what the listener takes
@@ -73,10 +75,16 @@ final class ListenerDriver implements Driver {
 
 	/** As above; {@code observed}: an Observation per listener call (the opt-in), else a timer sample. */
 	ListenerDriver(boolean virtualThreads, Payload payload, boolean actuator, boolean observed) {
+		this(virtualThreads, payload, actuator, observed, "pool");
+	}
+
+	/** As above; {@code listenerThread}: the stream's {@code listener-thread} setting. */
+	ListenerDriver(boolean virtualThreads, Payload payload, boolean actuator, boolean observed, String listenerThread) {
 		this.virtualThreads = virtualThreads;
 		this.payload = payload;
 		this.actuator = actuator;
 		this.observed = observed;
+		this.listenerThread = listenerThread;
 	}
 
 	private @Nullable ConfigurableApplicationContext context;
@@ -123,7 +131,8 @@ final class ListenerDriver implements Driver {
 				"--spring.main.banner-mode=off", "--logging.level.root=warn", "--sse.client.streams.bench.url=" + url,
 				"--sse.client.streams.bench.auto-startup=false",
 				"--spring.threads.virtual.enabled=" + this.virtualThreads,
-				"--sse.client.listener.observation-enabled=" + this.observed));
+				"--sse.client.listener.observation-enabled=" + this.observed,
+				"--sse.client.streams.bench.listener-thread=" + this.listenerThread));
 		if (!this.actuator) {
 			// as the peers run: no meters or observations
 			application.addInitializers((context) -> ((GenericApplicationContext) context)

@@ -22,9 +22,11 @@ final class AppReport {
 
 	static final String BARE = "ours-app-bare";
 
+	static final String CONNECTION_THREAD = "ours-app-connection-thread";
+
 	static final String PEER = "okhttp-sse-app";
 
-	static final List<String> CLIENTS = List.of(APP, BARE, PEER);
+	static final List<String> CLIENTS = List.of(APP, BARE, CONNECTION_THREAD, PEER);
 
 	private final Results results;
 
@@ -63,12 +65,13 @@ final class AppReport {
 		md.append(String.format(Locale.ROOT, "%n`%s`: `@SseListener(stream = \"bench\") void on(Quote quote)` in a Boot "
 				+ "application with `spring-boot-starter-actuator` and `micrometer-registry-prometheus`, every setting at "
 				+ "its default (listener timers on, no per-call Observation). `%s`: the same application with actuator's "
-				+ "metrics and observation auto-configuration excluded. `%s`: okhttp-sse, each event's data read by "
+				+ "metrics and observation auto-configuration excluded. `%s`: the first application with the stream's "
+				+ "`listener-thread: connection` (listener called on the thread that reads the stream). `%s`: okhttp-sse, each event's data read by "
 				+ "`JsonMapper.readValue(data, Quote.class)` in its callback. Throughput: %,d events per pass, one HTTP "
 				+ "chunk each, as the main table. Latency: %,d events/s, one event per network read, each stamped at its "
 				+ "write; %d s recorded after %d s of warm-up, so that every client has young collections inside the "
 				+ "window; allocation over all live threads in the window; pauses from the JVM's collection "
-				+ "notifications in the window.%n%n", APP, BARE, PEER, this.settings.smallEvents(), 10_000,
+				+ "notifications in the window.%n%n", APP, BARE, CONNECTION_THREAD, PEER, this.settings.smallEvents(), 10_000,
 				this.settings.appLatencySeconds(), this.settings.latencyWarmupSeconds()));
 		md.append("```\n");
 		targets().forEach((line) -> md.append(line).append('\n'));
@@ -84,8 +87,12 @@ final class AppReport {
 				ratio("app-throughput", APP, PEER, "first"), 1.5));
 		lines.add(Report.target("app-alloc-per-event-vs-okhttp-sse-jackson",
 				ratio("app-latency", PEER, APP, "allocPerEvent"), 1.0));
-		for (String client : List.of(APP, BARE)) {
-			String name = client.equals(APP) ? "app" : "app-without-actuator";
+		for (String client : List.of(APP, BARE, CONNECTION_THREAD)) {
+			String name = switch (client) {
+				case APP -> "app";
+				case BARE -> "app-without-actuator";
+				default -> "app-connection-thread";
+			};
 			lines.add(Report.target(name + "-latency-p99-vs-okhttp-sse-jackson", ratio("app-latency", PEER, client, "p99"),
 					1.0));
 			lines.add(Report.target(name + "-latency-p999-vs-okhttp-sse-jackson",
