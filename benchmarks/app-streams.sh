@@ -4,8 +4,9 @@
 # the defaults), each receiving a numbered tick a second from the suite's loopback server (every
 # stream's tick in the same moment, stamped as written, for the burst latency), over
 # HTTP/1.1 and over h2c; once more over HTTP/1.1 with per-stream meters asked for, to show what
-# sharing saves; and once with listener-thread: connection (no hand-off to the listener pool).
-# Prints each run's figures and one TARGET line per goal. About 4 minutes.
+# sharing saves; once with listener-thread: connection (no hand-off to the listener pool); and
+# okhttp-sse (a thread per stream, no application) for the burst's reference. Prints each run's
+# figures and one TARGET line per goal. About 5 minutes.
 #   benchmarks/app-streams.sh [streams] [ticks]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,10 +29,20 @@ run http11 false
 run h2c false
 run http11 true
 run http11 false connection
+# the reference: okhttp-sse, the same streams and ticks, a thread each (small stacks so 10,000 fit)
+coproc SERVER { java -Xmx1g -cp "$cp" dev.sseclient.benchmarks.server.BenchServer; }
+read -r line <&"${SERVER[0]}"
+port=$(echo "$line" | awk '{print $3}')
+java -Xmx2g -Xss256k -cp "$cp" dev.sseclient.benchmarks.drivers.DriverMain okhttp-sse streams \
+	"url=http://127.0.0.1:$port/ticks?count=$ticks&interval=1000&stamped=1" "streams=$streams" "ticks=$ticks" \
+	protocol=http11 | grep '^RESULT' | tee -a "$results"
+exec {SERVER[1]}>&-
+wait
 awk '
 /^RESULT/ {
+	delete v
 	for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-	key = v["protocol"] "-" v["perStreamMeters"] (v["listenerThread"] == "connection" ? "-connection" : "")
+	key = (v["client"] == "okhttp-sse") ? "okhttp" : v["protocol"] "-" v["perStreamMeters"] (v["listenerThread"] == "connection" ? "-connection" : "")
 	heap[key] = v["heapPerStreamKB"]; scrape[key] = v["scrapeKB"]; lost[key] = v["lost"]; threads[key] = v["threads"]
 	register[key] = v["registerSeconds"]; health[key] = v["healthKB"]; healthMs[key] = v["healthMillis"]
 	burst[key] = v["burstP99Millis"]; open[key] = v["allOpenSeconds"]
@@ -48,6 +59,7 @@ END {
 		printf "TARGET %s: nothing lost (%d): %s\n", k, lost[k], (lost[k] == 0) ? "PASS" : "FAIL"
 	}
 	printf "listener-thread: connection, HTTP/1.1: burst p99 %.2f ms, heap %.2f KB a stream\n", burst["http11-false-connection"], heap["http11-false-connection"]
+	printf "okhttp-sse, HTTP/1.1, a thread a stream: burst p99 %.2f ms, heap %.2f KB a stream, %d threads\n", burst["okhttp"], heap["okhttp"], threads["okhttp"]
 	printf "per-stream meters for comparison (1,000 streams of them at most): %.2f KB a stream, a %.1f KB scrape\n", heap["http11-true"], scrape["http11-true"]
 }' "$results"
 rm -f "$results"

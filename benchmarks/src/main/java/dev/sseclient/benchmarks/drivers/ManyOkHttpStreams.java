@@ -17,6 +17,8 @@ import okhttp3.Response;
 import okhttp3.sse.EventSource;
 import okhttp3.sse.EventSourceListener;
 import okhttp3.sse.EventSources;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 
 /**
  * The same many-streams run as {@link ManyStreams}, through okhttp-sse: HTTP/2 with prior
@@ -41,6 +43,8 @@ final class ManyOkHttpStreams {
 		CountDownLatch finished = new CountDownLatch(streams);
 		AtomicLong received = new AtomicLong();
 		AtomicLong outOfOrder = new AtomicLong();
+		// from the server's write to the callback, for ticks stamped as written (the burst regime)
+		Recorder latency = new Recorder(3);
 		List<EventSource> all = new ArrayList<>(streams);
 		long start = System.nanoTime();
 		for (int i = 0; i < streams; i++) {
@@ -60,6 +64,11 @@ final class ManyOkHttpStreams {
 							outOfOrder.incrementAndGet();
 						}
 						received.incrementAndGet();
+						long now = System.nanoTime();
+						int stamp = data.lastIndexOf(' ');
+						if (stamp > 5) {
+							latency.recordValue(Math.max(0, (now - Long.parseLong(data, stamp + 1, data.length(), 10)) / 1000));
+						}
 					}
 
 					@Override
@@ -76,7 +85,11 @@ final class ManyOkHttpStreams {
 		}
 		boolean allOpen = opened.await(60, TimeUnit.SECONDS);
 		double openSeconds = (System.nanoTime() - start) / 1e9;
-		Thread.sleep(ticks * 1000L / 2);
+		// as AppStreamsDriver: the bursts once all are open, before the heap probe's full collections
+		Thread.sleep(3000);
+		latency.reset();
+		Thread.sleep(Math.max(1000, ticks * 1000L / 2 - 3000));
+		Histogram burst = latency.getIntervalHistogram();
 		int threads = ManagementFactory.getThreadMXBean().getThreadCount();
 		long heapDuring = ManyStreams.usedHeapAfterGc();
 		long rss = ManyStreams.residentSetBytes();
@@ -87,10 +100,13 @@ final class ManyOkHttpStreams {
 		long expected = (long) streams * ticks;
 		return String.format(Locale.ROOT,
 				"client=okhttp-sse protocol=%s streams=%d connections=%d allOpen=%s openSeconds=%.2f threadsBefore=%d"
-						+ " threads=%d heapPerStreamKB=%.2f rssMB=%.0f received=%d lost=%d outOfOrder=%d finished=%s",
+						+ " threads=%d heapPerStreamKB=%.2f rssMB=%.0f received=%d lost=%d outOfOrder=%d finished=%s"
+						+ " burstEvents=%d burstP50Millis=%.2f burstP99Millis=%.2f burstMaxMillis=%.2f",
 				protocol, streams, connections, allOpen, openSeconds, threadsBefore, threads,
 				(heapDuring - heapBefore) / 1024.0 / streams, rss / 1048576.0, received.get(),
-				expected - received.get(), outOfOrder.get(), allFinished);
+				expected - received.get(), outOfOrder.get(), allFinished, burst.getTotalCount(),
+				burst.getValueAtPercentile(50) / 1000.0, burst.getValueAtPercentile(99) / 1000.0,
+				burst.getMaxValue() / 1000.0);
 	}
 
 }
