@@ -364,16 +364,16 @@ public class SseClientProperties {
 			return this.overflow;
 		}
 
+		public void setOverflow(OverflowPolicy overflow) {
+			this.overflow = overflow;
+		}
+
 		public ListenerThread getListenerThread() {
 			return this.listenerThread;
 		}
 
 		public void setListenerThread(ListenerThread listenerThread) {
 			this.listenerThread = listenerThread;
-		}
-
-		public void setOverflow(OverflowPolicy overflow) {
-			this.overflow = overflow;
 		}
 
 		public Reconnect getReconnect() {

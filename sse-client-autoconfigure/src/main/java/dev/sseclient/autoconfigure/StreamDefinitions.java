@@ -187,7 +187,8 @@ public final class StreamDefinitions {
 			}
 			return new StreamDefinition(name, named.build(), this.clients.forRequest(request.url(), this.defaults),
 					Math.max(1, this.defaults.getBufferSize()), this.defaults.getOverflow(), true, null,
-					this.defaults.isPerStreamMeters() ? null : StreamDefinition.REGISTERED, this.defaults.getListenerThread());
+					this.defaults.isPerStreamMeters() ? null : StreamDefinition.REGISTERED,
+					this.defaults.getListenerThread());
 		}
 
 		@Override

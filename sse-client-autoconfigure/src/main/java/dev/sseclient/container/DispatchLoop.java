@@ -27,8 +27,9 @@ import dev.sseclient.core.SseItem;
  * The hand-off between a stream's connection and its listeners: the one ordered path on which
  * a stream's events and signals (opened, failed, retrying, closed) reach the application. The
  * connection's thread puts the items of each network read, as one list, into a queue; the
- * listener pool takes them out and hands them on one at a time, in order, so a signal is
- * handled after every event before it. One queue operation and at most one pool task per read,
+ * listener pool (or, with {@link ListenerThread#CONNECTION}, the connection's thread itself,
+ * through an executor that runs the loop where it is given) takes them out and hands them on
+ * one at a time, in order, so a signal is handled after every event before it. One queue operation and at most one pool task per read,
  * not per event: what {@code concatMapIterable}, {@code publishOn} and {@code concatMap} cost
  * per event was most of the listener path's overhead.
  *
