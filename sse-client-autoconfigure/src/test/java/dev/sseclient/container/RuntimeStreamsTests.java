@@ -79,6 +79,24 @@ class RuntimeStreamsTests {
 	}
 
 	@Test
+	void registeringReturnsBeforeConnectingWhichIsNotTheCallersWork() {
+		serveDevices();
+		List<String> connectingThreads = new CopyOnWriteArrayList<>();
+		this.contextRunner
+			.withBean(SseStreamRequestCustomizer.class,
+					() -> (stream, attempt, headers) -> connectingThreads.add(Thread.currentThread().getName()))
+			.run((context) -> {
+				SseStreamRegistry registry = context.getBean(SseStreamRegistry.class);
+				DeviceListener listener = context.getBean(DeviceListener.class);
+				for (int i = 0; i < 20; i++) {
+					registry.register("device-" + i, device(i));
+				}
+				await().until(() -> listener.count() == 20);
+				assertThat(connectingThreads).hasSize(20).allMatch((name) -> name.startsWith("parallel-"));
+			});
+	}
+
+	@Test
 	void aHundredStreamsRegisteredAtRunTimeReachAPatternListenerWithHealthAndMeters() {
 		serveDevices();
 		this.contextRunner.run((context) -> {
