@@ -79,6 +79,25 @@ class RuntimeStreamsTests {
 	}
 
 	@Test
+	void aStreamRemovedAsSoonAsRegisteredLeavesNoConnectionBehind() {
+		serveDevices();
+		this.contextRunner.run((context) -> {
+			SseStreamRegistry registry = context.getBean(SseStreamRegistry.class);
+			// the connection is made on another thread: some removals come before it, some during
+			for (int i = 0; i < 200; i++) {
+				registry.register("device-" + i, device(i));
+				registry.remove("device-" + i);
+			}
+			assertThat(registry.getStreamNames()).isEmpty();
+			await().until(() -> this.server.openConnections() == 0);
+			registry.register("device-kept", device(7));
+			DeviceListener listener = context.getBean(DeviceListener.class);
+			await().until(() -> listener.received.containsKey("device-kept"));
+			assertThat(this.server.openConnections()).isEqualTo(1);
+		});
+	}
+
+	@Test
 	void registeringReturnsBeforeConnectingWhichIsNotTheCallersWork() {
 		serveDevices();
 		List<String> connectingThreads = new CopyOnWriteArrayList<>();
