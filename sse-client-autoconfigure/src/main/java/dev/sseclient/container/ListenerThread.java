@@ -16,8 +16,8 @@ public enum ListenerThread {
 	 * The thread that reads the stream (a Netty event loop): no hand-off, the lowest latency,
 	 * for listeners that never block. A blocking listener holds up every stream read by that
 	 * thread, and Reactor's {@code block()} fails there. An asynchronous listener's result that
-	 * completes on another thread, or a retry's delay, moves the calls to that thread until the
-	 * events waiting are handled.
+	 * completes on another thread moves the calls to that thread, and a retry's delay moves them
+	 * to the listener pool, until the events waiting are handled.
 	 */
 	CONNECTION
 
