@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 
@@ -70,7 +71,8 @@ final class StreamClients {
 	 * of them was set ({@code sse.client.streams.prices.protocols}), for messages.
 	 */
 	SseClient forStream(URI url, SseClientProperties.Stream stream, UnaryOperator<String> path) {
-		Set<HttpProtocol> protocols = protocols(url, stream.getProtocols(), path.apply("protocols"));
+		// the property's name only for a message: looking it up took a tenth of a registration
+		Set<HttpProtocol> protocols = protocols(url, stream.getProtocols(), () -> path.apply("protocols"));
 		String sslBundleName = stream.getSslBundle();
 		SseClientProperties.Proxy proxy = stream.getProxy();
 		if (sslBundleName == null && proxy.getHost() == null && protocols.equals(Set.of(HttpProtocol.HTTP11))) {
@@ -90,9 +92,10 @@ final class StreamClients {
 	 * The protocols that apply to {@code url}: h2 only over TLS, h2c only over cleartext; none
 	 * of them left means HTTP/1.1.
 	 */
-	private static Set<HttpProtocol> protocols(URI url, List<SseClientProperties.Protocol> configured, String path) {
+	private static Set<HttpProtocol> protocols(URI url, List<SseClientProperties.Protocol> configured,
+			Supplier<String> path) {
 		if (configured.isEmpty()) {
-			throw new InvalidSseConfigurationException(path, "is empty",
+			throw new InvalidSseConfigurationException(path.get(), "is empty",
 					"Name at least one protocol: h2, http11 or h2c (the default is h2, http11).");
 		}
 		boolean secure = "https".equals(String.valueOf(url.getScheme()).toLowerCase(Locale.ROOT));

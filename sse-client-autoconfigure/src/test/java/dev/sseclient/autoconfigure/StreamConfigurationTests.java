@@ -115,6 +115,15 @@ class StreamConfigurationTests {
 	}
 
 	@Test
+	void runWhenAStreamHasNoProtocolShouldFailNamingTheProperty() {
+		this.contextRunner
+			.withPropertyValues("sse.client.streams.prices.url=https://feed.example.com/prices",
+					"sse.client.streams.prices.protocols=")
+			.run((context) -> assertFailure(context, "sse.client.streams.prices.protocols is empty.",
+					"Name at least one protocol: h2, http11 or h2c (the default is h2, http11)."));
+	}
+
+	@Test
 	void runWhenTheListenerExecutorIsMissingOrNoExecutorShouldFailNamingTheProperty() {
 		this.contextRunner.withPropertyValues("sse.client.listener.executor=workers")
 			.run((context) -> assertFailure(context,
