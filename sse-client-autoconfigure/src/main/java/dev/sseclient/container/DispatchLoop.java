@@ -29,9 +29,10 @@ import dev.sseclient.core.SseItem;
  * connection's thread puts the items of each network read, as one list, into a queue; the
  * listener pool (or, with {@link ListenerThread#CONNECTION}, the connection's thread itself,
  * through an executor that runs the loop where it is given) takes them out and hands them on
- * one at a time, in order, so a signal is handled after every event before it. One queue operation and at most one pool task per read,
- * not per event: what {@code concatMapIterable}, {@code publishOn} and {@code concatMap} cost
- * per event was most of the listener path's overhead.
+ * one at a time, in order, so a signal is handled after every event before it. One queue
+ * operation and at most one pool task per read, not per event: what {@code concatMapIterable},
+ * {@code publishOn} and {@code concatMap} cost per event was most of the listener path's
+ * overhead.
  *
  * <p>The buffer is counted in items, not reads: one list is asked for at a time, and only while
  * fewer than {@code capacity} items wait, so a slow listener stops reading from the socket; at

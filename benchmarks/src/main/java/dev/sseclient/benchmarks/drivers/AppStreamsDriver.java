@@ -25,8 +25,8 @@ import org.springframework.context.annotation.Bean;
 
 import dev.sseclient.container.SseStreamContainer;
 import dev.sseclient.container.SseStreamRegistry;
-import dev.sseclient.core.StreamState;
 import dev.sseclient.core.SseEvent;
+import dev.sseclient.core.StreamState;
 import dev.sseclient.kafka.KafkaForwardingAutoConfiguration;
 import dev.sseclient.listener.SseListener;
 
@@ -110,12 +110,13 @@ final class AppStreamsDriver {
 		Files.delete(config);
 		return String.format(Locale.ROOT,
 				"protocol=%s perStreamMeters=%s listenerThread=%s streams=%d startSeconds=%.2f registerSeconds=%.2f"
-						+ " allOpenSeconds=%.2f registerCpuSeconds=%.2f registerProcessCpuSeconds=%.2f threadsBefore=%d threads=%d"
+						+ " allOpenSeconds=%.2f registerCpuSeconds=%.2f registerProcessCpuSeconds=%.2f"
+						+ " threadsBefore=%d threads=%d"
 						+ " heapPerStreamKB=%.2f rssMB=%.0f scrapeKB=%.1f healthKB=%.1f healthMillis=%.1f received=%d lost=%d"
-						+ " burstEvents=%d burstP50Millis=%.2f burstP99Millis=%.2f burstMaxMillis=%.2f burstCpuMicrosPerEvent=%.1f",
+						+ " burstEvents=%d burstP50Millis=%.2f burstP99Millis=%.2f burstMaxMillis=%.2f"
+						+ " burstCpuMicrosPerEvent=%.1f",
 				protocol, perStreamMeters, listenerThread, streams, startSeconds, registerSeconds, allOpenSeconds,
-				registerCpuSeconds,
-				registerProcessCpuSeconds, threadsBefore, threads,
+				registerCpuSeconds, registerProcessCpuSeconds, threadsBefore, threads,
 				(heapDuring - heapBefore) / 1024.0 / streams, rss / 1048576.0, scrapeBytes / 1024.0,
 				healthJson.length() / 1024.0, healthMillis, received, Math.max(0, expected - received),
 				burst.getTotalCount(), burst.getValueAtPercentile(50) / 1000.0, burst.getValueAtPercentile(99) / 1000.0,
@@ -124,7 +125,8 @@ final class AppStreamsDriver {
 
 	/** CPU time of the whole JVM: collector and compiler threads as well as ours. */
 	private static long processCpuNanos() {
-		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+			.getProcessCpuTime();
 	}
 
 	@SpringBootConfiguration
@@ -150,11 +152,7 @@ final class AppStreamsDriver {
 		void onTick(SseEvent event) {
 			long now = System.nanoTime();
 			this.count.incrementAndGet();
-			String data = event.data();
-			int stamp = data.lastIndexOf(' ');
-			if (stamp > 5) {
-				this.latency.recordValue(Math.max(0, (now - Long.parseLong(data, stamp + 1, data.length(), 10)) / 1000));
-			}
+			ManyStreams.recordSinceStamp(this.latency, event.data(), now);
 		}
 
 	}

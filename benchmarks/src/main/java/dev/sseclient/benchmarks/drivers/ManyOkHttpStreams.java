@@ -64,11 +64,7 @@ final class ManyOkHttpStreams {
 							outOfOrder.incrementAndGet();
 						}
 						received.incrementAndGet();
-						long now = System.nanoTime();
-						int stamp = data.lastIndexOf(' ');
-						if (stamp > 5) {
-							latency.recordValue(Math.max(0, (now - Long.parseLong(data, stamp + 1, data.length(), 10)) / 1000));
-						}
+						ManyStreams.recordSinceStamp(latency, data, System.nanoTime());
 					}
 
 					@Override

@@ -6,6 +6,7 @@ import java.net.URI;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.HdrHistogram.Recorder;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.Http2AllocationStrategy;
 import reactor.netty.resources.ConnectionProvider;
@@ -111,6 +112,17 @@ final class ManyStreams {
 			}
 		}
 		return -1;
+	}
+
+	/**
+	 * Records, in microseconds, how long ago the server wrote a tick stamped with its
+	 * {@code System.nanoTime()} after the data's last space; other data is left out.
+	 */
+	static void recordSinceStamp(Recorder latency, String data, long now) {
+		int stamp = data.lastIndexOf(' ');
+		if (stamp > 5) {
+			latency.recordValue(Math.max(0, (now - Long.parseLong(data, stamp + 1, data.length(), 10)) / 1000));
+		}
 	}
 
 }

@@ -66,13 +66,13 @@ final class AppReport {
 				+ "application with `spring-boot-starter-actuator` and `micrometer-registry-prometheus`, every setting at "
 				+ "its default (listener timers on, no per-call Observation). `%s`: the same application with actuator's "
 				+ "metrics and observation auto-configuration excluded. `%s`: the first application with the stream's "
-				+ "`listener-thread: connection` (listener called on the thread that reads the stream). `%s`: okhttp-sse, each event's data read by "
-				+ "`JsonMapper.readValue(data, Quote.class)` in its callback. Throughput: %,d events per pass, one HTTP "
+				+ "`listener-thread: connection` (listener called on the thread that reads the stream). `%s`: "
+				+ "okhttp-sse, each event's data read by `JsonMapper.readValue(data, Quote.class)` in its callback. Throughput: %,d events per pass, one HTTP "
 				+ "chunk each, as the main table. Latency: %,d events/s, one event per network read, each stamped at its "
 				+ "write; %d s recorded after %d s of warm-up, so that every client has young collections inside the "
 				+ "window; allocation over all live threads in the window; pauses from the JVM's collection "
-				+ "notifications in the window.%n%n", APP, BARE, CONNECTION_THREAD, PEER, this.settings.smallEvents(), 10_000,
-				this.settings.appLatencySeconds(), this.settings.latencyWarmupSeconds()));
+				+ "notifications in the window.%n%n", APP, BARE, CONNECTION_THREAD, PEER, this.settings.smallEvents(),
+				10_000, this.settings.appLatencySeconds(), this.settings.latencyWarmupSeconds()));
 		md.append("```\n");
 		targets().forEach((line) -> md.append(line).append('\n'));
 		md.append("```\n");
