@@ -4,9 +4,11 @@
 # the defaults), each receiving a numbered tick a second from the suite's loopback server (every
 # stream's tick in the same moment, stamped as written, for the burst latency), over
 # HTTP/1.1 and over h2c; once more over HTTP/1.1 with per-stream meters asked for, to show what
-# sharing saves; once with listener-thread: connection (no hand-off to the listener pool); and
+# sharing saves; once with listener-thread: connection (no hand-off to the listener pool); once on
+# the parallel collector instead of G1 (what G1's write barriers cost a burst); once on 16 event
+# loops of the starter's own (sse.client.io-threads: 16); and
 # okhttp-sse (a thread per stream, no application) for the burst's reference. Prints each run's
-# figures and one TARGET line per goal. About 5 minutes.
+# figures and one TARGET line per goal. About 8 minutes.
 #   benchmarks/app-streams.sh [streams] [ticks]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,13 +17,17 @@ ticks=${2:-30}
 ./mvnw -B -q -Pbenchmarks -pl benchmarks -am package -DskipTests
 cp="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
 results=$(mktemp)
-run() { # protocol per-stream-meters listener-thread
+run() { # protocol per-stream-meters [listener-thread] [collector: g1 or parallel] [io-threads]
 	coproc SERVER { java -Xmx1g -cp "$cp" dev.sseclient.benchmarks.server.BenchServer; }
 	read -r line <&"${SERVER[0]}"
 	port=$(echo "$line" | awk '{print $3}')
-	java -Xmx2g -cp "$cp" dev.sseclient.benchmarks.drivers.DriverMain ours app-streams \
+	gc=${4:-g1}
+	gcOption=$([ "$gc" = parallel ] && echo "-XX:+UseParallelGC" || echo "-XX:+UseG1GC")
+	java -Xmx2g "$gcOption" -cp "$cp" dev.sseclient.benchmarks.drivers.DriverMain ours app-streams \
 		"url=http://127.0.0.1:$port/ticks?count=$ticks&interval=1000&stamped=1" "streams=$streams" "ticks=$ticks" \
-		"protocol=$1" "per-stream-meters=$2" "listener-thread=${3:-pool}" | grep '^RESULT' | tee -a "$results"
+		"protocol=$1" "per-stream-meters=$2" "listener-thread=${3:-pool}" ${5:+"io-threads=$5"} \
+		| grep '^RESULT' | sed "s/\$/ gc=$gc/" \
+		| tee -a "$results"
 	exec {SERVER[1]}>&-
 	wait
 }
@@ -29,6 +35,10 @@ run http11 false
 run h2c false
 run http11 true
 run http11 false connection
+# the same application on the parallel collector: what G1's write barriers and refinement cost a burst
+run http11 false pool parallel
+# the streams on 16 event loops of their own (sse.client.io-threads) rather than Reactor Netty's shared 4
+run http11 false pool g1 16
 # the reference: okhttp-sse, the same streams and ticks, a thread each (small stacks so 10,000 fit)
 coproc SERVER { java -Xmx1g -cp "$cp" dev.sseclient.benchmarks.server.BenchServer; }
 read -r line <&"${SERVER[0]}"
@@ -42,10 +52,10 @@ awk '
 /^RESULT/ {
 	delete v
 	for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-	key = (v["client"] == "okhttp-sse") ? "okhttp" : v["protocol"] "-" v["perStreamMeters"] (v["listenerThread"] == "connection" ? "-connection" : "")
+	key = (v["client"] == "okhttp-sse") ? "okhttp" : v["protocol"] "-" v["perStreamMeters"] (v["listenerThread"] == "connection" ? "-connection" : "") (v["gc"] == "parallel" ? "-parallel" : "") (v["ioThreads"] != "" && v["ioThreads"] != "shared" ? "-io" : "")
 	heap[key] = v["heapPerStreamKB"]; scrape[key] = v["scrapeKB"]; lost[key] = v["lost"]; threads[key] = v["threads"]
 	register[key] = v["registerSeconds"]; health[key] = v["healthKB"]; healthMs[key] = v["healthMillis"]
-	burst[key] = v["burstP99Millis"]; open[key] = v["allOpenSeconds"]
+	burst[key] = v["burstP99Millis"]; open[key] = v["allOpenSeconds"]; cpu[key] = v["burstCpuMicrosPerEvent"]; p50[key] = v["burstP50Millis"]
 }
 END {
 	for (p = 1; p <= 2; p++) {
@@ -59,7 +69,9 @@ END {
 		printf "TARGET %s: nothing lost (%d): %s\n", k, lost[k], (lost[k] == 0) ? "PASS" : "FAIL"
 	}
 	printf "listener-thread: connection, HTTP/1.1: burst p99 %.2f ms, heap %.2f KB a stream\n", burst["http11-false-connection"], heap["http11-false-connection"]
-	printf "okhttp-sse, HTTP/1.1, a thread a stream: burst p99 %.2f ms, heap %.2f KB a stream, %d threads\n", burst["okhttp"], heap["okhttp"], threads["okhttp"]
+	printf "the parallel collector, HTTP/1.1: burst p99 %.2f ms and %.1f us of JVM CPU a tick, against G1: %.2f ms and %.1f us\n", burst["http11-false-parallel"], cpu["http11-false-parallel"], burst["http11-false"], cpu["http11-false"]
+	printf "io-threads: 16, HTTP/1.1: burst p50 %.2f ms, p99 %.2f ms, %d threads, against the shared loops: %.2f ms, %.2f ms\n", p50["http11-false-io"], burst["http11-false-io"], threads["http11-false-io"], p50["http11-false"], burst["http11-false"]
+	printf "okhttp-sse, HTTP/1.1, a thread a stream: burst p99 %.2f ms, %.1f us of JVM CPU a tick, heap %.2f KB a stream, %d threads\n", burst["okhttp"], cpu["okhttp"], heap["okhttp"], threads["okhttp"]
 	printf "per-stream meters for comparison (1,000 streams of them at most): %.2f KB a stream, a %.1f KB scrape\n", heap["http11-true"], scrape["http11-true"]
 }' "$results"
 rm -f "$results"

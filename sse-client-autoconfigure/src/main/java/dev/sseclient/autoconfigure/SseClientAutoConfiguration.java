@@ -74,8 +74,8 @@ public final class SseClientAutoConfiguration {
 	@ConditionalOnMissingBean
 	SseClient sseClient(ObjectProvider<ObservationRegistry> observationRegistry,
 			ObjectProvider<ClientRequestObservationConvention> connectionConvention, Environment environment,
-			ObjectProvider<SseItemObserver> observers) {
-		SseClient client = observedClients(observationRegistry, connectionConvention, environment)
+			ObjectProvider<SseItemObserver> observers, StreamEventLoops eventLoops) {
+		SseClient client = observedClients(observationRegistry, connectionConvention, environment, eventLoops)
 			.apply(SseClient.newHttpClient());
 		List<SseItemObserver> all = observers.orderedStream().toList();
 		return client.withObserver(switch (all.size()) {
@@ -136,6 +136,11 @@ public final class SseClientAutoConfiguration {
 	}
 
 	@Bean
+	StreamEventLoops sseStreamEventLoops(SseClientProperties properties) {
+		return new StreamEventLoops(properties.getIoThreads());
+	}
+
+	@Bean
 	Http2Connections sseHttp2Connections(SseClientProperties properties) {
 		return new Http2Connections(properties.getHttp2());
 	}
@@ -149,7 +154,8 @@ public final class SseClientAutoConfiguration {
 			ObjectProvider<SseStreamObserver> observers, ObjectProvider<SseStreamListenerFactory> listenerFactories,
 			ObjectProvider<ObservationRegistry> observationRegistry,
 			ObjectProvider<SseListenerObservationConvention> observationConvention, SseCheckpointStore checkpointStore,
-			ObjectProvider<SseStreamCoordinator> coordinator, Http2Connections http2Connections, BeanFactory beanFactory) {
+			ObjectProvider<SseStreamCoordinator> coordinator, Http2Connections http2Connections,
+			StreamEventLoops eventLoops, BeanFactory beanFactory) {
 		SseClientProperties.Checkpoint checkpoint = properties.getCheckpoint();
 		if (checkpoint.getBatchSize() < 1 || checkpoint.getInterval().isNegative() || checkpoint.getInterval().isZero()) {
 			throw new InvalidSseConfigurationException("sse.client.checkpoint",
@@ -160,7 +166,8 @@ public final class SseClientAutoConfiguration {
 				observationConvention, beanFactory);
 		// the streams of the registry are observed through their containers, not counted twice
 		StreamClients clients = new StreamClients(client.withObserver(null),
-				observedClients(observationRegistry, connectionConvention, environment), sslBundles.getIfAvailable(),
+				observedClients(observationRegistry, connectionConvention, environment, eventLoops),
+				sslBundles.getIfAvailable(),
 				http2Connections);
 		SseRequestCustomizers requestCustomizers = new SseRequestCustomizers(customizers.orderedStream().toList());
 		SseStreamRegistry registry = new SseStreamRegistry(
@@ -191,15 +198,17 @@ public final class SseClientAutoConfiguration {
 	}
 
 	/**
-	 * Makes clients on a Reactor Netty client whose connection attempts are observed in the
-	 * application's registry: the convention bean, else Boot's name for HTTP client observations.
+	 * Makes clients on a Reactor Netty client, run on the streams' event loops, whose connection
+	 * attempts are observed in the application's registry: the convention bean, else Boot's name
+	 * for HTTP client observations.
 	 */
 	private static Function<HttpClient, SseClient> observedClients(ObjectProvider<ObservationRegistry> registry,
-			ObjectProvider<ClientRequestObservationConvention> convention, Environment environment) {
+			ObjectProvider<ClientRequestObservationConvention> convention, Environment environment,
+			StreamEventLoops eventLoops) {
 		ObservationRegistry observations = registry.getIfAvailable(() -> ObservationRegistry.NOOP);
 		ClientRequestObservationConvention named = convention.getIfAvailable(() -> new DefaultClientRequestObservationConvention(
 				environment.getProperty("management.observations.http.client.requests.name", "http.client.requests")));
-		return (httpClient) -> SseClient.create(httpClient, observations, named);
+		return (httpClient) -> SseClient.create(eventLoops.apply(httpClient), observations, named);
 	}
 
 	/** The application's executor named by the property, else virtual threads when Boot turns them on. */

@@ -41,6 +41,13 @@ public class SseClientProperties {
 	private final Http2 http2 = new Http2();
 
 	/**
+	 * Event loop threads of the starter's own to read the streams, instead of Reactor Netty's
+	 * shared ones. More than the cores shortens the wait when thousands of streams get an event
+	 * at once.
+	 */
+	private @Nullable Integer ioThreads;
+
+	/**
 	 * How stream states map to health.
 	 */
 	private final Health health = new Health();
@@ -61,6 +68,14 @@ public class SseClientProperties {
 
 	public void setEnabled(boolean enabled) {
 		this.enabled = enabled;
+	}
+
+	public @Nullable Integer getIoThreads() {
+		return this.ioThreads;
+	}
+
+	public void setIoThreads(@Nullable Integer ioThreads) {
+		this.ioThreads = ioThreads;
 	}
 
 	public Stream getDefaults() {

@@ -124,6 +124,13 @@ class StreamConfigurationTests {
 	}
 
 	@Test
+	void runWhenIoThreadsIsBelowOneShouldFailNamingTheProperty() {
+		this.contextRunner.withPropertyValues("sse.client.io-threads=0")
+			.run((context) -> assertFailure(context, "sse.client.io-threads is 0; streams need at least one thread.",
+					"Set it to 1 or more, or remove it to read streams on Reactor Netty's shared event loops."));
+	}
+
+	@Test
 	void runWhenTheListenerExecutorIsMissingOrNoExecutorShouldFailNamingTheProperty() {
 		this.contextRunner.withPropertyValues("sse.client.listener.executor=workers")
 			.run((context) -> assertFailure(context,

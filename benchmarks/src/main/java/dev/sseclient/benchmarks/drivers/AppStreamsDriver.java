@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.SpringApplication;
@@ -48,11 +49,13 @@ final class AppStreamsDriver {
 	 * @param perStreamMeters whether the template asks for meters per stream (the figure before
 	 * shared meters, for comparison)
 	 * @param listenerThread the template's {@code listener-thread} setting
+	 * @param ioThreads {@code sse.client.io-threads}, or {@code null} for Reactor Netty's shared loops
 	 */
-	static String run(URI url, String protocol, int streams, int ticks, boolean perStreamMeters, String listenerThread)
-			throws Exception {
+	static String run(URI url, String protocol, int streams, int ticks, boolean perStreamMeters, String listenerThread,
+			@Nullable String ioThreads) throws Exception {
 		Path config = Files.createTempFile("sse-app-streams", ".yml");
-		Files.writeString(config, "sse:\n  client:\n    templates:\n      device:\n        url: " + url
+		Files.writeString(config, "sse:\n  client:\n" + ((ioThreads != null) ? "    io-threads: " + ioThreads + "\n" : "")
+				+ "    templates:\n      device:\n        url: " + url
 				+ "&device={device}\n" + (protocol.equals("h2c") ? "        protocols: h2c\n" : "")
 				+ "        per-stream-meters: " + perStreamMeters
 				+ "\n        listener-thread: " + listenerThread
@@ -68,13 +71,13 @@ final class AppStreamsDriver {
 		SseStreamRegistry registry = context.getBean(SseStreamRegistry.class);
 		long registering = System.nanoTime();
 		long registeringCpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
-		long registeringProcessCpu = processCpuNanos();
+		long registeringProcessCpu = ProcessCpu.nanos();
 		for (int i = 0; i < streams; i++) {
 			registry.register("device-" + i, "device", Map.of("device", Integer.toString(i)));
 		}
 		double registerSeconds = (System.nanoTime() - registering) / 1e9;
 		double registerCpuSeconds = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - registeringCpu) / 1e9;
-		double registerProcessCpuSeconds = (processCpuNanos() - registeringProcessCpu) / 1e9;
+		double registerProcessCpuSeconds = (ProcessCpu.nanos() - registeringProcessCpu) / 1e9;
 		List<SseStreamContainer> containers = List.copyOf(registry.getContainers());
 		while (containers.stream().anyMatch((container) -> container.getState() != StreamState.OPEN)
 				&& System.nanoTime() - registering < 120_000_000_000L) {
@@ -85,10 +88,10 @@ final class AppStreamsDriver {
 		// before the heap probe's full collections
 		Thread.sleep(3000);
 		ticksReceived.latency.reset();
-		long burstCpu = processCpuNanos();
+		long burstCpu = ProcessCpu.nanos();
 		long burstCount = ticksReceived.count.get();
 		Thread.sleep(Math.max(1000, ticks * 1000L / 2 - 3000));
-		double burstCpuMicrosPerEvent = (processCpuNanos() - burstCpu) / 1e3
+		double burstCpuMicrosPerEvent = (ProcessCpu.nanos() - burstCpu) / 1e3
 				/ Math.max(1, ticksReceived.count.get() - burstCount);
 		Histogram burst = ticksReceived.latency.getIntervalHistogram();
 		// the middle of the run: every stream open and receiving
@@ -109,13 +112,13 @@ final class AppStreamsDriver {
 		context.close();
 		Files.delete(config);
 		return String.format(Locale.ROOT,
-				"protocol=%s perStreamMeters=%s listenerThread=%s streams=%d startSeconds=%.2f registerSeconds=%.2f"
+				"protocol=%s perStreamMeters=%s listenerThread=%s ioThreads=%s streams=%d startSeconds=%.2f registerSeconds=%.2f"
 						+ " allOpenSeconds=%.2f registerCpuSeconds=%.2f registerProcessCpuSeconds=%.2f"
 						+ " threadsBefore=%d threads=%d"
 						+ " heapPerStreamKB=%.2f rssMB=%.0f scrapeKB=%.1f healthKB=%.1f healthMillis=%.1f received=%d lost=%d"
 						+ " burstEvents=%d burstP50Millis=%.2f burstP99Millis=%.2f burstMaxMillis=%.2f"
 						+ " burstCpuMicrosPerEvent=%.1f",
-				protocol, perStreamMeters, listenerThread, streams, startSeconds, registerSeconds, allOpenSeconds,
+				protocol, perStreamMeters, listenerThread, (ioThreads != null) ? ioThreads : "shared", streams, startSeconds, registerSeconds, allOpenSeconds,
 				registerCpuSeconds, registerProcessCpuSeconds, threadsBefore, threads,
 				(heapDuring - heapBefore) / 1024.0 / streams, rss / 1048576.0, scrapeBytes / 1024.0,
 				healthJson.length() / 1024.0, healthMillis, received, Math.max(0, expected - received),
@@ -124,11 +127,6 @@ final class AppStreamsDriver {
 	}
 
 	/** CPU time of the whole JVM: collector and compiler threads as well as ours. */
-	private static long processCpuNanos() {
-		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-			.getProcessCpuTime();
-	}
-
 	@SpringBootConfiguration
 	// the regimes measured here have no Kafka: forwarding has a benchmark of its own (kafka.sh)
 	@EnableAutoConfiguration(exclude = { KafkaAutoConfiguration.class, KafkaForwardingAutoConfiguration.class })

@@ -42,6 +42,9 @@ public final class DriverMain {
 			// the same with the opt-in: an Observation per listener call
 			Map.entry("ours-app-observed", new ListenerDriver(false, ListenerDriver.Payload.QUOTE, true, true)),
 			Map.entry("okhttp-sse-app", JsonDriver.quotes(new OkHttpSseDriver())),
+			// no client: the same quotes read from memory by Jackson on one thread, the rate that no
+			// client converting a stream's events with Jackson can pass
+			Map.entry("jackson-alone", new JacksonAloneDriver()),
 			// the same peer inside the same kind of Boot application as ours, as a Spring service would run it
 			Map.entry("okhttp-sse-app-in-boot", new InBootApplication(JsonDriver.quotes(new OkHttpSseDriver()))),
 			// the programmatic client reading the same quotes in its subscriber: the path without a hand-off
@@ -66,7 +69,7 @@ public final class DriverMain {
 			case "app-streams" -> AppStreamsDriver.run(url(options), options.getOrDefault("protocol", "http11"),
 					Integer.parseInt(options.get("streams")), Integer.parseInt(options.get("ticks")),
 					Boolean.parseBoolean(options.getOrDefault("per-stream-meters", "false")),
-					options.getOrDefault("listener-thread", "pool"));
+					options.getOrDefault("listener-thread", "pool"), options.get("io-threads"));
 			case "throughput" -> throughput(driver(driverName), url(options), Integer.parseInt(options.get("count")),
 					Integer.parseInt(options.getOrDefault("warmup-seconds", "5")),
 					Integer.parseInt(options.getOrDefault("passes", "3")));
@@ -120,22 +123,16 @@ public final class DriverMain {
 			warmupPasses++;
 		}
 		double[] rates = new double[passes];
-		long cpuBefore = processCpuNanos();
+		long cpuBefore = ProcessCpu.nanos();
 		for (int i = 0; i < passes; i++) {
 			rates[i] = pass(driver, url, count, sink);
 		}
-		double cpuPerEvent = (processCpuNanos() - cpuBefore) / ((double) passes * count);
+		double cpuPerEvent = (ProcessCpu.nanos() - cpuBefore) / ((double) passes * count);
 		Arrays.sort(rates);
 		double median = (passes % 2 == 1) ? rates[passes / 2] : (rates[passes / 2 - 1] + rates[passes / 2]) / 2;
 		return String.format(Locale.ROOT,
 				"events=%d rate=%.0f first=%.0f cold=%.0f cpuNanosPerEvent=%.0f warmupPasses=%d passes=%d check=%d", count,
 				median, first, cold, cpuPerEvent, warmupPasses, passes, sink[0]);
-	}
-
-	/** CPU time of this JVM, every thread, so far: the client's cost per event, whatever its threads. */
-	private static long processCpuNanos() {
-		return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-			.getOperatingSystemMXBean()).getProcessCpuTime();
 	}
 
 	/** Events per second of one pass. */

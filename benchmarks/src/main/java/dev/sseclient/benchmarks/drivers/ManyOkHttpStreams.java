@@ -84,7 +84,10 @@ final class ManyOkHttpStreams {
 		// as AppStreamsDriver: the bursts once all are open, before the heap probe's full collections
 		Thread.sleep(3000);
 		latency.reset();
+		long burstCpu = ProcessCpu.nanos();
+		long burstCount = received.get();
 		Thread.sleep(Math.max(1000, ticks * 1000L / 2 - 3000));
+		double burstCpuMicrosPerEvent = (ProcessCpu.nanos() - burstCpu) / 1e3 / Math.max(1, received.get() - burstCount);
 		Histogram burst = latency.getIntervalHistogram();
 		int threads = ManagementFactory.getThreadMXBean().getThreadCount();
 		long heapDuring = ManyStreams.usedHeapAfterGc();
@@ -97,12 +100,13 @@ final class ManyOkHttpStreams {
 		return String.format(Locale.ROOT,
 				"client=okhttp-sse protocol=%s streams=%d connections=%d allOpen=%s openSeconds=%.2f threadsBefore=%d"
 						+ " threads=%d heapPerStreamKB=%.2f rssMB=%.0f received=%d lost=%d outOfOrder=%d finished=%s"
-						+ " burstEvents=%d burstP50Millis=%.2f burstP99Millis=%.2f burstMaxMillis=%.2f",
+						+ " burstEvents=%d burstP50Millis=%.2f burstP99Millis=%.2f burstMaxMillis=%.2f"
+						+ " burstCpuMicrosPerEvent=%.1f",
 				protocol, streams, connections, allOpen, openSeconds, threadsBefore, threads,
 				(heapDuring - heapBefore) / 1024.0 / streams, rss / 1048576.0, received.get(),
 				expected - received.get(), outOfOrder.get(), allFinished, burst.getTotalCount(),
 				burst.getValueAtPercentile(50) / 1000.0, burst.getValueAtPercentile(99) / 1000.0,
-				burst.getMaxValue() / 1000.0);
+				burst.getMaxValue() / 1000.0, burstCpuMicrosPerEvent);
 	}
 
 }

@@ -158,7 +158,9 @@ public final class SuiteMain {
 	private static void application(Jvm jvm, Results results, int round, String base, Settings settings)
 			throws Exception {
 		System.out.println("application regime, round " + (round + 1));
-		for (String client : orderFor(round, AppReport.CLIENTS)) {
+		List<String> throughputClients = new ArrayList<>(orderFor(round, AppReport.CLIENTS));
+		throughputClients.add(AppReport.JACKSON_ALONE);
+		for (String client : throughputClients) {
 			Map<String, String> throughput = jvm.run("app-throughput-" + client + "-" + round, "1g",
 					DriverMain.class.getName(),
 					List.of(client, "throughput", "url=" + base + "/quotes?count=" + settings.smallEvents(),
