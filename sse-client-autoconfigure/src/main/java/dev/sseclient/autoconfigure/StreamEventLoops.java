@@ -13,10 +13,11 @@ import dev.sseclient.container.InvalidSseConfigurationException;
 /**
  * The event loops that read the starter's streams: Reactor Netty's shared ones (as many as the
  * machine has cores, at least four), or with {@code sse.client.io-threads} loops of their own,
- * named {@code sse-io-}, closed with the application. An event loop reads its connections one
- * after another, so when thousands of streams get an event in the same moment, the last read
- * of a loop waits for all before it; more loops than cores let the operating system run each
- * as its sockets become readable, as a thread per stream would, for a few threads more.
+ * their threads named {@code sse-io-*}, closed with the application. An event loop reads its
+ * connections one after another, so when thousands of streams get an event in the same moment,
+ * the last read of a loop waits for all before it; more loops than cores let the operating
+ * system run each as its sockets become readable, as a thread per stream would, for a few
+ * threads more.
  */
 final class StreamEventLoops implements DisposableBean {
 
