@@ -16,7 +16,7 @@ import dev.sseclient.container.InvalidSseConfigurationException;
  * their threads named {@code sse-io-*}, closed with the application. An event loop reads its
  * connections one after another, so when thousands of streams get an event in the same moment,
  * the last read of a loop waits for all before it; more loops than cores let the operating
- * system run each as its sockets become readable, as a thread per stream would, for a few
+ * system run each as its sockets become readable, as a thread per stream would, for some
  * threads more.
  */
 final class StreamEventLoops implements DisposableBean {
