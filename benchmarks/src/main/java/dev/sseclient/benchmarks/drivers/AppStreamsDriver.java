@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
@@ -84,16 +83,7 @@ final class AppStreamsDriver {
 			Thread.sleep(100);
 		}
 		double allOpenSeconds = (System.nanoTime() - registering) / 1e9;
-		// latency of the bursts (every stream's tick in the same moment), once all are open and
-		// before the heap probe's full collections
-		Thread.sleep(3000);
-		ticksReceived.latency.reset();
-		long burstCpu = ProcessCpu.nanos();
-		long burstCount = ticksReceived.count.get();
-		Thread.sleep(Math.max(1000, ticks * 1000L / 2 - 3000));
-		double burstCpuMicrosPerEvent = (ProcessCpu.nanos() - burstCpu) / 1e3
-				/ Math.max(1, ticksReceived.count.get() - burstCount);
-		Histogram burst = ticksReceived.latency.getIntervalHistogram();
+		ManyStreams.Bursts bursts = ManyStreams.measureBursts(ticksReceived.latency, ticksReceived.count::get, ticks);
 		// the middle of the run: every stream open and receiving
 		int threads = ManagementFactory.getThreadMXBean().getThreadCount();
 		long heapDuring = ManyStreams.usedHeapAfterGc();
@@ -112,21 +102,17 @@ final class AppStreamsDriver {
 		context.close();
 		Files.delete(config);
 		return String.format(Locale.ROOT,
-				"protocol=%s perStreamMeters=%s listenerThread=%s ioThreads=%s streams=%d startSeconds=%.2f registerSeconds=%.2f"
-						+ " allOpenSeconds=%.2f registerCpuSeconds=%.2f registerProcessCpuSeconds=%.2f"
-						+ " threadsBefore=%d threads=%d"
-						+ " heapPerStreamKB=%.2f rssMB=%.0f scrapeKB=%.1f healthKB=%.1f healthMillis=%.1f received=%d lost=%d"
-						+ " burstEvents=%d burstP50Millis=%.2f burstP99Millis=%.2f burstMaxMillis=%.2f"
-						+ " burstCpuMicrosPerEvent=%.1f",
-				protocol, perStreamMeters, listenerThread, (ioThreads != null) ? ioThreads : "shared", streams, startSeconds, registerSeconds, allOpenSeconds,
-				registerCpuSeconds, registerProcessCpuSeconds, threadsBefore, threads,
-				(heapDuring - heapBefore) / 1024.0 / streams, rss / 1048576.0, scrapeBytes / 1024.0,
-				healthJson.length() / 1024.0, healthMillis, received, Math.max(0, expected - received),
-				burst.getTotalCount(), burst.getValueAtPercentile(50) / 1000.0, burst.getValueAtPercentile(99) / 1000.0,
-				burst.getMaxValue() / 1000.0, burstCpuMicrosPerEvent);
+				"protocol=%s perStreamMeters=%s listenerThread=%s ioThreads=%s streams=%d startSeconds=%.2f"
+						+ " registerSeconds=%.2f allOpenSeconds=%.2f registerCpuSeconds=%.2f registerProcessCpuSeconds=%.2f"
+						+ " threadsBefore=%d threads=%d heapPerStreamKB=%.2f rssMB=%.0f scrapeKB=%.1f healthKB=%.1f"
+						+ " healthMillis=%.1f received=%d lost=%d %s",
+				protocol, perStreamMeters, listenerThread, (ioThreads != null) ? ioThreads : "shared", streams,
+				startSeconds, registerSeconds, allOpenSeconds, registerCpuSeconds, registerProcessCpuSeconds,
+				threadsBefore, threads, (heapDuring - heapBefore) / 1024.0 / streams, rss / 1048576.0,
+				scrapeBytes / 1024.0, healthJson.length() / 1024.0, healthMillis, received,
+				Math.max(0, expected - received), bursts.fields());
 	}
 
-	/** CPU time of the whole JVM: collector and compiler threads as well as ours. */
 	@SpringBootConfiguration
 	// the regimes measured here have no Kafka: forwarding has a benchmark of its own (kafka.sh)
 	@EnableAutoConfiguration(exclude = { KafkaAutoConfiguration.class, KafkaForwardingAutoConfiguration.class })

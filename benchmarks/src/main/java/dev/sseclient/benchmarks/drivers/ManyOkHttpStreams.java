@@ -17,7 +17,6 @@ import okhttp3.Response;
 import okhttp3.sse.EventSource;
 import okhttp3.sse.EventSourceListener;
 import okhttp3.sse.EventSources;
-import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
@@ -81,14 +80,7 @@ final class ManyOkHttpStreams {
 		}
 		boolean allOpen = opened.await(60, TimeUnit.SECONDS);
 		double openSeconds = (System.nanoTime() - start) / 1e9;
-		// as AppStreamsDriver: the bursts once all are open, before the heap probe's full collections
-		Thread.sleep(3000);
-		latency.reset();
-		long burstCpu = ProcessCpu.nanos();
-		long burstCount = received.get();
-		Thread.sleep(Math.max(1000, ticks * 1000L / 2 - 3000));
-		double burstCpuMicrosPerEvent = (ProcessCpu.nanos() - burstCpu) / 1e3 / Math.max(1, received.get() - burstCount);
-		Histogram burst = latency.getIntervalHistogram();
+		ManyStreams.Bursts bursts = ManyStreams.measureBursts(latency, received::get, ticks);
 		int threads = ManagementFactory.getThreadMXBean().getThreadCount();
 		long heapDuring = ManyStreams.usedHeapAfterGc();
 		long rss = ManyStreams.residentSetBytes();
@@ -99,14 +91,10 @@ final class ManyOkHttpStreams {
 		long expected = (long) streams * ticks;
 		return String.format(Locale.ROOT,
 				"client=okhttp-sse protocol=%s streams=%d connections=%d allOpen=%s openSeconds=%.2f threadsBefore=%d"
-						+ " threads=%d heapPerStreamKB=%.2f rssMB=%.0f received=%d lost=%d outOfOrder=%d finished=%s"
-						+ " burstEvents=%d burstP50Millis=%.2f burstP99Millis=%.2f burstMaxMillis=%.2f"
-						+ " burstCpuMicrosPerEvent=%.1f",
+						+ " threads=%d heapPerStreamKB=%.2f rssMB=%.0f received=%d lost=%d outOfOrder=%d finished=%s %s",
 				protocol, streams, connections, allOpen, openSeconds, threadsBefore, threads,
 				(heapDuring - heapBefore) / 1024.0 / streams, rss / 1048576.0, received.get(),
-				expected - received.get(), outOfOrder.get(), allFinished, burst.getTotalCount(),
-				burst.getValueAtPercentile(50) / 1000.0, burst.getValueAtPercentile(99) / 1000.0,
-				burst.getMaxValue() / 1000.0, burstCpuMicrosPerEvent);
+				expected - received.get(), outOfOrder.get(), allFinished, bursts.fields());
 	}
 
 }

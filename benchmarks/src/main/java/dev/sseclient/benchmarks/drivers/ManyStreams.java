@@ -6,6 +6,7 @@ import java.net.URI;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.Http2AllocationStrategy;
@@ -14,9 +15,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 import dev.sseclient.core.SseClient;
 import dev.sseclient.core.SseRequest;
@@ -112,6 +115,36 @@ final class ManyStreams {
 			}
 		}
 		return -1;
+	}
+
+	/**
+	 * The bursts (every stream's tick in the same moment) once every stream is open: 3 s to
+	 * settle, then up to the run's middle, before the heap probe's full collections.
+	 * @param latency where the callbacks record write-to-callback times, reset here
+	 * @param ticksReceived ticks received so far
+	 */
+	static Bursts measureBursts(Recorder latency, LongSupplier ticksReceived, int ticks) throws InterruptedException {
+		Thread.sleep(3000);
+		latency.reset();
+		long cpu = ProcessCpu.nanos();
+		long count = ticksReceived.getAsLong();
+		Thread.sleep(Math.max(1000, ticks * 1000L / 2 - 3000));
+		double cpuMicrosPerTick = (ProcessCpu.nanos() - cpu) / 1e3 / Math.max(1, ticksReceived.getAsLong() - count);
+		return new Bursts(latency.getIntervalHistogram(), cpuMicrosPerTick);
+	}
+
+	/** Write-to-callback latency in the bursts, and the whole JVM's CPU per tick meanwhile. */
+	record Bursts(Histogram latency, double cpuMicrosPerTick) {
+
+		/** As a RESULT line's fields. */
+		String fields() {
+			return String.format(Locale.ROOT,
+					"burstEvents=%d burstP50Millis=%.2f burstP99Millis=%.2f burstMaxMillis=%.2f burstCpuMicrosPerEvent=%.1f",
+					this.latency.getTotalCount(), this.latency.getValueAtPercentile(50) / 1000.0,
+					this.latency.getValueAtPercentile(99) / 1000.0, this.latency.getMaxValue() / 1000.0,
+					this.cpuMicrosPerTick);
+		}
+
 	}
 
 	/**
