@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.HdrHistogram.Recorder;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -129,14 +128,14 @@ final class AppStreamsDriver {
 
 		final AtomicLong count = new AtomicLong();
 
-		/** From the server's write to the listener call, in microseconds. */
-		final Recorder latency = new Recorder(3);
+		/** From the tick's due moment and from the server's write to the listener call. */
+		final ManyStreams.BurstLatency latency = new ManyStreams.BurstLatency();
 
 		@SseListener(template = "device")
 		void onTick(SseEvent event) {
 			long now = System.nanoTime();
 			this.count.incrementAndGet();
-			ManyStreams.recordSinceStamp(this.latency, event.data(), now);
+			this.latency.record(event.data(), now);
 		}
 
 	}

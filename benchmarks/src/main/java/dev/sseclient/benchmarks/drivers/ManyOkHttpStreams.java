@@ -17,7 +17,6 @@ import okhttp3.Response;
 import okhttp3.sse.EventSource;
 import okhttp3.sse.EventSourceListener;
 import okhttp3.sse.EventSources;
-import org.HdrHistogram.Recorder;
 
 /**
  * The same many-streams run as {@link ManyStreams}, through okhttp-sse: HTTP/2 with prior
@@ -42,8 +41,8 @@ final class ManyOkHttpStreams {
 		CountDownLatch finished = new CountDownLatch(streams);
 		AtomicLong received = new AtomicLong();
 		AtomicLong outOfOrder = new AtomicLong();
-		// from the server's write to the callback, for ticks stamped as written (the burst regime)
-		Recorder latency = new Recorder(3);
+		// from the tick's due moment and from the server's write to the callback (the burst regime)
+		ManyStreams.BurstLatency latency = new ManyStreams.BurstLatency();
 		List<EventSource> all = new ArrayList<>(streams);
 		long start = System.nanoTime();
 		for (int i = 0; i < streams; i++) {
@@ -63,7 +62,7 @@ final class ManyOkHttpStreams {
 							outOfOrder.incrementAndGet();
 						}
 						received.incrementAndGet();
-						ManyStreams.recordSinceStamp(latency, data, System.nanoTime());
+						latency.record(data, System.nanoTime());
 					}
 
 					@Override

@@ -62,15 +62,17 @@ public final class BenchServer {
 		int count = intParam(query, "count", 10);
 		int interval = intParam(query, "interval", 1000);
 		// stamped: every connection ticks at the same moments (whole intervals of the wall clock),
-		// so all streams get their event in one burst, each stamped with System.nanoTime() as written
+		// so all streams get their event in one burst, each stamped with the System.nanoTime() it
+		// was due at (the burst's moment) and the one it was written at
 		boolean stamped = intParam(query, "stamped", 0) == 1;
 		long first = stamped ? interval - System.currentTimeMillis() % interval : interval;
+		long firstDue = System.nanoTime() + first * 1_000_000L;
 		// stamped ticks are made on the connection's own event loop: stamped, then written, no hop between
 		Scheduler ticking = stamped ? connectionLoop(response) : Schedulers.parallel();
 		Flux<ByteBuf> body = Flux.interval(Duration.ofMillis(first), Duration.ofMillis(interval), ticking)
 			.take(count)
 			.map((i) -> Unpooled.wrappedBuffer(("id: " + (i + 1) + "\ndata: tick " + (i + 1)
-					+ (stamped ? " " + System.nanoTime() : "") + "\n\n")
+					+ (stamped ? " " + (firstDue + i * interval * 1_000_000L) + " " + System.nanoTime() : "") + "\n\n")
 				.getBytes(StandardCharsets.US_ASCII)));
 		return eventStream(response).send(body, (buffer) -> true);
 	}
