@@ -83,6 +83,8 @@ final class StreamConnection implements EventStreamHandler {
 
 	private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[16 * 1024]);
 
+	private static final ThreadLocal<ReadState> READ_STATE = ThreadLocal.withInitial(ReadState::new);
+
 	private static final String BODY_SNIPPET_ELLIPSIS = "…";
 
 	private static final int BODY_SNIPPET_BYTES = 512;
@@ -139,23 +141,8 @@ final class StreamConnection implements EventStreamHandler {
 	/** Whether each event is logged at DEBUG; looked up once per read, not per event. */
 	private boolean debugEvents;
 
-	/** The read's first item; a list is made only for a second (one event per read is common). */
-	private @Nullable SseItem pendingFirst;
-
-	private SseItem @Nullable [] pending;
-
-	private int pendingCount;
-
 	/** Items of the previous read: the next list starts that large, not growing item by item. */
 	private int previousItems = 4;
-
-	private @Nullable Instant chunkReceivedAt;
-
-	/** The time of the last read that completed an event, kept to share it within its millisecond. */
-	private Instant lastReceivedAt = Instant.EPOCH;
-
-	/** The last-event-ID in effect at the end of the read being parsed, if the read moved it. */
-	private @Nullable String idAtEndOfRead;
 
 	/** Events parsed on this connection: plain, written and read on the connection's thread. */
 	private int eventsReceived;
@@ -379,18 +366,19 @@ final class StreamConnection implements EventStreamHandler {
 		}
 		while (demand != Long.MAX_VALUE && !OUTSTANDING_DEMAND.compareAndSet(this, demand, demand - 1));
 		this.lastActivityNanos = System.nanoTime();
-		this.chunkReceivedAt = null;
-		this.idAtEndOfRead = null;
 		this.debugEvents = logger.isDebugEnabled();
 		this.listener.received(buffer.readableBytes());
+		ReadState read = READ_STATE.get();
+		read.clear(this.previousItems);
 		feed(buffer);
-		this.listener.readParsed(this.idAtEndOfRead, this.chunkReceivedAt);
-		SseItem[] items = this.pending;
-		SseItem only = this.pendingFirst;
-		int count = this.pendingCount;
-		this.pending = null;
-		this.pendingFirst = null;
-		this.pendingCount = 0;
+		SseItem only = read.first;
+		SseItem[] items = read.items;
+		int count = read.count;
+		String idAtEnd = read.idAtEnd;
+		Instant receivedAt = read.receivedAt;
+		// the thread's state holds on to nothing of this read
+		read.clear(4);
+		this.listener.readParsed(idAtEnd, receivedAt);
 		if (items == null) {
 			return (only != null) ? only : ReadItems.NONE;
 		}
@@ -429,40 +417,23 @@ final class StreamConnection implements EventStreamHandler {
 			return;
 		}
 		// the id moved, if it did, through onLastEventIdChanged just before
-		Instant receivedAt = this.chunkReceivedAt;
-		if (receivedAt == null) {
-			receivedAt = now();
-			this.chunkReceivedAt = receivedAt;
-		}
+		ReadState read = READ_STATE.get();
+		Instant receivedAt = read.receivedAt();
 		this.eventsReceived++;
 		if (this.debugEvents) {
 			logger.debug("Stream '" + this.request.name() + "': event id '" + lastEventId + "', type '" + type + "', "
 					+ data.length() + " chars of data");
 		}
-		pend(new SseEvent(this.request.name(), lastEventId, type, data, receivedAt));
+		read.add(new SseEvent(this.request.name(), lastEventId, type, data, receivedAt));
 		if (type.equals(this.request.completeOnEvent())) {
 			this.completed = true;
 		}
 	}
 
-	/**
-	 * Now, to the millisecond: reads in the same millisecond share one {@code Instant}, as a
-	 * read a time costs an object per event when every event comes in a read of its own.
-	 */
-	private Instant now() {
-		long millis = System.currentTimeMillis();
-		Instant last = this.lastReceivedAt;
-		if (last.toEpochMilli() != millis) {
-			last = Instant.ofEpochMilli(millis);
-			this.lastReceivedAt = last;
-		}
-		return last;
-	}
-
 	@Override
 	public void onComment(String comment) {
 		if (!this.completed) {
-			pend(new SseSignal.Comment(comment));
+			READ_STATE.get().add(new SseSignal.Comment(comment));
 		}
 	}
 
@@ -474,26 +445,8 @@ final class StreamConnection implements EventStreamHandler {
 	@Override
 	public void onLastEventIdChanged(String lastEventId) {
 		if (!this.completed) {
-			this.idAtEndOfRead = lastEventId;
+			READ_STATE.get().idAtEnd = lastEventId;
 		}
-	}
-
-	private void pend(SseItem item) {
-		if (this.pendingFirst == null) {
-			this.pendingFirst = item;
-			return;
-		}
-		SseItem[] items = this.pending;
-		if (items == null) {
-			items = new SseItem[this.previousItems];
-			items[0] = this.pendingFirst;
-			this.pendingCount = 1;
-		}
-		else if (this.pendingCount == items.length) {
-			items = Arrays.copyOf(items, items.length * 2);
-		}
-		items[this.pendingCount++] = item;
-		this.pending = items;
 	}
 
 	/** Why the connection ended, once it ended without an error of its own. */
@@ -605,6 +558,76 @@ final class StreamConnection implements EventStreamHandler {
 			return url.getPort();
 		}
 		return url.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+	}
+
+
+	/**
+	 * What the read being parsed produced, kept per thread rather than per connection: the
+	 * connection is old by the time it reads, and with thousands of streams a reference written
+	 * into each at every read is a card for G1 to refine, where one object per event loop is
+	 * written over and over. Reads in the same millisecond on a thread share one {@code Instant},
+	 * across streams, as a burst of one event per stream would otherwise make one per event.
+	 */
+	private static final class ReadState {
+
+		private @Nullable SseItem first;
+
+		private SseItem @Nullable [] items;
+
+		private int count;
+
+		private int initialCapacity;
+
+		private @Nullable Instant receivedAt;
+
+		/** The last-event-ID in effect at the end of the read, if the read moved it. */
+		private @Nullable String idAtEnd;
+
+		private Instant lastInstant = Instant.EPOCH;
+
+		void clear(int initialCapacity) {
+			this.first = null;
+			this.items = null;
+			this.count = 0;
+			this.initialCapacity = initialCapacity;
+			this.receivedAt = null;
+			this.idAtEnd = null;
+		}
+
+		/** When the read's events arrived: the first event's millisecond, for every event of the read. */
+		Instant receivedAt() {
+			Instant at = this.receivedAt;
+			if (at == null) {
+				long millis = System.currentTimeMillis();
+				at = this.lastInstant;
+				if (at.toEpochMilli() != millis) {
+					at = Instant.ofEpochMilli(millis);
+					this.lastInstant = at;
+				}
+				this.receivedAt = at;
+			}
+			return at;
+		}
+
+		/** The read's first item alone; a list is made only for a second (one event per read is common). */
+		void add(SseItem item) {
+			if (this.first == null) {
+				this.first = item;
+				return;
+			}
+			SseItem[] pending = this.items;
+			if (pending == null) {
+				pending = new SseItem[this.initialCapacity];
+				pending[0] = this.first;
+				this.count = 1;
+			}
+			else if (this.count == pending.length) {
+				pending = Arrays.copyOf(pending, pending.length * 2);
+			}
+			pending[this.count++] = item;
+			this.items = pending;
+		}
+
 	}
 
 }
