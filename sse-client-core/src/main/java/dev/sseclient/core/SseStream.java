@@ -74,6 +74,8 @@ public final class SseStream implements AutoCloseable {
 
 	private static final long WARNING_INTERVAL_NANOS = Duration.ofMinutes(1).toNanos();
 
+	private static final long NO_EVENT = Long.MIN_VALUE;
+
 	/** How long an emission waits for another thread's emission into the same sink to end. */
 	private static final Duration CONCURRENT_EMISSION_WAIT = Duration.ofSeconds(1);
 
@@ -100,6 +102,10 @@ public final class SseStream implements AutoCloseable {
 
 	private volatile StreamState state = StreamState.NEW;
 
+	/**
+	 * The last-event-ID the current connection started from; where it stands now is its
+	 * parser's (see {@link #lastEventId()}), so that a read writes no reference into the stream.
+	 */
 	private volatile String lastEventId;
 
 	private volatile @Nullable Duration serverRetry;
@@ -123,7 +129,11 @@ public final class SseStream implements AutoCloseable {
 
 	private volatile @Nullable Instant disconnectedSince;
 
-	private volatile @Nullable Instant lastEventAt;
+	/**
+	 * When the last event came, in epoch milliseconds ({@link #NO_EVENT} before the first): a
+	 * number, not an {@code Instant}, as it is written at every read.
+	 */
+	private volatile long lastEventAtMillis = NO_EVENT;
 
 	private final LongAdder bytesReceived = new LongAdder();
 
@@ -180,7 +190,8 @@ public final class SseStream implements AutoCloseable {
 
 	/** The last-event-ID the next connection would resume from; empty for none. */
 	public String lastEventId() {
-		return this.lastEventId;
+		StreamConnection connection = this.current;
+		return (connection != null) ? connection.lastEventId() : this.lastEventId;
 	}
 
 	/** The most recent failure, a routine end of a response included, or {@code null} if there was none. */
@@ -221,7 +232,8 @@ public final class SseStream implements AutoCloseable {
 
 	/** When the last event was received, or {@code null} before the first. */
 	public @Nullable Instant lastEventAt() {
-		return this.lastEventAt;
+		long millis = this.lastEventAtMillis;
+		return (millis != NO_EVENT) ? Instant.ofEpochMilli(millis) : null;
 	}
 
 	/** Bytes of response bodies received over all connections, for metrics. */
@@ -390,6 +402,8 @@ public final class SseStream implements AutoCloseable {
 		this.attemptNumber++;
 		HttpHeaders headers = this.refreshedHeaders;
 		this.refreshedHeaders = null;
+		// where the previous connection's events left the id
+		this.lastEventId = lastEventId();
 		if (headers == null) {
 			headers = prepareHeaders(new SseAttempt(this.attemptNumber, this.lastEventId, this.lastFailure));
 		}
@@ -537,7 +551,7 @@ public final class SseStream implements AutoCloseable {
 		}
 		HttpHeaders next;
 		try {
-			next = prepareHeaders(new SseAttempt(this.attemptNumber + 1, this.lastEventId, failure));
+			next = prepareHeaders(new SseAttempt(this.attemptNumber + 1, lastEventId(), failure));
 		}
 		catch (SseException ex) {
 			// the refresh itself failed; the next attempt asks the customizer again
@@ -645,6 +659,10 @@ public final class SseStream implements AutoCloseable {
 			return null;
 		}
 		this.state = end;
+		StreamConnection last = this.current;
+		if (last != null) {
+			this.lastEventId = last.lastEventId();
+		}
 		this.current = null;
 		this.connectedSince = null;
 		this.disconnectedSince = null;
@@ -706,23 +724,18 @@ public final class SseStream implements AutoCloseable {
 		}
 
 		/**
-		 * The stream's last id and time move once per read (they are volatile: a write per event
+		 * The stream's last event time moves once per read (it is volatile: a write per event
 		 * would be a memory fence per event).
 		 */
 		@Override
-		public void readParsed(@Nullable String lastEventId, @Nullable Instant lastEventAt) {
-			if (lastEventId != null) {
-				SseStream.this.lastEventId = lastEventId;
-			}
-			if (lastEventAt != null) {
-				SseStream.this.lastEventAt = lastEventAt;
-				if (!SseStream.this.deliveredOnConnection) {
-					// progress: the failures before this connection no longer count (a finite
-					// stream progresses only by completing)
-					SseStream.this.deliveredOnConnection = true;
-					if (!SseStream.this.request.isFinite()) {
-						SseStream.this.failuresInRow = 0;
-					}
+		public void eventsReceived(Instant at) {
+			SseStream.this.lastEventAtMillis = at.toEpochMilli();
+			if (!SseStream.this.deliveredOnConnection) {
+				// progress: the failures before this connection no longer count (a finite
+				// stream progresses only by completing)
+				SseStream.this.deliveredOnConnection = true;
+				if (!SseStream.this.request.isFinite()) {
+					SseStream.this.failuresInRow = 0;
 				}
 			}
 		}

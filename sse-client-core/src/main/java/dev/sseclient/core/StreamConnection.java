@@ -149,6 +149,9 @@ final class StreamConnection implements EventStreamHandler {
 
 	private volatile boolean completed;
 
+	/** The last-event-ID when the stream completed (ids parsed after it are not the stream's), else {@code null}. */
+	private volatile @Nullable String idAtCompletion;
+
 	private volatile @Nullable SharedConnection sharedConnection;
 
 	/** What the stream learns from its connection as it happens. */
@@ -161,11 +164,8 @@ final class StreamConnection implements EventStreamHandler {
 
 		void received(int bytes);
 
-		/**
-		 * A read was parsed: where the last-event-ID stands after it ({@code null} when it did not
-		 * move) and when its last event arrived ({@code null} when it completed none).
-		 */
-		void readParsed(@Nullable String lastEventId, @Nullable Instant lastEventAt);
+		/** A read completed one or more events, received at {@code at}. */
+		void eventsReceived(Instant at);
 
 	}
 
@@ -374,11 +374,12 @@ final class StreamConnection implements EventStreamHandler {
 		SseItem only = read.first;
 		SseItem[] items = read.items;
 		int count = read.count;
-		String idAtEnd = read.idAtEnd;
 		Instant receivedAt = read.receivedAt;
 		// the thread's state holds on to nothing of this read
 		read.clear(4);
-		this.listener.readParsed(idAtEnd, receivedAt);
+		if (receivedAt != null) {
+			this.listener.eventsReceived(receivedAt);
+		}
 		if (items == null) {
 			return (only != null) ? only : ReadItems.NONE;
 		}
@@ -413,7 +414,7 @@ final class StreamConnection implements EventStreamHandler {
 		}
 		if (data.equals(this.request.completeOn())) {
 			// the completion data is no event of the stream's: not delivered
-			this.completed = true;
+			complete();
 			return;
 		}
 		// the id moved, if it did, through onLastEventIdChanged just before
@@ -426,8 +427,14 @@ final class StreamConnection implements EventStreamHandler {
 		}
 		read.add(new SseEvent(this.request.name(), lastEventId, type, data, receivedAt));
 		if (type.equals(this.request.completeOnEvent())) {
-			this.completed = true;
+			complete();
 		}
+	}
+
+	/** The stream's last event came: ids parsed after it are not the stream's. */
+	private void complete() {
+		this.idAtCompletion = this.parser.getLastEventId();
+		this.completed = true;
 	}
 
 	@Override
@@ -444,9 +451,13 @@ final class StreamConnection implements EventStreamHandler {
 
 	@Override
 	public void onLastEventIdChanged(String lastEventId) {
-		if (!this.completed) {
-			READ_STATE.get().idAtEnd = lastEventId;
-		}
+		// the stream asks the parser for it when it needs it: no write per event here
+	}
+
+	/** The last-event-ID in effect on this connection so far; any thread may ask. */
+	String lastEventId() {
+		String atCompletion = this.idAtCompletion;
+		return (atCompletion != null) ? atCompletion : this.parser.getLastEventId();
 	}
 
 	/** Why the connection ended, once it ended without an error of its own. */
@@ -580,9 +591,6 @@ final class StreamConnection implements EventStreamHandler {
 
 		private @Nullable Instant receivedAt;
 
-		/** The last-event-ID in effect at the end of the read, if the read moved it. */
-		private @Nullable String idAtEnd;
-
 		private Instant lastInstant = Instant.EPOCH;
 
 		void clear(int initialCapacity) {
@@ -591,7 +599,6 @@ final class StreamConnection implements EventStreamHandler {
 			this.count = 0;
 			this.initialCapacity = initialCapacity;
 			this.receivedAt = null;
-			this.idAtEnd = null;
 		}
 
 		/** When the read's events arrived: the first event's millisecond, for every event of the read. */

@@ -37,6 +37,18 @@ public final class EventStreamParser {
 
 	private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
+	/** {@link #lastEventId}, for an ordered store and load: other threads read it. */
+	private static final VarHandle LAST_EVENT_ID;
+
+	static {
+		try {
+			LAST_EVENT_ID = MethodHandles.lookup().findVarHandle(EventStreamParser.class, "lastEventId", String.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
 	private static final long ALL_LF = 0x0A0A0A0A0A0A0A0AL;
 
 	private static final long ALL_CR = 0x0D0D0D0D0D0D0D0DL;
@@ -98,7 +110,10 @@ public final class EventStreamParser {
 	/** The spec's "last event ID buffer": set by id fields, committed at the next dispatch. */
 	private String lastEventIdBuffer;
 
-	/** The last-event-ID of the stream: what a reconnection sends. */
+	/**
+	 * The last-event-ID of the stream: what a reconnection sends. Written by the parsing thread
+	 * with an ordered store (no fence), read by others with {@link #getLastEventId()}.
+	 */
 	private String lastEventId;
 
 	/**
@@ -127,10 +142,10 @@ public final class EventStreamParser {
 
 	/**
 	 * The stream's last-event-ID: the id in effect at the most recent dispatch point. An id set
-	 * by an event that never completed is not included.
+	 * by an event that never completed is not included. Any thread may ask.
 	 */
 	public String getLastEventId() {
-		return this.lastEventId;
+		return (String) LAST_EVENT_ID.getAcquire(this);
 	}
 
 	/**
@@ -381,8 +396,8 @@ public final class EventStreamParser {
 
 	private void dispatch() {
 		if (this.lastEventIdBuffer != this.lastEventId) {
-			this.lastEventId = this.lastEventIdBuffer;
-			this.handler.onLastEventIdChanged(this.lastEventId);
+			LAST_EVENT_ID.setRelease(this, this.lastEventIdBuffer);
+			this.handler.onLastEventIdChanged(this.lastEventIdBuffer);
 		}
 		String payload;
 		byte[] first = this.firstLine;
