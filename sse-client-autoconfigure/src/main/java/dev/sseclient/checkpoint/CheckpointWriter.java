@@ -221,6 +221,11 @@ public final class CheckpointWriter implements AutoCloseable {
 			this.stream = stream;
 		}
 
+		/** The id recorded last, or {@code null} for none since this instance claimed the stream. */
+		public @Nullable String latest() {
+			return this.latest;
+		}
+
 		/** Every listener got through event {@code id}. */
 		public void record(String id) {
 			// an ordered store is enough: the next save reads it, and the id is immutable

@@ -141,7 +141,16 @@ public final class SseStreamContainer {
 	/** Whether a stop waits for the call in flight, and wants to be woken when it ends. */
 	private volatile boolean stopWaiting;
 
+	/**
+	 * Where the current run started from. The events it processed since are recorded in the
+	 * checkpoint slot alone ({@link #processedOnThisRun} says whether there are any): one
+	 * reference written per event, not one here too, as each is a card for G1 to refine when
+	 * 10,000 streams get an event.
+	 */
 	private volatile String lastProcessedId;
+
+	/** Whether the current run processed an event: then the slot holds the last one's id. */
+	private volatile boolean processedOnThisRun;
 
 	private final @Nullable SseStreamCoordinator coordinator;
 
@@ -195,7 +204,8 @@ public final class SseStreamContainer {
 
 	/** The id of the last event that every listener got through; where a new start resumes. */
 	public String getLastEventId() {
-		return this.lastProcessedId;
+		String processed = this.processedOnThisRun ? this.checkpoint.latest() : null;
+		return (processed != null) ? processed : this.lastProcessedId;
 	}
 
 	/** The underlying stream while one exists, for its signals and last failure. */
@@ -220,6 +230,8 @@ public final class SseStreamContainer {
 				return;
 			}
 			SseRequest declared = this.definition.request();
+			this.lastProcessedId = getLastEventId();
+			this.processedOnThisRun = false;
 			// the declared request itself when the id is its own: one request less per stream
 			SseRequest request = declared.lastEventId().equals(this.lastProcessedId) ? declared
 					: declared.mutate().lastEventId(this.lastProcessedId).build();
@@ -257,13 +269,14 @@ public final class SseStreamContainer {
 				return;
 			}
 			this.lastProcessedId = lastEventId;
+			this.processedOnThisRun = false;
 		}
 		start();
 	}
 
 	/** The id of the last event every listener got through, as this instance knows it. */
 	String lastProcessedId() {
-		return this.lastProcessedId;
+		return getLastEventId();
 	}
 
 	/** Bytes received over the stream's life, across restarts. */
@@ -286,7 +299,7 @@ public final class SseStreamContainer {
 		SseStream current = this.stream;
 		SseException failure = (current != null) ? current.lastError() : null;
 		return new StreamSnapshot(getName(), getState(), Redaction.url(this.definition.request().url()),
-				this.lastProcessedId, (current != null) ? current.lastEventAt() : null,
+				getLastEventId(), (current != null) ? current.lastEventAt() : null,
 				(current != null) ? current.connectedSince() : null, (current != null) ? current.protocol() : null,
 				(current != null) ? current.disconnectedSince() : null, (current != null) ? current.failuresInRow() : 0,
 				(failure != null) ? publicType(failure) + ": " + failure.getMessage() : null,
@@ -469,6 +482,7 @@ public final class SseStreamContainer {
 		if (closed.state() == StreamState.COMPLETED && this.definition.request().isFinite()) {
 			// a finite stream is an answer: the next start asks anew rather than resuming this one
 			this.lastProcessedId = this.definition.request().lastEventId();
+			this.processedOnThisRun = false;
 		}
 		if (closed.state() == StreamState.FAILED && closed.cause() != null) {
 			try {
@@ -688,8 +702,10 @@ public final class SseStreamContainer {
 	}
 
 	private void processed(SseEvent event) {
-		this.lastProcessedId = event.id();
 		this.checkpoint.record(event.id());
+		if (!this.processedOnThisRun) {
+			this.processedOnThisRun = true;
+		}
 	}
 
 	private Mono<Void> invoke(InstrumentedListener listener, SseEvent event, int attempt) {
