@@ -13,7 +13,7 @@
 # application; the server's own lag, due to written, is its floor). On shared cores the first
 # rewards a client that preempts the writer: more threads slow the server's writes, and each tick
 # is read at once after its late write. Prints each run's figures and one TARGET line per goal.
-# About 9 minutes.
+# About 7 minutes.
 #   benchmarks/app-streams.sh [streams] [ticks]
 set -euo pipefail
 cd "$(dirname "$0")/.."

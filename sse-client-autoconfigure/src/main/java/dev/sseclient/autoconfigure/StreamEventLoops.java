@@ -17,7 +17,8 @@ import dev.sseclient.container.InvalidSseConfigurationException;
  * connections one after another, so when thousands of streams get an event in the same moment,
  * the last read of a loop waits for all before it; more loops than cores let the operating
  * system run each as its sockets become readable, as a thread per stream would, for some
- * threads more.
+ * threads more. The work is the same: on cores shared with the writer, each event is read
+ * sooner after its write, and the writer is slowed as much.
  */
 final class StreamEventLoops implements DisposableBean {
 
