@@ -114,6 +114,17 @@ class FiniteStreamTests {
 	}
 
 	@Test
+	void theLastEventIdStopsAtTheCompletionThoughMoreIdsFollowInTheSameRead() {
+		this.server.enqueue(SseScript.stream()
+			.send(SseScript.format("1", null, "The") + SseScript.format("2", null, "[DONE]")
+					+ SseScript.format("3", null, "never"))
+			.hold());
+		SseStream stream = this.client.stream(answer().build());
+		StepVerifier.create(stream.events().map(SseEvent::data)).expectNext("The").expectComplete().verify(TIMEOUT);
+		assertThat(stream.lastEventId()).isEqualTo("2");
+	}
+
+	@Test
 	void aResendOfAnIncompleteAnswerIsOptInResumesFromTheLastIdAndIsBounded() {
 		this.server.enqueue(SseScript.stream().event("1", null, "The").end());
 		this.server.enqueue(SseScript.stream().event("2", null, " answer").event("[DONE]").hold());

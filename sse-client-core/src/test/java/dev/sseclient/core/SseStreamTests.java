@@ -68,6 +68,19 @@ class SseStreamTests {
 	}
 
 	@Test
+	void lastEventIdIsWhereTheEventsLeftItForAnyThreadAndAfterTheEnd() {
+		this.server.enqueue(SseScript.stream().event("1", null, "a").event("no id: keeps 1").event("7", null, "b").hold());
+		SseStream stream = follow(request().build());
+		await().until(() -> this.events.size() == 3);
+		assertThat(this.events).extracting(SseEvent::id).containsExactly("1", "1", "7");
+		// asked from this thread while the connection still reads
+		assertThat(stream.lastEventId()).isEqualTo("7");
+		stream.close();
+		await().until(() -> stream.state().isFinal());
+		assertThat(stream.lastEventId()).isEqualTo("7");
+	}
+
+	@Test
 	void buffersOfAnotherConnectorAreParsedAlike() {
 		// the JDK connector's buffers are read-only views, not Netty's heap buffers read in place
 		SseClient jdkClient = SseClient.create(WebClient.builder().clientConnector(new JdkClientHttpConnector()));
