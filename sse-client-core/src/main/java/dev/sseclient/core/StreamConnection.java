@@ -149,8 +149,11 @@ final class StreamConnection implements EventStreamHandler {
 
 	private volatile boolean completed;
 
-	/** The last-event-ID when the stream completed (ids parsed after it are not the stream's), else {@code null}. */
-	private volatile @Nullable String idAtCompletion;
+	/**
+	 * Where the last-event-ID stands for good, else {@code null}: at the completion (ids parsed
+	 * after it are not the stream's), or before a read that failed (its events were not delivered).
+	 */
+	private volatile @Nullable String idAtEnd;
 
 	private volatile @Nullable SharedConnection sharedConnection;
 
@@ -370,7 +373,15 @@ final class StreamConnection implements EventStreamHandler {
 		this.listener.received(buffer.readableBytes());
 		ReadState read = READ_STATE.get();
 		read.clear(this.previousItems);
-		feed(buffer);
+		String idBeforeRead = this.parser.getLastEventId();
+		try {
+			feed(buffer);
+		}
+		catch (RuntimeException ex) {
+			// the read's events go with it, undelivered: the connection ends where the read began
+			this.idAtEnd = idBeforeRead;
+			throw ex;
+		}
 		SseItem only = read.first;
 		SseItem[] items = read.items;
 		int count = read.count;
@@ -433,7 +444,7 @@ final class StreamConnection implements EventStreamHandler {
 
 	/** The stream's last event came: ids parsed after it are not the stream's. */
 	private void complete() {
-		this.idAtCompletion = this.parser.getLastEventId();
+		this.idAtEnd = this.parser.getLastEventId();
 		this.completed = true;
 	}
 
@@ -456,8 +467,8 @@ final class StreamConnection implements EventStreamHandler {
 
 	/** The last-event-ID in effect on this connection so far; any thread may ask. */
 	String lastEventId() {
-		String atCompletion = this.idAtCompletion;
-		return (atCompletion != null) ? atCompletion : this.parser.getLastEventId();
+		String atEnd = this.idAtEnd;
+		return (atEnd != null) ? atEnd : this.parser.getLastEventId();
 	}
 
 	/** Why the connection ended, once it ended without an error of its own. */

@@ -643,6 +643,23 @@ class SseStreamTests {
 	}
 
 	@Test
+	void aReadThatFailsOnALimitLeavesTheIdWhereItsEventsWereNotDelivered() {
+		// event 2 and an oversized event in one write: the read fails, and event 2 with it
+		this.server.enqueue(SseScript.stream()
+			.event("1", null, "first")
+			.pause(Duration.ofMillis(300))
+			.send(SseScript.format("2", null, "second") + "data: " + "x".repeat(600) + "\n\n")
+			.hold());
+		this.server.enqueue(SseScript.stream().event("2", null, "second, sent again").hold());
+		follow(request().maxEventSize(256).build());
+		await().until(() -> this.events.size() == 2);
+		assertThat(this.events).extracting(SseEvent::data).containsExactly("first", "second, sent again");
+		assertThat(failures()).singleElement().isInstanceOf(EventStreamLimitException.class);
+		this.server.takeRequest();
+		assertThat(this.server.takeRequest().header("Last-Event-ID")).isEqualTo("1");
+	}
+
+	@Test
 	void connectionRefusedIsRetried() {
 		int port = this.server.port();
 		this.server.close();
