@@ -644,19 +644,32 @@ class SseStreamTests {
 
 	@Test
 	void aReadThatFailsOnALimitLeavesTheIdWhereItsEventsWereNotDelivered() {
-		// event 2 and an oversized event in one write: the read fails, and event 2 with it
-		this.server.enqueue(SseScript.stream()
-			.event("1", null, "first")
-			.pause(Duration.ofMillis(300))
-			.send(SseScript.format("2", null, "second") + "data: " + "x".repeat(600) + "\n\n")
-			.hold());
-		this.server.enqueue(SseScript.stream().event("2", null, "second, sent again").hold());
+		// event 2 and an oversized event in one write: the read fails, and event 2 with it; the
+		// reconnection must ask for it again, whether event 1 came in a read of its own or not
+		AtomicInteger requests = new AtomicInteger();
+		this.server.dispatcher((request) -> {
+			if (requests.incrementAndGet() == 1) {
+				return SseScript.stream()
+					.event("1", null, "first")
+					.pause(Duration.ofMillis(300))
+					.send(SseScript.format("2", null, "second") + "data: " + "x".repeat(600) + "\n\n")
+					.hold();
+			}
+			// as a server would: the events after the id asked for
+			String lastEventId = request.header("Last-Event-ID");
+			SseScript resumed = SseScript.stream();
+			if (lastEventId == null) {
+				resumed.event("1", null, "first");
+			}
+			if (lastEventId == null || lastEventId.equals("1")) {
+				resumed.event("2", null, "second");
+			}
+			return resumed.hold();
+		});
 		follow(request().maxEventSize(256).build());
-		await().until(() -> this.events.size() == 2);
-		assertThat(this.events).extracting(SseEvent::data).containsExactly("first", "second, sent again");
+		await().until(() -> this.events.size() >= 2);
+		assertThat(this.events).extracting(SseEvent::data).containsExactly("first", "second");
 		assertThat(failures()).singleElement().isInstanceOf(EventStreamLimitException.class);
-		this.server.takeRequest();
-		assertThat(this.server.takeRequest().header("Last-Event-ID")).isEqualTo("1");
 	}
 
 	@Test
