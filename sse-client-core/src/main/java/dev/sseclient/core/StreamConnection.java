@@ -372,22 +372,28 @@ final class StreamConnection implements EventStreamHandler {
 		this.debugEvents = logger.isDebugEnabled();
 		this.listener.received(buffer.readableBytes());
 		ReadState read = READ_STATE.get();
-		read.clear(this.previousItems);
+		read.initialCapacity = this.previousItems;
 		String idBeforeRead = this.parser.getLastEventId();
+		SseItem only;
+		SseItem[] items;
+		int count;
+		Instant receivedAt;
 		try {
 			feed(buffer);
+			only = read.first;
+			items = read.items;
+			count = read.count;
+			receivedAt = read.receivedAt;
 		}
 		catch (RuntimeException ex) {
 			// the read's events go with it, undelivered: the connection ends where the read began
 			this.idAtEnd = idBeforeRead;
 			throw ex;
 		}
-		SseItem only = read.first;
-		SseItem[] items = read.items;
-		int count = read.count;
-		Instant receivedAt = read.receivedAt;
-		// the thread's state holds on to nothing of this read
-		read.clear(4);
+		finally {
+			// the thread's state holds on to nothing of this read, and is ready for the next
+			read.clear();
+		}
 		if (receivedAt != null) {
 			this.listener.eventsReceived(receivedAt);
 		}
@@ -582,7 +588,6 @@ final class StreamConnection implements EventStreamHandler {
 		return url.getScheme().equalsIgnoreCase("https") ? 443 : 80;
 	}
 
-
 	/**
 	 * What the read being parsed produced, kept per thread rather than per connection: the
 	 * connection is old by the time it reads, and with thousands of streams a reference written
@@ -598,17 +603,17 @@ final class StreamConnection implements EventStreamHandler {
 
 		private int count;
 
-		private int initialCapacity;
+		/** How large a list of the read's items starts. */
+		private int initialCapacity = 4;
 
 		private @Nullable Instant receivedAt;
 
 		private Instant lastInstant = Instant.EPOCH;
 
-		void clear(int initialCapacity) {
+		void clear() {
 			this.first = null;
 			this.items = null;
 			this.count = 0;
-			this.initialCapacity = initialCapacity;
 			this.receivedAt = null;
 		}
 
